@@ -1,0 +1,45 @@
+// Who is asking: the signed-in user's id, workspace and role, checked against the database on
+// every API request so a deleted user or a changed role takes effect at once.
+import { getServerSession } from "next-auth";
+import { authOptions } from "@/lib/auth/options";
+import { getDb } from "@/lib/db/client";
+import { ApiError } from "@/lib/http/api";
+
+export type Role = "admin" | "viewer";
+
+export interface SessionUser {
+  userId: string;
+  email: string;
+  workspaceId: string;
+  role: Role;
+}
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(authOptions);
+  const userId = (session?.user as { id?: string } | undefined)?.id;
+  if (!userId) return null;
+  const db = await getDb();
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, workspaceId: true, role: true } });
+  if (!user) return null;
+  return { userId: user.id, email: user.email, workspaceId: user.workspaceId, role: user.role };
+}
+
+/**
+ * The signed-in user, or a 401. Requests that change something (POST, PUT, PATCH, DELETE) also
+ * need the admin role: a viewer gets a 403.
+ */
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) throw new ApiError(401, "Sign in to use this endpoint");
+  if (MUTATING.has(request.method.toUpperCase()) && user.role !== "admin") {
+    throw new ApiError(403, "Your account is a viewer: ask an admin to make this change");
+  }
+  return user;
+}
+
+/** The actor string recorded in activity and audit entries. */
+export function actorOf(user: SessionUser): string {
+  return `user:${user.email}`;
+}
