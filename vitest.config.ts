@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 
 const alias = { "@": path.resolve(import.meta.dirname) };
 const testEnv = {
-  NODE_ENV: "test",
+  NODE_ENV: "test" as const,
   NO_PROXY: "127.0.0.1,localhost",
   no_proxy: "127.0.0.1,localhost",
   LOG_LEVEL: "error",

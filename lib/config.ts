@@ -12,6 +12,8 @@ const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: optionalString,
+  // Set by the launcher when DATABASE_URL points at the embedded server it started.
+  PLUGBOARD_EMBEDDED: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false),
   PLUGBOARD_DATA_DIR: z.string().default(".data"),
   EMBEDDED_DB_PORT: int(0),
   NEXTAUTH_URL: optionalUrl,
@@ -66,7 +68,7 @@ export function dataDir(): string {
 
 /** True when no DATABASE_URL is configured and Plugboard runs on its embedded PostgreSQL. */
 export function usesEmbeddedDatabase(): boolean {
-  return !config().DATABASE_URL;
+  return !config().DATABASE_URL || config().PLUGBOARD_EMBEDDED;
 }
 
 export function isProduction(): boolean {

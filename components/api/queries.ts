@@ -1,0 +1,42 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+
+import { apiFetch } from "@/components/api/client";
+import type { ActivityResponse, CatalogResponse, StatusResponse } from "@/components/api/types";
+
+export const queryKeys = {
+  catalog: ["integrations", "catalog"] as const,
+  status: ["integrations", "status"] as const,
+  activity: (params: Record<string, string>) => ["activity", params] as const,
+};
+
+export const STATUS_REFRESH_MS = 15_000;
+
+export function useCatalog() {
+  return useQuery({
+    queryKey: queryKeys.catalog,
+    queryFn: ({ signal }) => apiFetch<CatalogResponse>("/api/integrations", { signal }),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useIntegrationStatus() {
+  return useQuery({
+    queryKey: queryKeys.status,
+    queryFn: ({ signal }) => apiFetch<StatusResponse>("/api/integrations/status", { signal }),
+    refetchInterval: STATUS_REFRESH_MS,
+    refetchOnWindowFocus: true,
+  });
+}
+
+export function useActivity(params: Record<string, string>) {
+  const search = new URLSearchParams(params).toString();
+  return useQuery({
+    queryKey: queryKeys.activity(params),
+    queryFn: ({ signal }) => apiFetch<ActivityResponse>(`/api/activity?${search}`, { signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: STATUS_REFRESH_MS,
+    refetchOnWindowFocus: true,
+  });
+}

@@ -1,0 +1,92 @@
+"use client";
+
+import * as React from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { CircleAlertIcon, LoaderCircleIcon } from "lucide-react";
+
+import { apiFetch, errorMessage } from "@/components/api/client";
+import { queryKeys } from "@/components/api/queries";
+import type { Provider } from "@/components/api/types";
+import { mergeStatus } from "@/components/integrations/credentials-dialog";
+import { Alert, AlertDescription } from "@/components/ui/alert";
+import {
+  AlertDialog,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "@/components/ui/alert-dialog";
+import { Button } from "@/components/ui/button";
+
+export function DisconnectDialog({
+  provider,
+  open,
+  onOpenChange,
+  onDisconnected,
+}: {
+  provider: Provider;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onDisconnected?: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const mutation = useMutation({
+    mutationFn: () =>
+      apiFetch<{ ok: true }>(`/api/integrations/${encodeURIComponent(provider.id)}`, { method: "DELETE" }),
+    onSuccess: () => {
+      mergeStatus(queryClient, provider.id, null);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.status });
+      onDisconnected?.();
+      onOpenChange(false);
+    },
+  });
+
+  const { reset } = mutation;
+  React.useEffect(() => {
+    if (open) reset();
+  }, [open, reset]);
+
+  return (
+    <AlertDialog
+      open={open}
+      onOpenChange={(next) => {
+        if (!next && mutation.isPending) return;
+        onOpenChange(next);
+      }}
+    >
+      <AlertDialogContent data-testid={`disconnect-dialog-${provider.id}`}>
+        <AlertDialogHeader>
+          <AlertDialogTitle>Disconnect {provider.name}?</AlertDialogTitle>
+          <AlertDialogDescription>
+            Plugboard deletes the stored credentials and stops calling {provider.name} for this
+            workspace. Past activity stays in the log. You can connect again at any time.
+          </AlertDialogDescription>
+        </AlertDialogHeader>
+        {mutation.isError && (
+          <Alert variant="destructive">
+            <CircleAlertIcon aria-hidden="true" />
+            <AlertDescription>
+              <p>{errorMessage(mutation.error)}</p>
+            </AlertDescription>
+          </Alert>
+        )}
+        <AlertDialogFooter>
+          <AlertDialogCancel disabled={mutation.isPending}>Cancel</AlertDialogCancel>
+          {/* Not an AlertDialogAction: that closes at once, before the answer is known. */}
+          <Button
+            variant="destructive"
+            disabled={mutation.isPending}
+            onClick={() => mutation.mutate()}
+            aria-label="Disconnect"
+            data-testid={`disconnect-confirm-${provider.id}`}
+          >
+            {mutation.isPending && <LoaderCircleIcon aria-hidden="true" className="animate-spin" />}
+            {mutation.isPending ? "Disconnecting…" : "Disconnect"}
+          </Button>
+        </AlertDialogFooter>
+      </AlertDialogContent>
+    </AlertDialog>
+  );
+}

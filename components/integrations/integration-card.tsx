@@ -1,0 +1,438 @@
+"use client";
+
+import * as React from "react";
+import Link from "next/link";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import {
+  ActivityIcon,
+  CircleAlertIcon,
+  CircleCheckIcon,
+  FlaskConicalIcon,
+  LoaderCircleIcon,
+  PencilIcon,
+  PlugIcon,
+  RefreshCwIcon,
+  TriangleAlertIcon,
+  UnplugIcon,
+} from "lucide-react";
+
+import { ApiRequestError, apiFetch } from "@/components/api/client";
+import { queryKeys } from "@/components/api/queries";
+import {
+  errorCategoryLabel,
+  type IntegrationStatus,
+  type Provider,
+  type TestResult,
+} from "@/components/api/types";
+import { RelativeTime, formatNumber, useNow } from "@/components/format";
+import { CredentialsDialog, type CredentialsMode } from "@/components/integrations/credentials-dialog";
+import { DisconnectDialog } from "@/components/integrations/disconnect-dialog";
+import { ProviderIcon } from "@/components/integrations/provider-icon";
+import { STATE_BADGE, cardState, hasStoredConnection, type CardState } from "@/components/integrations/state";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardAction, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { cn } from "@/lib/utils";
+
+type DialogState = { kind: "credentials"; mode: CredentialsMode } | { kind: "disconnect" } | null;
+
+type TestOutcome =
+  | { kind: "result"; result: TestResult }
+  | { kind: "request_failed"; message: string; forbidden: boolean };
+
+export function IntegrationCard({
+  provider,
+  status,
+  canEdit,
+}: {
+  provider: Provider;
+  status: IntegrationStatus | undefined;
+  canEdit: boolean;
+}) {
+  const state = cardState(provider, status);
+  const badge = STATE_BADGE[state];
+  const connected = hasStoredConnection(state);
+  const titleId = `integration-${provider.id}-title`;
+  const [dialog, setDialog] = React.useState<DialogState>(null);
+  const [testOutcome, setTestOutcome] = React.useState<TestOutcome | null>(null);
+  const queryClient = useQueryClient();
+
+  const test = useMutation({
+    mutationFn: () =>
+      apiFetch<TestResult>(`/api/integrations/${encodeURIComponent(provider.id)}/test`, { method: "POST" }),
+    onMutate: () => setTestOutcome(null),
+    onSuccess: (result) => setTestOutcome({ kind: "result", result }),
+    onError: (error) =>
+      setTestOutcome({
+        kind: "request_failed",
+        message: error.message,
+        forbidden: error instanceof ApiRequestError && error.status === 403,
+      }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.status }),
+  });
+
+  return (
+    <Card
+      data-testid={`integration-card-${provider.id}`}
+      data-state={state}
+      aria-labelledby={titleId}
+      role="article"
+      className={cn("gap-4 py-5", provider.comingSoon && "bg-muted/40")}
+    >
+      <CardHeader className="px-5">
+        <div className="flex min-w-0 items-center gap-3">
+          <ProviderIcon src={provider.icon} name={provider.name} />
+          <div className="min-w-0">
+            <CardTitle id={titleId} role="heading" aria-level={3} className="truncate">
+              {provider.name}
+            </CardTitle>
+            {connected && status?.accountLabel ? (
+              <p className="mt-1 truncate text-xs text-muted-foreground" data-testid={`integration-account-${provider.id}`} title={status.accountLabel}>
+                {status.accountLabel}
+              </p>
+            ) : (
+              <p className="mt-1 text-xs text-muted-foreground">
+                {provider.authType === "oauth2" ? "OAuth" : "API key"}
+              </p>
+            )}
+          </div>
+        </div>
+        <CardAction>
+          <Badge variant={badge.variant} data-testid={`integration-status-${provider.id}`}>
+            {state === "active" && status?.connectionStatus === "syncing" && (
+              <RefreshCwIcon aria-hidden="true" className="animate-spin" />
+            )}
+            {badge.label}
+          </Badge>
+        </CardAction>
+        <CardDescription className="col-span-2 mt-2 line-clamp-3">{provider.description}</CardDescription>
+      </CardHeader>
+
+      <CardContent className="grid flex-1 content-start gap-4 px-5">
+        {provider.capabilities.length > 0 && (
+          <ul aria-label="Capabilities" className="flex flex-wrap gap-1.5">
+            {provider.capabilities.map((capability) => (
+              <li
+                key={capability}
+                className="rounded-sm bg-muted px-1.5 py-0.5 text-[11px] leading-4 text-muted-foreground"
+              >
+                {capability}
+              </li>
+            ))}
+          </ul>
+        )}
+
+        {connected && status && <ConnectionDetails providerId={provider.id} status={status} />}
+        {connected && status && status.usage.length > 0 && <UsageStats status={status} />}
+        {connected && status && status.circuitState !== "closed" && (
+          <CircuitNotice providerName={provider.name} state={status.circuitState} />
+        )}
+        {connected && status?.lastError && (
+          <div
+            data-testid={`integration-last-error-${provider.id}`}
+            className="rounded-md border border-destructive/20 bg-destructive/5 px-3 py-2 text-xs"
+          >
+            <div className="flex items-center justify-between gap-2">
+              <span className="font-medium text-destructive">Last error</span>
+              <Badge variant="outline" className="border-destructive/20 text-[10px] text-destructive">
+                {errorCategoryLabel(status.lastError.category)}
+              </Badge>
+            </div>
+            <p className="mt-1 break-words text-destructive/90">{status.lastError.message}</p>
+          </div>
+        )}
+        {state === "needs_reauth" && (
+          <p className="text-xs text-muted-foreground">
+            {provider.name} no longer accepts the stored credentials. Reconnect to resume syncing.
+          </p>
+        )}
+        <TestResultView providerId={provider.id} pending={test.isPending} outcome={testOutcome} />
+      </CardContent>
+
+      <CardFooter className="flex-wrap gap-2 border-t px-5 pt-4 [.border-t]:pt-4">
+        {canEdit && (
+          <CardActions
+            provider={provider}
+            state={state}
+            testing={test.isPending}
+            onTest={() => test.mutate()}
+            onOpen={setDialog}
+          />
+        )}
+        {!canEdit && provider.comingSoon && (
+          <span className="text-xs text-muted-foreground">Not available yet</span>
+        )}
+        {!canEdit && !provider.comingSoon && (
+          <span className="text-xs text-muted-foreground">Read-only</span>
+        )}
+        {connected && (
+          <Button asChild variant="ghost" size="sm" className="ml-auto text-muted-foreground">
+            <Link href={`/activity?providerId=${encodeURIComponent(provider.id)}`}>
+              <ActivityIcon aria-hidden="true" />
+              Activity
+            </Link>
+          </Button>
+        )}
+      </CardFooter>
+
+      {canEdit && provider.authType === "api_key" && (
+        <CredentialsDialog
+          provider={provider}
+          mode={dialog?.kind === "credentials" ? dialog.mode : "connect"}
+          open={dialog?.kind === "credentials"}
+          onOpenChange={(open) => {
+            if (!open) setDialog(null);
+            else setTestOutcome(null);
+          }}
+        />
+      )}
+      {canEdit && connected && (
+        <DisconnectDialog
+          provider={provider}
+          open={dialog?.kind === "disconnect"}
+          onOpenChange={(open) => !open && setDialog(null)}
+          onDisconnected={() => setTestOutcome(null)}
+        />
+      )}
+    </Card>
+  );
+}
+
+/** The buttons an admin sees; which ones depends on the card's state and the provider's auth type. */
+function CardActions({
+  provider,
+  state,
+  testing,
+  onTest,
+  onOpen,
+}: {
+  provider: Provider;
+  state: CardState;
+  testing: boolean;
+  onTest: () => void;
+  onOpen: (dialog: DialogState) => void;
+}) {
+  if (state === "coming_soon") {
+    return <span className="text-xs text-muted-foreground">We are working on this integration.</span>;
+  }
+  if (state === "unavailable") {
+    return <span className="text-xs text-muted-foreground">Not available on this deployment.</span>;
+  }
+  if (state === "not_connected") {
+    return <ConnectAction provider={provider} label="Connect" onOpen={() => onOpen({ kind: "credentials", mode: "connect" })} />;
+  }
+
+  return (
+    <>
+      {state === "needs_reauth" && (
+        <ConnectAction
+          provider={provider}
+          label="Reconnect"
+          onOpen={() => onOpen({ kind: "credentials", mode: "reconnect" })}
+        />
+      )}
+      <Button
+        variant="outline"
+        size="sm"
+        onClick={onTest}
+        disabled={testing}
+        aria-label="Test"
+        data-testid={`integration-test-${provider.id}`}
+      >
+        {testing ? <LoaderCircleIcon aria-hidden="true" className="animate-spin" /> : <FlaskConicalIcon aria-hidden="true" />}
+        {testing ? "Testing…" : "Test"}
+      </Button>
+      {provider.authType === "api_key" && state !== "needs_reauth" && (
+        <Button
+          variant="outline"
+          size="sm"
+          onClick={() => onOpen({ kind: "credentials", mode: "edit" })}
+          data-testid={`integration-edit-${provider.id}`}
+        >
+          <PencilIcon aria-hidden="true" />
+          Edit
+        </Button>
+      )}
+      <Button
+        variant="ghost"
+        size="sm"
+        className="text-destructive hover:bg-destructive/10 hover:text-destructive"
+        onClick={() => onOpen({ kind: "disconnect" })}
+        data-testid={`integration-disconnect-${provider.id}`}
+      >
+        <UnplugIcon aria-hidden="true" />
+        Disconnect
+      </Button>
+    </>
+  );
+}
+
+/**
+ * How a provider gets connected: API-key providers open the credentials form; OAuth providers
+ * send the browser to the server's OAuth start route (which redirects to the provider).
+ */
+function ConnectAction({
+  provider,
+  label,
+  onOpen,
+}: {
+  provider: Provider;
+  label: "Connect" | "Reconnect";
+  onOpen: () => void;
+}) {
+  const testId = `integration-${label.toLowerCase()}-${provider.id}`;
+  switch (provider.authType) {
+    case "oauth2":
+      return (
+        <Button asChild size="sm" data-testid={testId}>
+          <a href={`/api/integrations/${encodeURIComponent(provider.id)}/oauth/start`}>
+            <PlugIcon aria-hidden="true" />
+            {label}
+          </a>
+        </Button>
+      );
+    case "api_key":
+    default:
+      return (
+        <Button size="sm" onClick={onOpen} data-testid={testId}>
+          <PlugIcon aria-hidden="true" />
+          {label}
+        </Button>
+      );
+  }
+}
+
+function ConnectionDetails({ providerId, status }: { providerId: string; status: IntegrationStatus }) {
+  const now = useNow();
+  const expiry = status.tokenExpiresAt ? new Date(status.tokenExpiresAt).getTime() : null;
+  const expiryTone =
+    expiry === null || now === null
+      ? ""
+      : expiry < now
+        ? "text-destructive"
+        : expiry - now < 3 * 24 * 3600 * 1000
+          ? "text-[color-mix(in_oklch,var(--warning)_55%,black)]"
+          : "";
+
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-xs" data-testid={`integration-details-${providerId}`}>
+      <dt className="text-muted-foreground">Last sync</dt>
+      <dd className="text-right">
+        <RelativeTime value={status.lastSyncAt} />
+      </dd>
+      <dt className="text-muted-foreground">Last tested</dt>
+      <dd className="text-right">
+        <RelativeTime value={status.lastTestedAt} />
+      </dd>
+      {status.tokenExpiresAt && (
+        <>
+          <dt className="text-muted-foreground">{expiry !== null && now !== null && expiry < now ? "Token expired" : "Token expires"}</dt>
+          <dd className={cn("text-right", expiryTone)}>
+            <RelativeTime value={status.tokenExpiresAt} />
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+function UsageStats({ status }: { status: IntegrationStatus }) {
+  return (
+    <dl aria-label="Usage" className="grid grid-cols-2 gap-2 sm:grid-cols-3">
+      {status.usage.map((stat) => (
+        <div key={stat.label} className="rounded-md bg-muted/60 px-2.5 py-2">
+          <dd className="text-sm font-semibold tabular-nums">{formatNumber(stat.value)}</dd>
+          <dt className="truncate text-[11px] text-muted-foreground" title={stat.label}>
+            {stat.label}
+          </dt>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function CircuitNotice({ providerName, state }: { providerName: string; state: "open" | "half_open" }) {
+  return (
+    <div
+      className="flex gap-2 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-xs text-[color-mix(in_oklch,var(--warning)_45%,black)]"
+      data-testid="circuit-state"
+      data-circuit={state}
+    >
+      <TriangleAlertIcon aria-hidden="true" className="mt-0.5 size-3.5 shrink-0" />
+      <p>
+        {state === "open" ? (
+          <>
+            <span className="font-medium">Circuit open.</span> Calls to {providerName} are paused after
+            repeated failures and resume automatically.
+          </>
+        ) : (
+          <>
+            <span className="font-medium">Circuit half-open.</span> Plugboard is letting a trial call
+            through before resuming {providerName}.
+          </>
+        )}
+      </p>
+    </div>
+  );
+}
+
+function TestResultView({
+  providerId,
+  pending,
+  outcome,
+}: {
+  providerId: string;
+  pending: boolean;
+  outcome: TestOutcome | null;
+}) {
+  let content: React.ReactNode = null;
+  if (pending) {
+    content = <span className="text-xs text-muted-foreground">Testing the connection…</span>;
+  } else if (outcome?.kind === "result" && outcome.result.ok) {
+    const { message, durationMs } = outcome.result;
+    content = (
+      <div className="flex gap-2 rounded-md border border-success/30 bg-success/5 px-3 py-2 text-xs text-[color-mix(in_oklch,var(--success)_70%,black)]">
+        <CircleCheckIcon aria-hidden="true" className="mt-0.5 size-3.5 shrink-0" />
+        <div className="min-w-0">
+          <p>
+            <span className="font-medium">Connection OK</span>
+            <span className="text-muted-foreground"> · {durationMs} ms</span>
+          </p>
+          {message && message !== "Connection OK" && <p className="mt-0.5 break-words">{message}</p>}
+        </div>
+      </div>
+    );
+  } else if (outcome?.kind === "result") {
+    const { message, durationMs, category } = outcome.result;
+    content = (
+      <div className="flex gap-2 rounded-md border border-destructive/20 bg-destructive/5 px-3 py-2 text-xs text-destructive">
+        <CircleAlertIcon aria-hidden="true" className="mt-0.5 size-3.5 shrink-0" />
+        <div className="min-w-0">
+          <p>
+            <span className="font-medium">Test failed</span>
+            <span className="text-muted-foreground">
+              {" "}
+              · {durationMs} ms{category ? ` · ${errorCategoryLabel(category)}` : ""}
+            </span>
+          </p>
+          <p className="mt-0.5 break-words">{message}</p>
+        </div>
+      </div>
+    );
+  } else if (outcome?.kind === "request_failed") {
+    content = (
+      <div className="flex gap-2 rounded-md border border-destructive/20 bg-destructive/5 px-3 py-2 text-xs text-destructive">
+        <CircleAlertIcon aria-hidden="true" className="mt-0.5 size-3.5 shrink-0" />
+        <p className="break-words">
+          <span className="font-medium">{outcome.forbidden ? "Read-only: " : "Could not run the test: "}</span>
+          {outcome.message}
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div role="status" aria-live="polite" data-testid={`integration-test-result-${providerId}`} className={cn(!content && "hidden")}>
+      {content}
+    </div>
+  );
+}

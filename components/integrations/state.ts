@@ -1,0 +1,41 @@
+import type { IntegrationStatus, Provider } from "@/components/api/types";
+
+export type CardState =
+  | "coming_soon"
+  | "unavailable"
+  | "not_connected"
+  | "connecting"
+  | "active"
+  | "error"
+  | "needs_reauth";
+
+/** One badge per card, from the catalog entry and (when there is one) its connection status. */
+export function cardState(provider: Provider, status: IntegrationStatus | undefined): CardState {
+  if (provider.comingSoon) return "coming_soon";
+  const hasConnection =
+    !!status && (status.connected || status.connectionStatus !== "disconnected");
+  if (!status || !hasConnection) return provider.available ? "not_connected" : "unavailable";
+  if (status.needsReauth) return "needs_reauth";
+  if (status.status === "error" || status.connectionStatus === "error") return "error";
+  if (status.connectionStatus === "connecting") return "connecting";
+  if (status.connected) return "active";
+  return "not_connected";
+}
+
+export const STATE_BADGE: Record<
+  CardState,
+  { label: string; variant: "success" | "destructive" | "warning" | "secondary" | "outline" }
+> = {
+  active: { label: "Active", variant: "success" },
+  error: { label: "Error", variant: "destructive" },
+  needs_reauth: { label: "Needs reconnect", variant: "warning" },
+  connecting: { label: "Connecting", variant: "secondary" },
+  not_connected: { label: "Not connected", variant: "outline" },
+  unavailable: { label: "Not available", variant: "outline" },
+  coming_soon: { label: "Coming soon", variant: "secondary" },
+};
+
+/** States in which a stored connection exists (so Test / Edit / Disconnect make sense). */
+export function hasStoredConnection(state: CardState): boolean {
+  return state === "active" || state === "error" || state === "needs_reauth" || state === "connecting";
+}

@@ -1,0 +1,53 @@
+// next-auth configuration: email + password (credentials provider) with JWT sessions.
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { getDb } from "@/lib/db/client";
+import { signInWithPassword } from "@/lib/auth/sign-in";
+import { clientAddress } from "@/lib/http/client-address";
+
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+
+export const authOptions: NextAuthOptions = {
+  secret: process.env.NEXTAUTH_SECRET,
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  pages: { signIn: "/login", error: "/login" },
+  providers: [
+    CredentialsProvider({
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, request) {
+        const db = await getDb();
+        const result = await signInWithPassword(
+          db,
+          credentials?.email ?? "",
+          credentials?.password ?? "",
+          clientAddress((request?.headers ?? {}) as Record<string, string>),
+        );
+        // next-auth passes a thrown error's message to the sign-in page as `error`.
+        if (!result.ok) throw new Error(result.message);
+        return result.user;
+      },
+    }),
+  ],
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user) {
+        const u = user as unknown as { id: string; role: "admin" | "viewer"; workspaceId: string; workspaceName: string };
+        token.uid = u.id;
+        token.role = u.role;
+        token.workspaceId = u.workspaceId;
+        token.workspaceName = u.workspaceName;
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      session.user = {
+        ...session.user,
+        id: token.uid,
+        role: token.role,
+        workspaceName: token.workspaceName,
+      } as typeof session.user;
+      return session;
+    },
+  },
+};

@@ -1,0 +1,26 @@
+import type { OAuthManifest } from "@/lib/integrations/types";
+
+export const googleCalendarManifest: OAuthManifest = {
+  id: "google-calendar",
+  name: "Google Calendar",
+  category: "calendar",
+  description: "Sync bookings with Google Calendar: create, move and cancel events, read free/busy.",
+  capabilities: ["oauth", "webhooks", "sync"],
+  authType: "oauth2",
+  docsUrl: "https://developers.google.com/workspace/calendar/api/guides/overview",
+  icon: "/providers/google-calendar.svg",
+  status: "coming_soon",
+  oauth: {
+    authorizeUrl: { env: "GOOGLE_OAUTH_AUTHORIZE_URL", default: "https://accounts.google.com/o/oauth2/v2/auth", description: "Google OAuth consent screen" },
+    tokenUrl: { env: "GOOGLE_OAUTH_TOKEN_URL", default: "https://oauth2.googleapis.com/token", description: "Google OAuth token endpoint" },
+    revokeUrl: { env: "GOOGLE_OAUTH_REVOKE_URL", default: "https://oauth2.googleapis.com/revoke", description: "Google OAuth token revocation" },
+    userinfoUrl: { env: "GOOGLE_OAUTH_USERINFO_URL", default: "https://openidconnect.googleapis.com/v1/userinfo", description: "Google OpenID Connect userinfo" },
+    scopes: ["openid", "email", "https://www.googleapis.com/auth/calendar.events", "https://www.googleapis.com/auth/calendar.readonly"],
+    pkce: true,
+    clientIdEnv: "GOOGLE_CLIENT_ID",
+    clientSecretEnv: "GOOGLE_CLIENT_SECRET",
+  },
+  api: {
+    base: { env: "GOOGLE_API_BASE", default: "https://www.googleapis.com", description: "Google APIs root URL (Calendar v3 lives under /calendar/v3)" },
+  },
+};

@@ -1,0 +1,25 @@
+// Registry look-ups that answer API errors: 404 for an unknown provider, 409 for one that cannot
+// be connected yet. Server-only (it builds ApiErrors), unlike the registry itself.
+import { ApiError, notFound } from "@/lib/http/api";
+import { getProvider, providerIds } from "@/lib/integrations/registry";
+import type { ApiKeyAdapter, ApiKeyManifest, ProviderManifest } from "@/lib/integrations/types";
+
+export type ConnectableManifest = ApiKeyManifest & { adapter: () => Promise<ApiKeyAdapter> };
+
+/** The manifest, or a 404 that names the known ids. */
+export function requireProvider(id: string): ProviderManifest {
+  const manifest = getProvider(id);
+  if (!manifest) throw notFound(`Unknown integration "${id.slice(0, 64)}". Known integrations: ${providerIds.join(", ")}`);
+  return manifest;
+}
+
+/**
+ * The manifest of a provider that can be connected with an API key right now: 404 when unknown,
+ * 409 when it is coming soon (or an OAuth provider, whose connect flow does not exist yet).
+ */
+export function requireConnectable(id: string): ConnectableManifest {
+  const manifest = requireProvider(id);
+  if (manifest.status !== "available") throw new ApiError(409, `${manifest.name} is coming soon and cannot be connected yet`);
+  if (manifest.authType !== "api_key" || !manifest.adapter) throw new ApiError(409, `${manifest.name} cannot be connected with an API key`);
+  return manifest as ConnectableManifest;
+}

@@ -1,0 +1,31 @@
+import type { OAuthManifest } from "@/lib/integrations/types";
+
+// Mailchimp OAuth has no scopes and its tokens do not expire; the metadata endpoint tells which
+// data centre (`dc`) the account lives in, which the API base URL needs.
+export const mailchimpManifest: OAuthManifest = {
+  id: "mailchimp",
+  name: "Mailchimp",
+  category: "marketing",
+  description: "Add customers to Mailchimp audiences and keep tags and consent in sync.",
+  capabilities: ["oauth", "webhooks", "sync"],
+  authType: "oauth2",
+  docsUrl: "https://mailchimp.com/developer/marketing/guides/access-user-data-oauth-2/",
+  icon: "/providers/mailchimp.svg",
+  status: "coming_soon",
+  oauth: {
+    authorizeUrl: { env: "MAILCHIMP_OAUTH_AUTHORIZE_URL", default: "https://login.mailchimp.com/oauth2/authorize", description: "Mailchimp OAuth authorize endpoint" },
+    tokenUrl: { env: "MAILCHIMP_OAUTH_TOKEN_URL", default: "https://login.mailchimp.com/oauth2/token", description: "Mailchimp OAuth token endpoint" },
+    userinfoUrl: { env: "MAILCHIMP_OAUTH_METADATA_URL", default: "https://login.mailchimp.com/oauth2/metadata", description: "Mailchimp OAuth metadata (account and data centre)" },
+    scopes: [],
+    pkce: false,
+    clientIdEnv: "MAILCHIMP_CLIENT_ID",
+    clientSecretEnv: "MAILCHIMP_CLIENT_SECRET",
+  },
+  api: {
+    base: {
+      env: "MAILCHIMP_API_BASE",
+      default: "https://{dc}.api.mailchimp.com/3.0",
+      description: "Mailchimp Marketing API base URL; {dc} is the account's data centre",
+    },
+  },
+};

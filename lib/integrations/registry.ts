@@ -1,0 +1,99 @@
+// Every provider Plugboard knows. Adding one = a folder with its manifest (and, once it can be
+// connected, its client) plus one line below. Pure data (manifests load their SDK clients
+// lazily), so this module is safe to import from server and client code alike.
+import { googleCalendarManifest } from "@/lib/integrations/google-calendar/manifest";
+import { linkedinManifest } from "@/lib/integrations/linkedin/manifest";
+import { mailchimpManifest } from "@/lib/integrations/mailchimp/manifest";
+import { odooManifest } from "@/lib/integrations/odoo/manifest";
+import { outlookCalendarManifest } from "@/lib/integrations/outlook-calendar/manifest";
+import { s3Manifest } from "@/lib/integrations/s3/manifest";
+import { sendgridManifest } from "@/lib/integrations/sendgrid/manifest";
+import { smtpManifest } from "@/lib/integrations/smtp/manifest";
+import { stripeManifest } from "@/lib/integrations/stripe/manifest";
+import { twilioManifest } from "@/lib/integrations/twilio/manifest";
+import type { AuthField, EndpointSetting, ProviderManifest } from "@/lib/integrations/types";
+import { xManifest } from "@/lib/integrations/x/manifest";
+
+export const providers: readonly ProviderManifest[] = [
+  googleCalendarManifest,
+  outlookCalendarManifest,
+  mailchimpManifest,
+  linkedinManifest,
+  xManifest,
+  odooManifest,
+  stripeManifest,
+  sendgridManifest,
+  smtpManifest,
+  twilioManifest,
+  s3Manifest,
+];
+
+const byId = new Map(providers.map((p) => [p.id, p]));
+
+export const providerIds: readonly string[] = providers.map((p) => p.id);
+
+export function getProvider(id: string): ProviderManifest | undefined {
+  return byId.get(id);
+}
+
+/** A manifest as the catalog API and the UI see it: data only, no schema or code. */
+export interface CatalogEntry {
+  id: string;
+  name: string;
+  category: ProviderManifest["category"];
+  description: string;
+  capabilities: ProviderManifest["capabilities"];
+  authType: ProviderManifest["authType"];
+  status: ProviderManifest["status"];
+  available: boolean;
+  comingSoon: boolean;
+  docsUrl: string;
+  icon: string;
+  fields: AuthField[];
+  oauth: { scopes: string[] } | null;
+}
+
+export function catalogEntry(manifest: ProviderManifest): CatalogEntry {
+  return {
+    id: manifest.id,
+    name: manifest.name,
+    category: manifest.category,
+    description: manifest.description,
+    capabilities: [...manifest.capabilities],
+    authType: manifest.authType,
+    status: manifest.status,
+    available: manifest.status === "available",
+    comingSoon: manifest.status === "coming_soon",
+    docsUrl: manifest.docsUrl,
+    icon: manifest.icon,
+    fields: manifest.authType === "api_key" ? manifest.fields.map((f) => ({ ...f })) : [],
+    oauth: manifest.authType === "oauth2" ? { scopes: [...manifest.oauth.scopes] } : null,
+  };
+}
+
+export function catalog(): CatalogEntry[] {
+  return providers.map(catalogEntry);
+}
+
+export interface EnvironmentSetting extends EndpointSetting {
+  providerId: string;
+  /** True for OAuth client credentials, which have no default and are secrets. */
+  secret: boolean;
+}
+
+/** Every environment variable the providers read, for the README and .env.example generator. */
+export function providerEnvironment(): EnvironmentSetting[] {
+  const out: EnvironmentSetting[] = [];
+  for (const p of providers) {
+    for (const setting of Object.values(p.api)) out.push({ ...setting, providerId: p.id, secret: false });
+    if (p.authType === "oauth2") {
+      const o = p.oauth;
+      out.push({ env: o.clientIdEnv, default: "", description: `${p.name} OAuth client ID`, providerId: p.id, secret: false });
+      out.push({ env: o.clientSecretEnv, default: "", description: `${p.name} OAuth client secret`, providerId: p.id, secret: true });
+      for (const setting of [o.authorizeUrl, o.tokenUrl, o.revokeUrl, o.userinfoUrl]) {
+        if (setting) out.push({ ...setting, providerId: p.id, secret: false });
+      }
+    }
+  }
+  return out;
+}

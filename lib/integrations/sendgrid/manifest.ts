@@ -1,0 +1,55 @@
+import { z } from "zod";
+import type { ApiKeyManifest } from "@/lib/integrations/types";
+
+export const sendgridSchema = z.object({
+  apiKey: z
+    .string({ error: "Enter your SendGrid API key" })
+    .trim()
+    .min(1, "Enter your SendGrid API key")
+    .refine((v) => /^SG\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(v), "A SendGrid API key looks like SG.xxxx.yyyy"),
+  fromEmail: z.string({ error: "Enter the sender address" }).trim().pipe(z.email("Enter a valid sender email address")),
+  fromName: z
+    .string()
+    .trim()
+    .max(100, "Keep the sender name under 100 characters")
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+});
+
+export const sendgridManifest: ApiKeyManifest = {
+  id: "sendgrid",
+  name: "SendGrid",
+  category: "email",
+  description: "Transactional email through Twilio SendGrid: receipts, reminders and notifications.",
+  capabilities: ["api_key", "webhooks"],
+  authType: "api_key",
+  docsUrl: "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
+  icon: "/providers/sendgrid.svg",
+  status: "available",
+  api: {
+    base: { env: "SENDGRID_API_BASE", default: "https://api.sendgrid.com", description: "SendGrid v3 API base URL (https://api.eu.sendgrid.com for EU subusers)" },
+  },
+  fields: [
+    {
+      name: "apiKey",
+      label: "API key",
+      input: "password",
+      secret: true,
+      required: true,
+      placeholder: "SG.…",
+      help: "Settings → API Keys → Create API Key. It needs at least the Mail Send permission.",
+    },
+    {
+      name: "fromEmail",
+      label: "Sender email",
+      input: "email",
+      secret: false,
+      required: true,
+      placeholder: "hello@yourcompany.com",
+      help: "A verified sender or an address on an authenticated domain.",
+    },
+    { name: "fromName", label: "Sender name", input: "text", secret: false, required: false, placeholder: "Your Company" },
+  ],
+  schema: sendgridSchema,
+  adapter: () => import("@/lib/integrations/sendgrid/client").then((m) => m.sendgridAdapter),
+};

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import type { ApiKeyManifest } from "@/lib/integrations/types";
+
+// Any mail server that speaks SMTP; the server address is the customer's, so it is a field.
+export const smtpSchema = z.object({
+  host: z.string({ error: "Enter the SMTP server" }).trim().min(1, "Enter the SMTP server, e.g. smtp.yourcompany.com"),
+  port: z
+    .string({ error: "Enter the port" })
+    .trim()
+    .regex(/^\d{1,5}$/, "Enter a port number such as 587 or 465")
+    .refine((v) => Number(v) >= 1 && Number(v) <= 65535, "Enter a port between 1 and 65535"),
+  username: z.string().trim().optional(),
+  password: z.string().optional(),
+  fromEmail: z.string({ error: "Enter the sender address" }).trim().pipe(z.email("Enter a valid sender email address")),
+});
+
+export const smtpManifest: ApiKeyManifest = {
+  id: "smtp",
+  name: "SMTP",
+  category: "email",
+  description: "Send email through your own mail server or any SMTP relay.",
+  capabilities: ["api_key"],
+  authType: "api_key",
+  docsUrl: "https://datatracker.ietf.org/doc/html/rfc5321",
+  icon: "/providers/smtp.svg",
+  status: "coming_soon",
+  api: {},
+  fields: [
+    { name: "host", label: "Server", input: "text", secret: false, required: true, placeholder: "smtp.yourcompany.com" },
+    { name: "port", label: "Port", input: "number", secret: false, required: true, placeholder: "587", help: "587 for STARTTLS, 465 for implicit TLS." },
+    { name: "username", label: "Username", input: "text", secret: false, required: false },
+    { name: "password", label: "Password", input: "password", secret: true, required: false },
+    { name: "fromEmail", label: "Sender email", input: "email", secret: false, required: true, placeholder: "hello@yourcompany.com" },
+  ],
+  schema: smtpSchema,
+};

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import type { ApiKeyManifest } from "@/lib/integrations/types";
+
+// Secret keys are sk_test_/sk_live_, restricted keys rk_test_/rk_live_; publishable keys (pk_)
+// cannot read anything, so they are refused with a message that says why.
+const SECRET_KEY = /^(?:sk|rk)_(?:test|live)_[A-Za-z0-9_]{8,}$/;
+
+export const stripeSchema = z.object({
+  secretKey: z
+    .string({ error: "Enter your Stripe secret key" })
+    .trim()
+    .min(1, "Enter your Stripe secret key")
+    .refine((v) => !v.startsWith("pk_"), "That is a publishable key (pk_…); paste the secret key (sk_…) or a restricted key (rk_…)")
+    .refine((v) => SECRET_KEY.test(v), "A Stripe secret key starts with sk_test_, sk_live_, rk_test_ or rk_live_"),
+  webhookSecret: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^whsec_[A-Za-z0-9+/=_-]{8,}$/.test(v), "A webhook signing secret starts with whsec_"),
+});
+
+export const stripeManifest: ApiKeyManifest = {
+  id: "stripe",
+  name: "Stripe",
+  category: "payments",
+  description: "Payments, invoices and subscriptions. Plugboard reads balances and receives payment events.",
+  capabilities: ["api_key", "webhooks"],
+  authType: "api_key",
+  docsUrl: "https://docs.stripe.com/keys",
+  icon: "/providers/stripe.svg",
+  status: "available",
+  api: {
+    base: { env: "STRIPE_API_BASE", default: "https://api.stripe.com", description: "Stripe API base URL" },
+  },
+  fields: [
+    {
+      name: "secretKey",
+      label: "Secret key",
+      input: "password",
+      secret: true,
+      required: true,
+      placeholder: "sk_live_…",
+      help: "Dashboard → Developers → API keys. A restricted key (rk_…) with read access to Balance is enough.",
+    },
+    {
+      name: "webhookSecret",
+      label: "Webhook signing secret",
+      input: "password",
+      secret: true,
+      required: false,
+      placeholder: "whsec_…",
+      help: "Optional. Dashboard → Developers → Webhooks → your endpoint → Signing secret.",
+    },
+  ],
+  schema: stripeSchema,
+  adapter: () => import("@/lib/integrations/stripe/client").then((m) => m.stripeAdapter),
+};

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import type { ApiKeyManifest } from "@/lib/integrations/types";
+
+export const twilioSchema = z.object({
+  accountSid: z
+    .string({ error: "Enter your Account SID" })
+    .trim()
+    .regex(/^AC[0-9a-fA-F]{32}$/, "An Account SID is AC followed by 32 hexadecimal characters"),
+  authToken: z.string({ error: "Enter your Auth Token" }).trim().min(1, "Enter your Auth Token"),
+  fromNumber: z
+    .string({ error: "Enter the sending number" })
+    .trim()
+    .regex(/^\+[1-9]\d{6,14}$/, "Enter the sending number in E.164 format, e.g. +14155550100"),
+});
+
+export const twilioManifest: ApiKeyManifest = {
+  id: "twilio",
+  name: "Twilio",
+  category: "sms",
+  description: "Send SMS reminders and confirmations through Twilio.",
+  capabilities: ["api_key", "webhooks"],
+  authType: "api_key",
+  docsUrl: "https://www.twilio.com/docs/iam/api/account",
+  icon: "/providers/twilio.svg",
+  status: "coming_soon",
+  api: {
+    base: { env: "TWILIO_API_BASE", default: "https://api.twilio.com", description: "Twilio REST API base URL" },
+  },
+  fields: [
+    { name: "accountSid", label: "Account SID", input: "text", secret: false, required: true, placeholder: "AC…" },
+    { name: "authToken", label: "Auth Token", input: "password", secret: true, required: true, help: "Console → Account Info." },
+    { name: "fromNumber", label: "Sending number", input: "tel", secret: false, required: true, placeholder: "+14155550100" },
+  ],
+  schema: twilioSchema,
+};

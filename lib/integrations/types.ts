@@ -1,0 +1,102 @@
+// The provider manifest: everything Plugboard knows about one third-party tool, as data. The
+// generic connection flow, the catalog API, the UI and the README/.env.example generator read
+// manifests; nothing outside a provider's own folder switches on provider ids.
+import type { z } from "zod";
+import type { ProviderError } from "@/lib/pipeline/errors";
+
+export const PROVIDER_CATEGORIES = ["calendar", "crm", "email", "sms", "payments", "marketing", "social", "storage"] as const;
+export type ProviderCategory = (typeof PROVIDER_CATEGORIES)[number];
+
+export type Capability = "oauth" | "api_key" | "webhooks" | "sync";
+export type ProviderAuthType = "oauth2" | "api_key";
+export type ProviderAvailability = "available" | "coming_soon";
+
+/** One input of an API-key form. Secret fields are stored encrypted and never sent back. */
+export interface AuthField {
+  name: string;
+  label: string;
+  input: "text" | "password" | "email" | "url" | "number" | "tel";
+  secret: boolean;
+  required: boolean;
+  placeholder?: string;
+  help?: string;
+}
+
+/**
+ * A URL Plugboard calls (or sends a browser to), overridable through an environment variable so
+ * tests and self-hosters behind a proxy can point it elsewhere. Declared as data so the
+ * configuration docs can list every variable with its default.
+ */
+export interface EndpointSetting {
+  env: string;
+  default: string;
+  description: string;
+}
+
+export interface OAuthSpec {
+  authorizeUrl: EndpointSetting;
+  tokenUrl: EndpointSetting;
+  /** Absent where the provider has no token revocation endpoint. */
+  revokeUrl?: EndpointSetting;
+  /** Where to read who authorised (OIDC userinfo or the provider's "me" endpoint). */
+  userinfoUrl?: EndpointSetting;
+  scopes: string[];
+  pkce: boolean;
+  /** Environment variables holding the OAuth app's client id and secret. */
+  clientIdEnv: string;
+  clientSecretEnv: string;
+}
+
+/** What a successful live test learned about the account. */
+export interface TestOutcome {
+  /** Shown on the card, e.g. "Stripe (test mode) · USD, EUR". Never contains a secret. */
+  accountLabel: string;
+  grantedScopes?: string[];
+}
+
+export interface AdapterContext {
+  /** Aborted by the pipeline on timeout; adapters pass it to their SDK where it takes one. */
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+/** Provider-specific code for an API-key provider; the generic flow only calls these. */
+export interface ApiKeyAdapter {
+  /** A cheap authenticated read proving the credentials work; throws on failure. */
+  testConnection(fields: Record<string, string>, ctx: AdapterContext): Promise<TestOutcome>;
+  /** Maps whatever the SDK threw onto the pipeline's categories. */
+  classifyError(error: unknown): ProviderError;
+}
+
+interface ManifestBase {
+  id: string;
+  name: string;
+  category: ProviderCategory;
+  description: string;
+  capabilities: Capability[];
+  docsUrl: string;
+  /** `/providers/<id>.svg` under public/. */
+  icon: string;
+  status: ProviderAvailability;
+  /** API base URLs by name (`base`, `graph`, …). */
+  api: Record<string, EndpointSetting>;
+}
+
+export interface ApiKeyManifest extends ManifestBase {
+  authType: "api_key";
+  fields: AuthField[];
+  /** Validates a complete set of field values (strict: unknown keys are rejected by the flow). */
+  schema: z.ZodType<Record<string, string | undefined>>;
+  /**
+   * Loaded on first use so that importing a manifest (catalog, UI, docs generator) never pulls in
+   * the provider's SDK. Absent for coming-soon providers.
+   */
+  adapter?: () => Promise<ApiKeyAdapter>;
+}
+
+export interface OAuthManifest extends ManifestBase {
+  authType: "oauth2";
+  oauth: OAuthSpec;
+}
+
+export type ProviderManifest = ApiKeyManifest | OAuthManifest;

@@ -1,0 +1,27 @@
+import type { OAuthManifest } from "@/lib/integrations/types";
+
+// X API v2, OAuth 2.0 authorization code with PKCE; offline.access yields a refresh token.
+export const xManifest: OAuthManifest = {
+  id: "x",
+  name: "X",
+  category: "social",
+  description: "Post updates to an X (formerly Twitter) account.",
+  capabilities: ["oauth"],
+  authType: "oauth2",
+  docsUrl: "https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token",
+  icon: "/providers/x.svg",
+  status: "coming_soon",
+  oauth: {
+    authorizeUrl: { env: "X_OAUTH_AUTHORIZE_URL", default: "https://x.com/i/oauth2/authorize", description: "X OAuth 2.0 authorize endpoint" },
+    tokenUrl: { env: "X_OAUTH_TOKEN_URL", default: "https://api.x.com/2/oauth2/token", description: "X OAuth 2.0 token endpoint" },
+    revokeUrl: { env: "X_OAUTH_REVOKE_URL", default: "https://api.x.com/2/oauth2/revoke", description: "X OAuth 2.0 token revocation" },
+    userinfoUrl: { env: "X_OAUTH_USERINFO_URL", default: "https://api.x.com/2/users/me", description: "X authenticated user lookup" },
+    scopes: ["tweet.read", "tweet.write", "users.read", "offline.access"],
+    pkce: true,
+    clientIdEnv: "X_CLIENT_ID",
+    clientSecretEnv: "X_CLIENT_SECRET",
+  },
+  api: {
+    base: { env: "X_API_BASE", default: "https://api.x.com", description: "X API v2 base URL" },
+  },
+};

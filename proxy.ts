@@ -1,0 +1,31 @@
+// Guards every page and API route before it runs. Route handlers check the session again
+// (requireUser), so a mistake here never opens an endpoint on its own.
+import { getToken } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
+
+// Reachable without a session: sign-in and setup, health, provider webhooks (signature-checked)
+// and cron routes (CRON_SECRET-checked).
+const PUBLIC_PREFIXES = ["/login", "/setup", "/api/auth/", "/api/health", "/api/setup", "/api/webhooks/", "/api/cron/"];
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export async function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  if (PUBLIC_PREFIXES.some((p) => pathname === p.replace(/\/$/, "") || pathname.startsWith(p))) return NextResponse.next();
+  const token = await getToken({ req: request, secret: process.env.NEXTAUTH_SECRET });
+  const isApi = pathname.startsWith("/api/");
+  if (!token) {
+    if (isApi) return NextResponse.json({ error: "Sign in to use this endpoint" }, { status: 401 });
+    const login = new URL("/login", request.url);
+    login.searchParams.set("callbackUrl", pathname + search);
+    return NextResponse.redirect(login);
+  }
+  if (isApi && MUTATING.has(request.method) && token.role !== "admin") {
+    return NextResponse.json({ error: "Your account is a viewer: ask an admin to make this change" }, { status: 403 });
+  }
+  return NextResponse.next();
+}
+
+export const config = {
+  // Everything except Next's assets and public files.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|providers/|.*\\.(?:svg|png|jpg|ico|webp)$).*)"],
+};
