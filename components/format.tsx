@@ -49,7 +49,9 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 export function formatRelative(date: Date, nowMs: number): string {
   const seconds = (date.getTime() - nowMs) / 1000;
   const abs = Math.abs(seconds);
-  if (abs < 45) return seconds < 0 ? "just now" : "in a few seconds";
+  // The shared clock ticks every 30 s, so a timestamp the server just wrote can look a few
+  // seconds "in the future": anything within 45 s either way reads as now.
+  if (abs < 45) return "just now";
   for (const [unit, size] of UNITS) {
     if (abs >= size * 0.9 || unit === "minute") {
       return relativeFormat.format(Math.round(seconds / size), unit);

@@ -10,38 +10,51 @@ const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
 
 const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_URL: optionalString,
-  // Set by the launcher when DATABASE_URL points at the embedded server it started.
-  PLUGBOARD_EMBEDDED: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false),
-  PLUGBOARD_DATA_DIR: z.string().default(".data"),
-  EMBEDDED_DB_PORT: int(0),
-  NEXTAUTH_URL: optionalUrl,
-  NEXTAUTH_SECRET: optionalString,
-  TOKEN_ENCRYPTION_KEY: optionalString,
-  TOKEN_ENCRYPTION_KEYS_PREVIOUS: optionalString,
-  CRON_SECRET: optionalString,
-  SETUP_TOKEN: optionalString,
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  // Call pipeline
-  PIPELINE_TIMEOUT_MS: int(30_000),
-  PIPELINE_MAX_ATTEMPTS: int(3),
-  PIPELINE_BACKOFF_BASE_MS: int(1_000),
-  PIPELINE_BACKOFF_CAP_MS: int(60_000),
-  PIPELINE_BACKOFF_JITTER: num(0.3),
-  CIRCUIT_FAILURE_THRESHOLD: int(5),
-  CIRCUIT_COOLDOWN_MS: int(60_000),
-  // Sign-in
-  LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: int(5),
-  LOGIN_MAX_ATTEMPTS_PER_ADDRESS: int(20),
-  LOGIN_WINDOW_MINUTES: int(15),
-  TRUST_PROXY_HEADERS: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false),
-  // Housekeeping
-  ACTIVITY_RETENTION_DAYS: int(30),
-  REQUEST_BODY_LIMIT_BYTES: int(64 * 1024),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development").describe("Set by Next: production for `npm start`, development for `npm run dev`"),
+  DATABASE_URL: optionalString.describe("PostgreSQL connection string. Unset: the embedded database in PLUGBOARD_DATA_DIR"),
+  PLUGBOARD_EMBEDDED: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false).describe("Set by the launcher when DATABASE_URL points at the embedded server it started; do not set by hand"),
+  PLUGBOARD_DATA_DIR: z.string().default(".data").describe("Folder of the embedded database and of the secrets generated for it"),
+  EMBEDDED_DB_PORT: int(0).describe("Port of the embedded database server on 127.0.0.1 (0: any free port)"),
+  PORT: int(3000).describe("HTTP port of `npm run dev` / `npm start`"),
+  NEXTAUTH_URL: optionalUrl.describe("Public base URL of the app (sign-in redirects). Default http://localhost:$PORT; Vercel sets its own"),
+  NEXTAUTH_SECRET: optionalString.describe("Signs session cookies: 32+ random characters (`openssl rand -base64 32`). Generated into the data folder on the embedded default"),
+  TOKEN_ENCRYPTION_KEY: optionalString.describe("AES-256-GCM key for stored credentials: 32 bytes in base64 (`openssl rand -base64 32`). Generated into the data folder on the embedded default; required with DATABASE_URL"),
+  TOKEN_ENCRYPTION_KEYS_PREVIOUS: optionalString.describe("Comma-separated earlier keys that still decrypt during a rotation (then run `npm run vault:rotate`)"),
+  CRON_SECRET: optionalString.describe("Bearer token that /api/cron/* routes require (Vercel Cron sends it). Unset: cron routes refuse every request"),
+  SETUP_TOKEN: optionalString.describe("Fixed first-run setup token. Unset: a one-time token is printed to the log at start while no user exists"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info").describe("Least severe log level written (JSON lines on stdout/stderr)"),
+  PIPELINE_TIMEOUT_MS: int(30_000).describe("Timeout of one provider call attempt"),
+  PIPELINE_MAX_ATTEMPTS: int(3).describe("Attempts per provider call for transient and rate-limit errors"),
+  PIPELINE_BACKOFF_BASE_MS: int(1_000).describe("First retry delay; doubles per attempt"),
+  PIPELINE_BACKOFF_CAP_MS: int(60_000).describe("Longest retry delay (also caps Retry-After)"),
+  PIPELINE_BACKOFF_JITTER: num(0.3).describe("Random spread of retry delays (0.3 = ±30 %)"),
+  CIRCUIT_FAILURE_THRESHOLD: int(5).describe("Consecutive failures that open a connection's circuit breaker"),
+  CIRCUIT_COOLDOWN_MS: int(60_000).describe("How long an open circuit waits before one probe call"),
+  LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: int(5).describe("Failed sign-ins per account within the window before it is locked for the window"),
+  LOGIN_MAX_ATTEMPTS_PER_ADDRESS: int(20).describe("Failed sign-ins per client address within the window"),
+  LOGIN_WINDOW_MINUTES: int(15).describe("Sign-in rate-limit window"),
+  TRUST_PROXY_HEADERS: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false).describe("Take the client address from the first X-Forwarded-For entry (behind your own reverse proxy; automatic on Vercel)"),
+  ACTIVITY_RETENTION_DAYS: int(30).describe("Days of provider-call activity kept (pruned by /api/cron/prune)"),
+  REQUEST_BODY_LIMIT_BYTES: int(64 * 1024).describe("Largest JSON request body accepted (413 beyond)"),
 });
 
 export type Config = z.infer<typeof schema>;
+
+export interface SettingDoc {
+  name: string;
+  default: string;
+  description: string;
+}
+
+/** Every setting with its default and description, for .env.example and the README. */
+export function settingsDocumentation(): SettingDoc[] {
+  const defaults = schema.parse({}) as Record<string, unknown>;
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    default: defaults[name] === undefined ? "" : String(defaults[name]),
+    description: (field as z.ZodType).description ?? "",
+  }));
+}
 
 let cached: Config | undefined;
 
@@ -63,7 +76,8 @@ export function resetConfig(): void {
 }
 
 export function dataDir(): string {
-  return path.resolve(process.cwd(), config().PLUGBOARD_DATA_DIR);
+  // Runtime data, not code: keep the bundler from tracing the whole project through it.
+  return path.resolve(/*turbopackIgnore: true*/ process.cwd(), config().PLUGBOARD_DATA_DIR);
 }
 
 /** True when no DATABASE_URL is configured and Plugboard runs on its embedded PostgreSQL. */

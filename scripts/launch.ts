@@ -1,7 +1,7 @@
 // `npm run dev` / `npm start`: one command from a fresh clone to a running Plugboard.
 // Without DATABASE_URL it serves the embedded database from the data folder, applies pending
-// migrations, and generates the local secrets it needs there; then it runs Next in its own
-// process group and stops everything together.
+// migrations, and generates the local secrets it needs there; then it runs Next and stops
+// everything together.
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -72,14 +72,15 @@ async function main() {
   const child = spawn(next, [mode, "-p", String(port), ...(process.env.HOSTNAME ? ["-H", process.env.HOSTNAME] : [])], {
     stdio: "inherit",
     env: process.env,
-    detached: true, // its own process group, so stopping it stops next-server too
+    // Same process group as this launcher: Ctrl-C or a supervisor killing the group stops
+    // next-server too; a signal to the launcher alone is forwarded below.
   });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     try {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
+      child.kill("SIGTERM");
     } catch {
       // already gone
     }

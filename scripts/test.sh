@@ -13,9 +13,14 @@ node_modules/.bin/tsc --noEmit -p . || status=1
 echo "== unit and integration tests (vitest)"
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
 
-if [ -f playwright.config.ts ]; then
-  echo "== browser tests (playwright, chromium)"
-  node_modules/.bin/playwright test --reporter=list,json || status=1
+echo "== production build"
+if node_modules/.bin/next build >test-results/next-build.log 2>&1; then
+  echo "== browser and HTTP tests (playwright, chromium)"
+  node_modules/.bin/playwright test || status=1
+else
+  tail -n 40 test-results/next-build.log
+  echo "next build failed: browser tests not run"
+  status=1
 fi
 
 # One closing line with the totals of every runner.

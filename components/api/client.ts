@@ -1,5 +1,6 @@
 // Browser-side fetch wrapper for the Plugboard API: JSON in and out, `{ error, fields }` answers
 // turned into an ApiRequestError, and a signed-out answer (401) sends the person to /login.
+import { signOut } from "next-auth/react";
 
 export class ApiRequestError extends Error {
   constructor(
@@ -19,12 +20,17 @@ export class ApiRequestError extends Error {
 
 let redirecting = false;
 
-/** Sends the browser to the sign-in page, coming back to where it is now afterwards. */
+/**
+ * Sends the browser to the sign-in page, coming back to where it is now afterwards. Signs out
+ * first: the API also answers 401 while the session cookie is still valid (the user was deleted,
+ * say), and with that cookie /login would send the browser straight back here, in a loop.
+ */
 export function redirectToLogin() {
   if (typeof window === "undefined" || redirecting) return;
   redirecting = true;
   const here = window.location.pathname + window.location.search;
-  window.location.assign(`/login?callbackUrl=${encodeURIComponent(here)}`);
+  const target = `/login?callbackUrl=${encodeURIComponent(here)}`;
+  signOut({ callbackUrl: target }).catch(() => window.location.assign(target));
 }
 
 /**

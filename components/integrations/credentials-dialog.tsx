@@ -104,7 +104,8 @@ export function CredentialsDialog({
         } else if (error.status === 422) {
           setFormError({ title: `${provider.name} rejected these credentials`, message: error.message });
         } else if (error.status === 400 && Object.keys(known).length > 0) {
-          setFormError({ title: "Check the highlighted fields", message: error.message });
+          // The messages are under the fields; the summary sentence would repeat them.
+          setFormError({ title: "Check the highlighted fields", message: "" });
         } else {
           setFormError({ title: mode === "connect" ? "Could not connect" : "Could not save", message: error.message });
         }
@@ -245,9 +246,11 @@ export function CredentialsDialog({
             <Alert variant="destructive" data-testid="credentials-error">
               <CircleAlertIcon aria-hidden="true" />
               <AlertTitle>{formError.title}</AlertTitle>
-              <AlertDescription>
-                <p>{formError.message}</p>
-              </AlertDescription>
+              {formError.message && (
+                <AlertDescription>
+                  <p>{formError.message}</p>
+                </AlertDescription>
+              )}
             </Alert>
           )}
         </form>

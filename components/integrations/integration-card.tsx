@@ -34,6 +34,13 @@ import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/lib/utils";
 
+const CAPABILITY_LABELS: Record<string, string> = {
+  webhooks: "Webhooks",
+  sync: "Sync",
+  oauth: "OAuth",
+  api_key: "API key",
+};
+
 type DialogState = { kind: "credentials"; mode: CredentialsMode } | { kind: "disconnect" } | null;
 
 type TestOutcome =
@@ -44,18 +51,23 @@ export function IntegrationCard({
   provider,
   status,
   canEdit,
+  statusUnknown = false,
 }: {
   provider: Provider;
   status: IntegrationStatus | undefined;
   canEdit: boolean;
+  /** The status request failed and there is no earlier answer: say so rather than "Not connected". */
+  statusUnknown?: boolean;
 }) {
-  const state = cardState(provider, status);
+  const state = cardState(provider, status, statusUnknown);
   const badge = STATE_BADGE[state];
   const connected = hasStoredConnection(state);
   const titleId = `integration-${provider.id}-title`;
   const [dialog, setDialog] = React.useState<DialogState>(null);
   const [testOutcome, setTestOutcome] = React.useState<TestOutcome | null>(null);
   const queryClient = useQueryClient();
+  // The auth method is already under the name; the chips list what the integration does.
+  const capabilities = (provider.capabilities ?? []).filter((c) => c !== "api_key" && c !== "oauth");
 
   const test = useMutation({
     mutationFn: () =>
@@ -97,7 +109,7 @@ export function IntegrationCard({
             )}
           </div>
         </div>
-        <CardAction>
+        <CardAction className="row-span-1">
           <Badge variant={badge.variant} data-testid={`integration-status-${provider.id}`}>
             {state === "active" && status?.connectionStatus === "syncing" && (
               <RefreshCwIcon aria-hidden="true" className="animate-spin" />
@@ -109,21 +121,21 @@ export function IntegrationCard({
       </CardHeader>
 
       <CardContent className="grid flex-1 content-start gap-4 px-5">
-        {provider.capabilities.length > 0 && (
+        {capabilities.length > 0 && (
           <ul aria-label="Capabilities" className="flex flex-wrap gap-1.5">
-            {provider.capabilities.map((capability) => (
+            {capabilities.map((capability) => (
               <li
                 key={capability}
                 className="rounded-sm bg-muted px-1.5 py-0.5 text-[11px] leading-4 text-muted-foreground"
               >
-                {capability}
+                {CAPABILITY_LABELS[capability] ?? capability.replace(/_/g, " ")}
               </li>
             ))}
           </ul>
         )}
 
         {connected && status && <ConnectionDetails providerId={provider.id} status={status} />}
-        {connected && status && status.usage.length > 0 && <UsageStats status={status} />}
+        {connected && status && (status.usage ?? []).length > 0 && <UsageStats usage={status.usage} />}
         {connected && status && status.circuitState !== "closed" && (
           <CircuitNotice providerName={provider.name} state={status.circuitState} />
         )}
@@ -166,10 +178,13 @@ export function IntegrationCard({
           <span className="text-xs text-muted-foreground">Read-only</span>
         )}
         {connected && (
-          <Button asChild variant="ghost" size="sm" className="ml-auto text-muted-foreground">
-            <Link href={`/activity?providerId=${encodeURIComponent(provider.id)}`}>
+          <Button asChild variant="ghost" size="icon" className="ml-auto size-8 text-muted-foreground">
+            <Link
+              href={`/activity?providerId=${encodeURIComponent(provider.id)}`}
+              aria-label={`${provider.name} activity`}
+              title={`${provider.name} activity`}
+            >
               <ActivityIcon aria-hidden="true" />
-              Activity
             </Link>
           </Button>
         )}
@@ -214,6 +229,9 @@ function CardActions({
 }) {
   if (state === "coming_soon") {
     return <span className="text-xs text-muted-foreground">We are working on this integration.</span>;
+  }
+  if (state === "unknown") {
+    return <span className="text-xs text-muted-foreground">Status unavailable right now.</span>;
   }
   if (state === "unavailable") {
     return <span className="text-xs text-muted-foreground">Not available on this deployment.</span>;
@@ -336,10 +354,10 @@ function ConnectionDetails({ providerId, status }: { providerId: string; status:
   );
 }
 
-function UsageStats({ status }: { status: IntegrationStatus }) {
+function UsageStats({ usage }: { usage: IntegrationStatus["usage"] }) {
   return (
     <dl aria-label="Usage" className="grid grid-cols-2 gap-2 sm:grid-cols-3">
-      {status.usage.map((stat) => (
+      {usage.map((stat) => (
         <div key={stat.label} className="rounded-md bg-muted/60 px-2.5 py-2">
           <dd className="text-sm font-semibold tabular-nums">{formatNumber(stat.value)}</dd>
           <dt className="truncate text-[11px] text-muted-foreground" title={stat.label}>

@@ -7,11 +7,17 @@ export type CardState =
   | "connecting"
   | "active"
   | "error"
-  | "needs_reauth";
+  | "needs_reauth"
+  | "unknown";
 
 /** One badge per card, from the catalog entry and (when there is one) its connection status. */
-export function cardState(provider: Provider, status: IntegrationStatus | undefined): CardState {
+export function cardState(
+  provider: Provider,
+  status: IntegrationStatus | undefined,
+  statusUnknown = false,
+): CardState {
   if (provider.comingSoon) return "coming_soon";
+  if (!status && statusUnknown) return "unknown";
   const hasConnection =
     !!status && (status.connected || status.connectionStatus !== "disconnected");
   if (!status || !hasConnection) return provider.available ? "not_connected" : "unavailable";
@@ -33,6 +39,7 @@ export const STATE_BADGE: Record<
   not_connected: { label: "Not connected", variant: "outline" },
   unavailable: { label: "Not available", variant: "outline" },
   coming_soon: { label: "Coming soon", variant: "secondary" },
+  unknown: { label: "Status unknown", variant: "outline" },
 };
 
 /** States in which a stored connection exists (so Test / Edit / Disconnect make sense). */

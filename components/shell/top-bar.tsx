@@ -8,7 +8,7 @@ import { LogOutIcon, PlugZapIcon } from "lucide-react";
 
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import type { CurrentUser } from "@/components/shell/use-current-user";
+import type { CurrentUser } from "@/components/shell/current-user";
 import { cn } from "@/lib/utils";
 
 const NAV = [
@@ -25,12 +25,12 @@ export function TopBar({ user }: { user: CurrentUser }) {
       data-testid="top-bar"
       className="sticky top-0 z-40 border-b bg-background/90 backdrop-blur supports-[backdrop-filter]:bg-background/75"
     >
-      <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4 sm:px-6 lg:px-8">
+      <div className="mx-auto flex h-14 max-w-7xl items-center gap-2 px-4 sm:gap-4 sm:px-6 lg:px-8">
         <Link href="/integrations" className="flex items-center gap-2 font-semibold tracking-tight">
           <span className="flex size-7 items-center justify-center rounded-md bg-primary text-primary-foreground">
             <PlugZapIcon className="size-4" aria-hidden="true" />
           </span>
-          <span>Plugboard</span>
+          <span className="max-[420px]:sr-only">Plugboard</span>
         </Link>
         {user.workspaceName && (
           <span className="hidden truncate text-sm text-muted-foreground lg:inline" title="Workspace">
@@ -80,7 +80,7 @@ export function TopBar({ user }: { user: CurrentUser }) {
             }}
           >
             <LogOutIcon aria-hidden="true" />
-            <span>Sign out</span>
+            <span className="sr-only sm:not-sr-only">Sign out</span>
           </Button>
         </div>
       </div>

@@ -9,13 +9,17 @@ import { cn } from "@/lib/utils";
  */
 function NativeSelect({
   className,
+  wrapperClassName,
   size = "default",
   ...props
-}: Omit<React.ComponentProps<"select">, "size"> & { size?: "sm" | "default" }) {
+}: Omit<React.ComponentProps<"select">, "size"> & {
+  size?: "sm" | "default";
+  wrapperClassName?: string;
+}) {
   return (
     <div
       data-slot="native-select-wrapper"
-      className="group/native-select relative w-fit has-[select:disabled]:opacity-50"
+      className={cn("group/native-select relative w-fit has-[select:disabled]:opacity-50", wrapperClassName)}
     >
       <select
         data-slot="native-select"

@@ -2,8 +2,10 @@ import { config } from "@/lib/config";
 
 /**
  * The client's address for rate limiting. Behind a trusted proxy (TRUST_PROXY_HEADERS=true, or on
- * Vercel) it is the first X-Forwarded-For entry; otherwise the last one, which the nearest hop
- * (Next's own server) appended and a client cannot forge.
+ * Vercel) it is the first X-Forwarded-For entry. Otherwise it is the last entry, which a reverse
+ * proxy appends; with no proxy at all, Next fills the header from the socket only when the client
+ * sent none, so the per-address limit is best effort there and the per-account limit is the one
+ * that always holds.
  */
 export function clientAddress(headers: Headers | Record<string, string | string[] | undefined>): string {
   const get = (name: string): string | undefined => {

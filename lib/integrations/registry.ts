@@ -49,7 +49,8 @@ export interface CatalogEntry {
   comingSoon: boolean;
   docsUrl: string;
   icon: string;
-  fields: AuthField[];
+  /** The API-key form (empty for OAuth providers). */
+  authFields: AuthField[];
   oauth: { scopes: string[] } | null;
 }
 
@@ -66,7 +67,7 @@ export function catalogEntry(manifest: ProviderManifest): CatalogEntry {
     comingSoon: manifest.status === "coming_soon",
     docsUrl: manifest.docsUrl,
     icon: manifest.icon,
-    fields: manifest.authType === "api_key" ? manifest.fields.map((f) => ({ ...f })) : [],
+    authFields: manifest.authType === "api_key" ? manifest.fields.map((f) => ({ ...f })) : [],
     oauth: manifest.authType === "oauth2" ? { scopes: [...manifest.oauth.scopes] } : null,
   };
 }

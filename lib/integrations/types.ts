@@ -15,7 +15,8 @@ export type ProviderAvailability = "available" | "coming_soon";
 export interface AuthField {
   name: string;
   label: string;
-  input: "text" | "password" | "email" | "url" | "number" | "tel";
+  /** The HTML input type the form uses (secret fields render as password inputs). */
+  type: "text" | "password" | "email" | "url" | "number";
   secret: boolean;
   required: boolean;
   placeholder?: string;

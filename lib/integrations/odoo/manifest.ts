@@ -22,10 +22,10 @@ export const odooManifest: ApiKeyManifest = {
   status: "coming_soon",
   api: {},
   fields: [
-    { name: "url", label: "Odoo address", input: "url", secret: false, required: true, placeholder: "https://yourcompany.odoo.com" },
-    { name: "database", label: "Database", input: "text", secret: false, required: true, placeholder: "yourcompany" },
-    { name: "username", label: "Login", input: "email", secret: false, required: true, placeholder: "admin@yourcompany.com" },
-    { name: "apiKey", label: "API key", input: "password", secret: true, required: true, help: "Preferences → Account Security → New API Key." },
+    { name: "url", label: "Odoo address", type: "url", secret: false, required: true, placeholder: "https://yourcompany.odoo.com" },
+    { name: "database", label: "Database", type: "text", secret: false, required: true, placeholder: "yourcompany" },
+    { name: "username", label: "Login", type: "email", secret: false, required: true, placeholder: "admin@yourcompany.com" },
+    { name: "apiKey", label: "API key", type: "password", secret: true, required: true, help: "Preferences → Account Security → New API Key." },
   ],
   schema: odooSchema,
 };

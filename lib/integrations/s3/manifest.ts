@@ -35,10 +35,10 @@ export const s3Manifest: ApiKeyManifest = {
     },
   },
   fields: [
-    { name: "accessKeyId", label: "Access key ID", input: "text", secret: false, required: true, placeholder: "AKIA…" },
-    { name: "secretAccessKey", label: "Secret access key", input: "password", secret: true, required: true },
-    { name: "region", label: "Region", input: "text", secret: false, required: true, placeholder: "eu-west-1" },
-    { name: "bucket", label: "Bucket", input: "text", secret: false, required: true, placeholder: "yourcompany-plugboard" },
+    { name: "accessKeyId", label: "Access key ID", type: "text", secret: false, required: true, placeholder: "AKIA…" },
+    { name: "secretAccessKey", label: "Secret access key", type: "password", secret: true, required: true },
+    { name: "region", label: "Region", type: "text", secret: false, required: true, placeholder: "eu-west-1" },
+    { name: "bucket", label: "Bucket", type: "text", secret: false, required: true, placeholder: "yourcompany-plugboard" },
   ],
   schema: s3Schema,
 };

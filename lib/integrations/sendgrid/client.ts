@@ -134,7 +134,9 @@ export function classifySendGridError(error: unknown): ProviderError {
           : `SendGrid answered HTTP ${status}: ${said}`;
     return new ProviderError(message, { category, statusCode: status, retryAfterMs: retryAfterMs(error.response?.headers), cause: error });
   }
-  return classifyGeneric(error);
+  const generic = classifyGeneric(error);
+  if (generic.category !== "transient" || generic.statusCode !== undefined) return generic;
+  return new ProviderError(`Could not reach SendGrid: ${generic.message}`, { category: "transient", providerCode: generic.providerCode, cause: error });
 }
 
 export const sendgridAdapter: ApiKeyAdapter = {

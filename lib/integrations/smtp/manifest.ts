@@ -26,11 +26,11 @@ export const smtpManifest: ApiKeyManifest = {
   status: "coming_soon",
   api: {},
   fields: [
-    { name: "host", label: "Server", input: "text", secret: false, required: true, placeholder: "smtp.yourcompany.com" },
-    { name: "port", label: "Port", input: "number", secret: false, required: true, placeholder: "587", help: "587 for STARTTLS, 465 for implicit TLS." },
-    { name: "username", label: "Username", input: "text", secret: false, required: false },
-    { name: "password", label: "Password", input: "password", secret: true, required: false },
-    { name: "fromEmail", label: "Sender email", input: "email", secret: false, required: true, placeholder: "hello@yourcompany.com" },
+    { name: "host", label: "Server", type: "text", secret: false, required: true, placeholder: "smtp.yourcompany.com" },
+    { name: "port", label: "Port", type: "number", secret: false, required: true, placeholder: "587", help: "587 for STARTTLS, 465 for implicit TLS." },
+    { name: "username", label: "Username", type: "text", secret: false, required: false },
+    { name: "password", label: "Password", type: "password", secret: true, required: false },
+    { name: "fromEmail", label: "Sender email", type: "email", secret: false, required: true, placeholder: "hello@yourcompany.com" },
   ],
   schema: smtpSchema,
 };

@@ -14,6 +14,8 @@ export interface StripeClientOptions {
 /** A Stripe SDK instance for one secret key. Cheap to build; nothing touches the network here. */
 export function createStripeClient(secretKey: string, options: StripeClientOptions = {}): Stripe {
   const base = new URL(endpointUrl(stripeManifest.api.base!));
+  // The SDK takes host, port and protocol only; a path prefix would be silently dropped.
+  if (base.pathname !== "/") throw new Error("STRIPE_API_BASE must not contain a path: the Stripe SDK only takes a host, port and protocol");
   const protocol = base.protocol === "http:" ? "http" : "https";
   return new Stripe(secretKey, {
     host: base.hostname,
@@ -99,14 +101,15 @@ export function classifyStripeError(error: unknown): ProviderError {
 }
 
 function stripeMessage(error: InstanceType<typeof Stripe.errors.StripeError>, category: ErrorCategory): string {
-  const said = error.message?.trim();
+  const said = error.message?.trim().replace(/\.+$/, "");
   if (category === "auth" && error.type === "StripePermissionError") {
     return `Stripe refused this key: ${said || "it lacks a permission"}. For a restricted key, grant read access to Balance.`;
   }
   if (category === "auth") return `Stripe rejected the key: ${said || "invalid API key"}`;
   if (category === "rate_limit") return `Stripe is rate limiting requests: ${said || "too many requests"}`;
   if (error.type === "StripeConnectionError") return `Could not reach Stripe: ${said || "connection failed"}`;
-  return said ? `Stripe: ${said}` : `Stripe answered with an error${error.statusCode ? ` (HTTP ${error.statusCode})` : ""}`;
+  const status = error.statusCode ? ` HTTP ${error.statusCode}` : " with an error";
+  return said ? `Stripe answered${status}: ${said}` : `Stripe answered${status}`;
 }
 
 export const stripeAdapter: ApiKeyAdapter = {

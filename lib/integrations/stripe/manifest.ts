@@ -10,8 +10,10 @@ export const stripeSchema = z.object({
     .string({ error: "Enter your Stripe secret key" })
     .trim()
     .min(1, "Enter your Stripe secret key")
-    .refine((v) => !v.startsWith("pk_"), "That is a publishable key (pk_…); paste the secret key (sk_…) or a restricted key (rk_…)")
-    .refine((v) => SECRET_KEY.test(v), "A Stripe secret key starts with sk_test_, sk_live_, rk_test_ or rk_live_"),
+    .superRefine((v, ctx) => {
+      if (v.startsWith("pk_")) ctx.addIssue({ code: "custom", message: "That is a publishable key (pk_…); paste the secret key (sk_…) or a restricted key (rk_…)" });
+      else if (!SECRET_KEY.test(v)) ctx.addIssue({ code: "custom", message: "A Stripe secret key starts with sk_test_, sk_live_, rk_test_ or rk_live_" });
+    }),
   webhookSecret: z
     .string()
     .trim()
@@ -37,7 +39,7 @@ export const stripeManifest: ApiKeyManifest = {
     {
       name: "secretKey",
       label: "Secret key",
-      input: "password",
+      type: "password",
       secret: true,
       required: true,
       placeholder: "sk_live_…",
@@ -46,7 +48,7 @@ export const stripeManifest: ApiKeyManifest = {
     {
       name: "webhookSecret",
       label: "Webhook signing secret",
-      input: "password",
+      type: "password",
       secret: true,
       required: false,
       placeholder: "whsec_…",

@@ -27,9 +27,9 @@ export const twilioManifest: ApiKeyManifest = {
     base: { env: "TWILIO_API_BASE", default: "https://api.twilio.com", description: "Twilio REST API base URL" },
   },
   fields: [
-    { name: "accountSid", label: "Account SID", input: "text", secret: false, required: true, placeholder: "AC…" },
-    { name: "authToken", label: "Auth Token", input: "password", secret: true, required: true, help: "Console → Account Info." },
-    { name: "fromNumber", label: "Sending number", input: "tel", secret: false, required: true, placeholder: "+14155550100" },
+    { name: "accountSid", label: "Account SID", type: "text", secret: false, required: true, placeholder: "AC…" },
+    { name: "authToken", label: "Auth Token", type: "password", secret: true, required: true, help: "Console → Account Info." },
+    { name: "fromNumber", label: "Sending number", type: "text", secret: false, required: true, placeholder: "+14155550100" },
   ],
   schema: twilioSchema,
 };

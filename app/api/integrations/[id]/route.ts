@@ -1,0 +1,28 @@
+// GET    /api/integrations/[id] — one provider's connection: status, which secrets are set, settings.
+// PATCH  /api/integrations/[id] — change some credential fields ({ fields }); re-tested before saving.
+// DELETE /api/integrations/[id] — disconnect: wipe the credential (idempotent).
+import { requireUser } from "@/lib/auth/session";
+import { handle, json, readJson } from "@/lib/http/api";
+import { disconnect, getConnection, updateConnection } from "@/lib/integrations/connections";
+import { fieldsBodySchema } from "@/lib/integrations/http";
+
+type Context = { params: Promise<{ id: string }> };
+
+export const GET = handle<Context>(async (request, { params }) => {
+  const user = await requireUser(request);
+  const { id } = await params;
+  return json(await getConnection(user, id));
+});
+
+export const PATCH = handle<Context>(async (request, { params }) => {
+  const user = await requireUser(request);
+  const { id } = await params;
+  const body = await readJson(request, fieldsBodySchema);
+  return json(await updateConnection(user, id, body.fields));
+});
+
+export const DELETE = handle<Context>(async (request, { params }) => {
+  const user = await requireUser(request);
+  const { id } = await params;
+  return json(await disconnect(user, id));
+});

@@ -1,0 +1,404 @@
+// Connecting, testing, editing and disconnecting API-key integrations — one generic flow over the
+// provider manifests (field schema + adapter), workspace-scoped everywhere.
+//
+// Storage: secret fields are sealed in the Credential row (vault: AES-GCM bound to workspace and
+// connection); non-secret fields (sender address, …) live in Connection.settings.fields so they can
+// be shown. Nothing here returns or logs a secret: answers say which fields are set, and provider
+// error messages are scrubbed of the submitted values before they are stored or answered.
+import { recordAudit } from "@/lib/audit";
+import { actorOf, type SessionUser } from "@/lib/auth/session";
+import { config } from "@/lib/config";
+import { getDb, type Db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { ApiError, badRequest, describeZodError, notFound } from "@/lib/http/api";
+import { requireConnectable, requireProvider, type ConnectableManifest } from "@/lib/integrations/lookup";
+import { scrubSecrets } from "@/lib/integrations/secrets";
+import { STATUS_SELECT, statusFromRow, type IntegrationStatus } from "@/lib/integrations/status";
+import type { ApiKeyManifest, TestOutcome } from "@/lib/integrations/types";
+import { callProvider, classifyError, ProviderError, type CallResult } from "@/lib/pipeline";
+import { describeSecrets, readCredential, seal, VaultDecryptError, type Secrets } from "@/lib/vault";
+
+export type FieldValues = Record<string, string>;
+
+/** What connect/update answer: the card's status plus which fields are set (never their values). */
+export interface ConnectionView extends IntegrationStatus {
+  /** Secret field → whether it is set. */
+  secrets: Record<string, boolean>;
+  /** Non-secret field values (e.g. the sender address). */
+  settings: Record<string, string>;
+}
+
+export interface TestResult {
+  ok: boolean;
+  /** What happened, in words; scrubbed of secrets. */
+  message: string;
+  durationMs: number;
+  attempts: number;
+  category?: string;
+  status: IntegrationStatus;
+}
+
+const TEST_OPERATION = "connection.test";
+
+function requireAdmin(user: SessionUser): void {
+  // The routes already refuse viewers (requireUser); this keeps the library safe on its own.
+  if (user.role !== "admin") throw new ApiError(403, "Your account is a viewer: ask an admin to make this change");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field handling
+
+function secretNames(manifest: ApiKeyManifest): Set<string> {
+  return new Set(manifest.fields.filter((f) => f.secret).map((f) => f.name));
+}
+
+function splitFields(manifest: ApiKeyManifest, values: FieldValues): { secrets: Secrets; settings: FieldValues } {
+  const secret = secretNames(manifest);
+  const secrets: Secrets = {};
+  const settings: FieldValues = {};
+  for (const [name, value] of Object.entries(values)) (secret.has(name) ? secrets : settings)[name] = value;
+  return { secrets, settings };
+}
+
+/** 400 naming every field that is not one of the provider's, or not a string (or null, if allowed). */
+function checkShape(manifest: ApiKeyManifest, input: unknown, allowNull: boolean): Record<string, string | null> {
+  if (!input || typeof input !== "object" || Array.isArray(input)) {
+    throw badRequest("fields must be an object of field names to values", { fields: "Expected an object" });
+  }
+  const known = new Set(manifest.fields.map((f) => f.name));
+  const problems: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input)) {
+    const key = `fields.${name}`;
+    if (!known.has(name)) problems[key] = `Unknown field; ${manifest.name} takes ${[...known].join(", ")}`;
+    else if (!(typeof value === "string" || (allowNull && value === null))) problems[key] = allowNull ? "Must be a string, or null to clear it" : "Must be a string";
+  }
+  if (Object.keys(problems).length) {
+    throw badRequest(`Invalid ${Object.keys(problems).join(", ")}: ${Object.entries(problems).map(([k, m]) => `${k} — ${m}`).join("; ")}`, problems);
+  }
+  return input as Record<string, string | null>;
+}
+
+/** The manifest's schema over a complete set of values: 400 naming the fields (never echoing values). */
+function validateComplete(manifest: ApiKeyManifest, values: Record<string, unknown>): FieldValues {
+  const parsed = manifest.schema.safeParse(values);
+  if (!parsed.success) {
+    const { message, fields } = describeZodError(parsed.error, "fields");
+    throw badRequest(message, fields);
+  }
+  const out: FieldValues = {};
+  for (const [name, value] of Object.entries(parsed.data)) if (typeof value === "string" && value !== "") out[name] = value;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live test through the pipeline
+
+async function liveTest(
+  manifest: ConnectableManifest,
+  user: SessionUser,
+  values: FieldValues,
+  connectionId: string | null,
+): Promise<CallResult<TestOutcome>> {
+  const adapter = await manifest.adapter();
+  const { secrets } = splitFields(manifest, values);
+  const timeoutMs = config().PIPELINE_TIMEOUT_MS;
+  return callProvider(
+    // Candidate credentials (connect, edit) are tested without a connectionId: a typo in a new key
+    // must not mark the stored, working connection as needing re-authorisation or trip its breaker.
+    { workspaceId: user.workspaceId, connectionId, providerId: manifest.id, operation: TEST_OPERATION, actor: actorOf(user) },
+    (signal) => adapter.testConnection(values, { signal, timeoutMs }),
+    {
+      timeoutMs,
+      classify: (error) => {
+        let classified: ProviderError;
+        try {
+          classified = adapter.classifyError(error);
+        } catch {
+          classified = classifyError(error);
+        }
+        return new ProviderError(scrubSecrets(classified.message, secrets), {
+          category: classified.category,
+          statusCode: classified.statusCode,
+          retryAfterMs: classified.retryAfterMs,
+          providerCode: classified.providerCode,
+        });
+      },
+    },
+  );
+}
+
+/** The answer when candidate credentials fail their test: nothing was saved. */
+function testFailure(manifest: ApiKeyManifest, result: Extract<CallResult<unknown>, { ok: false }>): ApiError {
+  // Rejected credentials are the caller's input problem (422); an outage or rate limit is not a
+  // verdict on the credentials, so it is a 502 the user can simply retry.
+  if (result.category === "transient" || result.category === "rate_limit") {
+    return new ApiError(502, `Could not check the credentials with ${manifest.name}: ${result.message.replace(/[.\s]+$/, "")}. Nothing was saved; try again.`);
+  }
+  return new ApiError(422, `${result.message.replace(/[.\s]+$/, "")}. Nothing was saved.`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+
+type ConnectionRow = Prisma.ConnectionGetPayload<{ select: typeof CONNECTION_SELECT }>;
+const CONNECTION_SELECT = { ...STATUS_SELECT, id: true, workspaceId: true, settings: true } as const;
+
+async function findConnection(db: Db, workspaceId: string, providerId: string): Promise<ConnectionRow | null> {
+  return db.connection.findUnique({ where: { workspaceId_providerId: { workspaceId, providerId } }, select: CONNECTION_SELECT });
+}
+
+function settingsObject(settings: Prisma.JsonValue): Record<string, unknown> {
+  return settings && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
+}
+
+function storedSettingFields(row: Pick<ConnectionRow, "settings">): FieldValues {
+  const fields = settingsObject(row.settings).fields;
+  if (!fields || typeof fields !== "object" || Array.isArray(fields)) return {};
+  return Object.fromEntries(Object.entries(fields as Record<string, unknown>).filter(([, v]) => typeof v === "string")) as FieldValues;
+}
+
+/** Settings JSON with the form's non-secret fields replaced, other keys (sync cursors, …) kept. */
+function withFields(row: Pick<ConnectionRow, "settings"> | null, fields: FieldValues | null): Prisma.InputJsonValue {
+  const base = row ? { ...settingsObject(row.settings) } : {};
+  if (fields) base.fields = fields;
+  else delete base.fields;
+  return base as Prisma.InputJsonValue;
+}
+
+/** A stored connection's secrets, or a 409 that tells the user what to do when they cannot be read. */
+async function readSecrets(db: Db, row: ConnectionRow, manifest: ApiKeyManifest): Promise<Secrets | null> {
+  try {
+    return await readCredential(db, { workspaceId: row.workspaceId, connectionId: row.id });
+  } catch (error) {
+    if (error instanceof VaultDecryptError) {
+      throw new ApiError(409, `The stored ${manifest.name} credentials cannot be decrypted (was the encryption key changed?). Enter them again to reconnect.`);
+    }
+    throw error;
+  }
+}
+
+function view(manifest: ApiKeyManifest, row: ConnectionRow | null, secrets: Secrets | null): ConnectionView {
+  const allSecrets = Object.fromEntries([...secretNames(manifest)].map((n) => [n, false]));
+  return {
+    ...statusFromRow(manifest.id, row),
+    secrets: { ...allSecrets, ...describeSecrets(secrets) },
+    settings: row ? storedSettingFields(row) : {},
+  };
+}
+
+/**
+ * The stored field values (secret and not) of a workspace's live connection, for code that calls
+ * the provider (e.g. sending mail). Null when not connected. Never log or return the result.
+ */
+export async function readConnectionFields(workspaceId: string, providerId: string): Promise<{ connectionId: string; fields: FieldValues } | null> {
+  const manifest = requireProvider(providerId);
+  if (manifest.authType !== "api_key") return null;
+  const db = await getDb();
+  const row = await findConnection(db, workspaceId, providerId);
+  if (!row || row.status === "disconnected") return null;
+  const secrets = await readSecrets(db, row, manifest);
+  if (!secrets) return null;
+  return { connectionId: row.id, fields: { ...storedSettingFields(row), ...secrets } };
+}
+
+/** One provider's connection as the detail view shows it (404 for an unknown provider). */
+export async function getConnection(user: SessionUser, providerId: string): Promise<ConnectionView | IntegrationStatus> {
+  const manifest = requireProvider(providerId);
+  const db = await getDb();
+  const row = await findConnection(db, user.workspaceId, providerId);
+  if (manifest.authType !== "api_key") return statusFromRow(providerId, row);
+  const secrets = row && row.status !== "disconnected" ? await readSecrets(db, row, manifest).catch(() => null) : null;
+  return view(manifest, row, secrets);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes
+
+/** Saves tested credentials: connection row, sealed secrets and audit entry, atomically. */
+async function saveTested(
+  db: Db,
+  user: SessionUser,
+  manifest: ApiKeyManifest,
+  existing: ConnectionRow | null,
+  values: FieldValues,
+  outcome: TestOutcome,
+  audit: { action: string; details: Record<string, unknown> },
+): Promise<ConnectionView> {
+  const { secrets, settings } = splitFields(manifest, values);
+  const now = new Date();
+  const healthy = {
+    status: "connected" as const,
+    authType: "api_key" as const,
+    accountLabel: outcome.accountLabel,
+    grantedScopes: outcome.grantedScopes ?? [],
+    expiresAt: null,
+    lastTestedAt: now,
+    lastError: null,
+    lastErrorCategory: null,
+    needsReauth: false,
+    // New, tested credentials start with a closed circuit.
+    circuitState: "closed" as const,
+    consecutiveFailures: 0,
+    circuitOpenedAt: null,
+    settings: withFields(existing, settings),
+  };
+  // One interactive transaction, so a connection is never "connected" without its credential (or
+  // the other way round). The vault's seal() is used directly because storeCredential() takes
+  // the client, not a transaction.
+  const row = await db.$transaction(async (tx) => {
+    const saved = await tx.connection.upsert({
+      where: { workspaceId_providerId: { workspaceId: user.workspaceId, providerId: manifest.id } },
+      create: { workspaceId: user.workspaceId, providerId: manifest.id, ...healthy },
+      update: healthy,
+      select: CONNECTION_SELECT,
+    });
+    const sealed = seal(secrets, { workspaceId: user.workspaceId, connectionId: saved.id });
+    await tx.credential.upsert({ where: { connectionId: saved.id }, create: { connectionId: saved.id, ...sealed }, update: sealed });
+    await recordAudit(tx, { workspaceId: user.workspaceId, actor: actorOf(user), action: audit.action, target: manifest.id, details: audit.details });
+    return saved;
+  });
+  return view(manifest, row, secrets);
+}
+
+/**
+ * Connects an API-key provider: validates the fields (400 naming them), tests them live through
+ * the pipeline (422 with the provider's reason, or 502 when it could not be reached — nothing is
+ * stored either way), then stores them and marks the connection connected.
+ */
+export async function connectApiKey(user: SessionUser, providerId: string, fields: unknown): Promise<ConnectionView> {
+  requireAdmin(user);
+  const manifest = requireConnectable(providerId);
+  const shaped = checkShape(manifest, fields, false);
+  const values = validateComplete(manifest, shaped);
+  const result = await liveTest(manifest, user, values, null);
+  if (!result.ok) throw testFailure(manifest, result);
+  const db = await getDb();
+  const existing = await findConnection(db, user.workspaceId, providerId);
+  return saveTested(db, user, manifest, existing, values, result.value, {
+    action: "integration.connect",
+    details: { providerId, accountLabel: result.value.accountLabel, fieldsSet: Object.keys(values).sort() },
+  });
+}
+
+/**
+ * Changes some fields of a connection. Omitted fields — and secret fields sent empty, as the edit
+ * form does — keep their stored value; `null` clears an optional field. The merged set is
+ * validated and tested live before anything is saved.
+ */
+export async function updateConnection(user: SessionUser, providerId: string, fields: unknown): Promise<ConnectionView> {
+  requireAdmin(user);
+  const manifest = requireConnectable(providerId);
+  const patch = checkShape(manifest, fields, true);
+  const db = await getDb();
+  const existing = await findConnection(db, user.workspaceId, providerId);
+  if (!existing || existing.status === "disconnected") throw notFound(`${manifest.name} is not connected in this workspace; connect it first`);
+  const stored = (await readSecrets(db, existing, manifest)) ?? {};
+
+  const secret = secretNames(manifest);
+  const merged: Record<string, string> = { ...storedSettingFields(existing), ...stored };
+  const cleared: Record<string, string> = {};
+  for (const [name, value] of Object.entries(patch)) {
+    const field = manifest.fields.find((f) => f.name === name)!;
+    if (value === null) {
+      if (field.required) cleared[`fields.${name}`] = `${field.label} is required and cannot be cleared`;
+      else delete merged[name];
+    } else if (value === "" && secret.has(name)) {
+      // Empty secret input: keep the stored value.
+    } else if (value === "") {
+      delete merged[name];
+    } else {
+      merged[name] = value;
+    }
+  }
+  if (Object.keys(cleared).length) throw badRequest(`Invalid ${Object.keys(cleared).join(", ")}`, cleared);
+  const values = validateComplete(manifest, merged);
+
+  const result = await liveTest(manifest, user, values, null);
+  if (!result.ok) throw testFailure(manifest, result);
+  const changed = Object.keys(patch).filter((n) => !(patch[n] === "" && secret.has(n))).sort();
+  return saveTested(db, user, manifest, existing, values, result.value, {
+    action: "integration.update",
+    details: { providerId, accountLabel: result.value.accountLabel, fieldsChanged: changed },
+  });
+}
+
+/**
+ * Tests the stored credentials live (through the pipeline, with the connection's breaker and
+ * usage counters) and records the outcome on the connection. A failed test is an answer, not an
+ * error: `{ ok: false, message, category }`.
+ */
+export async function testConnection(user: SessionUser, providerId: string): Promise<TestResult> {
+  requireAdmin(user);
+  const manifest = requireConnectable(providerId);
+  const db = await getDb();
+  const row = await findConnection(db, user.workspaceId, providerId);
+  if (!row || row.status === "disconnected") throw notFound(`${manifest.name} is not connected in this workspace`);
+  const secrets = await readSecrets(db, row, manifest);
+  if (!secrets) throw notFound(`${manifest.name} has no stored credentials in this workspace; connect it again`);
+
+  const result = await liveTest(manifest, user, { ...storedSettingFields(row), ...secrets }, row.id);
+  const now = new Date();
+  // Conditional on not disconnected: a disconnect that raced this test wins.
+  const where = { id: row.id, status: { not: "disconnected" as const } };
+  if (result.ok) {
+    await db.connection.updateMany({
+      where,
+      data: {
+        status: "connected",
+        accountLabel: result.value.accountLabel,
+        ...(result.value.grantedScopes ? { grantedScopes: result.value.grantedScopes } : {}),
+        lastTestedAt: now,
+        lastError: null,
+        lastErrorCategory: null,
+        needsReauth: false,
+      },
+    });
+  } else {
+    // The pipeline already counted the failure (and flagged re-auth for rejected credentials);
+    // a failed manual test also shows the card as failing until a call succeeds.
+    await db.connection.updateMany({ where, data: { status: "error", lastTestedAt: now, lastError: result.message, lastErrorCategory: result.category } });
+  }
+  const fresh = await db.connection.findUnique({ where: { id: row.id }, select: STATUS_SELECT });
+  const status = statusFromRow(providerId, fresh);
+  if (result.ok) {
+    return { ok: true, message: `Connected: ${result.value.accountLabel}`, durationMs: result.durationMs, attempts: result.attempts, status };
+  }
+  return { ok: false, message: result.message, category: result.category, durationMs: result.durationMs, attempts: result.attempts, status };
+}
+
+/**
+ * Disconnects: wipes the credential and forgets the account, atomically. Idempotent — a provider
+ * that is not connected answers the same, without a new audit entry.
+ */
+export async function disconnect(user: SessionUser, providerId: string): Promise<{ ok: true; status: IntegrationStatus }> {
+  requireAdmin(user);
+  const manifest = requireProvider(providerId);
+  const db = await getDb();
+  const row = await findConnection(db, user.workspaceId, providerId);
+  if (!row) return { ok: true, status: statusFromRow(providerId, null) };
+  const saved = await db.$transaction(async (tx) => {
+    const wiped = await tx.credential.deleteMany({ where: { connectionId: row.id } });
+    const updated = await tx.connection.update({
+      where: { id: row.id },
+      data: {
+        status: "disconnected",
+        accountLabel: null,
+        grantedScopes: [],
+        expiresAt: null,
+        needsReauth: false,
+        lastError: null,
+        lastErrorCategory: null,
+        circuitState: "closed",
+        consecutiveFailures: 0,
+        circuitOpenedAt: null,
+        settings: withFields(row, null),
+      },
+      select: STATUS_SELECT,
+    });
+    if (row.status !== "disconnected" || wiped.count > 0) {
+      await recordAudit(tx, { workspaceId: user.workspaceId, actor: actorOf(user), action: "integration.disconnect", target: manifest.id, details: { providerId } });
+    }
+    return updated;
+  });
+  return { ok: true, status: statusFromRow(providerId, saved) };
+}

@@ -1,0 +1,122 @@
+// Integration health as the dashboard shows it, read from the database only: no provider is
+// called here, so the page stays fast and a slow provider cannot slow it down. The pipeline keeps
+// the numbers (calls, errors, last error, breaker) current on every provider call.
+import { getDb, type Db } from "@/lib/db/client";
+import type { CircuitState, ConnectionStatus, ErrorCategory } from "@/lib/generated/prisma/enums";
+import { providerIds } from "@/lib/integrations/registry";
+
+export interface UsageStat {
+  label: string;
+  value: string | number;
+}
+
+export interface IntegrationStatus {
+  providerId: string;
+  /** Credentials are stored (the connection may still be failing). */
+  connected: boolean;
+  /** The card's colour: active (healthy), error (failing, needs re-auth or breaker open), inactive. */
+  status: "active" | "error" | "inactive";
+  connectionStatus: ConnectionStatus;
+  accountLabel: string | null;
+  lastSyncAt: string | null;
+  lastTestedAt: string | null;
+  tokenExpiresAt: string | null;
+  needsReauth: boolean;
+  usage: UsageStat[];
+  lastError: { message: string; category: ErrorCategory | "unknown" } | null;
+  circuitState: CircuitState;
+}
+
+/** The columns a status needs; selected explicitly so the query never reads settings blobs. */
+export const STATUS_SELECT = {
+  providerId: true,
+  status: true,
+  accountLabel: true,
+  lastSyncAt: true,
+  lastTestedAt: true,
+  expiresAt: true,
+  needsReauth: true,
+  callCount: true,
+  errorCount: true,
+  usageLabel: true,
+  usageValue: true,
+  lastError: true,
+  lastErrorCategory: true,
+  circuitState: true,
+} as const;
+
+export interface StatusRow {
+  providerId: string;
+  status: ConnectionStatus;
+  accountLabel: string | null;
+  lastSyncAt: Date | null;
+  lastTestedAt: Date | null;
+  expiresAt: Date | null;
+  needsReauth: boolean;
+  callCount: number;
+  errorCount: number;
+  usageLabel: string | null;
+  usageValue: string | null;
+  lastError: string | null;
+  lastErrorCategory: ErrorCategory | null;
+  circuitState: CircuitState;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** One provider's status from its connection row (or null when it was never connected). */
+export function statusFromRow(providerId: string, row: StatusRow | null): IntegrationStatus {
+  if (!row) {
+    return {
+      providerId,
+      connected: false,
+      status: "inactive",
+      connectionStatus: "disconnected",
+      accountLabel: null,
+      lastSyncAt: null,
+      lastTestedAt: null,
+      tokenExpiresAt: null,
+      needsReauth: false,
+      usage: [],
+      lastError: null,
+      circuitState: "closed",
+    };
+  }
+  const connected = row.status === "connected" || row.status === "syncing" || row.status === "error";
+  const failing = row.status === "error" || row.needsReauth || row.circuitState !== "closed";
+  const usage: UsageStat[] = [
+    { label: "Calls", value: row.callCount },
+    { label: "Errors", value: row.errorCount },
+  ];
+  if (row.usageLabel && row.usageValue !== null) usage.push({ label: row.usageLabel, value: row.usageValue });
+  return {
+    providerId,
+    connected,
+    status: !connected ? "inactive" : failing ? "error" : "active",
+    connectionStatus: row.status,
+    accountLabel: row.accountLabel,
+    lastSyncAt: iso(row.lastSyncAt),
+    lastTestedAt: iso(row.lastTestedAt),
+    tokenExpiresAt: iso(row.expiresAt),
+    needsReauth: row.needsReauth,
+    usage,
+    lastError: row.lastError ? { message: row.lastError, category: row.lastErrorCategory ?? "unknown" } : null,
+    circuitState: row.circuitState,
+  };
+}
+
+/**
+ * Every registered provider's status for one workspace, in ONE query (served by the
+ * (workspaceId, providerId) unique index). Providers without a connection are `inactive`.
+ */
+export async function integrationStatus(workspaceId: string, db?: Db): Promise<Record<string, IntegrationStatus>> {
+  const client = db ?? (await getDb());
+  const rows = await client.connection.findMany({
+    where: { workspaceId, providerId: { in: [...providerIds] } },
+    select: STATUS_SELECT,
+  });
+  const byProvider = new Map(rows.map((r) => [r.providerId, r]));
+  const out: Record<string, IntegrationStatus> = {};
+  for (const id of providerIds) out[id] = statusFromRow(id, byProvider.get(id) ?? null);
+  return out;
+}

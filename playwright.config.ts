@@ -1,0 +1,46 @@
+import { defineConfig } from "@playwright/test";
+import { BASE_URL } from "./tests/e2e/env";
+
+// Debian's Chromium (no browser download); flags keep it off the network.
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results/playwright",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
+  use: {
+    baseURL: BASE_URL,
+    browserName: "chromium",
+    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs },
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    { name: "setup", testMatch: /first-run\.spec\.ts/ },
+    { name: "api", testMatch: /api\.spec\.ts/, dependencies: ["setup"] },
+    { name: "browser", testMatch: /dashboard\.spec\.ts/, dependencies: ["api"] },
+  ],
+  webServer: {
+    command: "node_modules/.bin/tsx tests/e2e/server.ts",
+    url: `${BASE_URL}/api/health`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+  },
+});

@@ -1,0 +1,33 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { BASE_URL, DATA_DIR, ROOT } from "@/tests/e2e/env";
+
+/** An HTTP client signed in through next-auth's credentials callback, as a browser would. */
+export async function signedInRequest(email: string, password: string): Promise<APIRequestContext> {
+  const context = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  const result = await signIn(context, email, password);
+  expect(result.error, `sign-in of ${email}`).toBeNull();
+  return context;
+}
+
+/** Posts the sign-in form; returns next-auth's error text (null on success). */
+export async function signIn(context: APIRequestContext, email: string, password: string): Promise<{ error: string | null }> {
+  const { csrfToken } = (await (await context.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const response = await context.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email, password, json: "true", callbackUrl: `${BASE_URL}/integrations` },
+    maxRedirects: 0,
+  });
+  const { url } = (await response.json().catch(() => ({ url: response.headers()["location"] ?? "" }))) as { url: string };
+  const error = new URL(url, BASE_URL).searchParams.get("error");
+  return { error };
+}
+
+/** Runs a project CLI against the running app's embedded database (a second process). */
+export function runCli(script: string, args: string[]): string {
+  return execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), [script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PLUGBOARD_DATA_DIR: DATA_DIR, DATABASE_URL: "" },
+    encoding: "utf8",
+  });
+}

@@ -1,0 +1,68 @@
+// Shared set-up for the integration tests of lib/integrations: a migrated database, the fake
+// Stripe and SendGrid with the app pointed at them, fast pipeline backoff, and signed-in users.
+import type { SessionUser } from "@/lib/auth/session";
+import { resetConfig } from "@/lib/config";
+import type { Db } from "@/lib/db/client";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
+import { createUser, createWorkspace } from "@/tests/helpers/factories";
+import { startFakeProviders, type FakeProviders } from "@/tests/fakes/serve";
+
+export interface IntegrationHarness {
+  t: TestDatabase;
+  fakes: FakeProviders;
+  close(): Promise<void>;
+}
+
+const ENV = {
+  // Retries in milliseconds, not seconds; the Retry-After the fakes send is capped by this too.
+  PIPELINE_BACKOFF_BASE_MS: "5",
+  PIPELINE_BACKOFF_CAP_MS: "50",
+  PIPELINE_TIMEOUT_MS: "5000",
+};
+
+export async function startHarness(): Promise<IntegrationHarness> {
+  const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0 });
+  const previous: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries({ ...ENV, ...fakes.env })) {
+    previous[k] = process.env[k];
+    process.env[k] = v;
+  }
+  resetConfig();
+  const t = await createTestDatabase(); // also resets the cached configuration
+  return {
+    t,
+    fakes,
+    async close() {
+      await t.close();
+      await fakes.close();
+      for (const [k, v] of Object.entries(previous)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      resetConfig();
+    },
+  };
+}
+
+/** A workspace with one user, as requireUser() would return them. */
+export async function signedIn(db: Db, role: "admin" | "viewer" = "admin", name = "Acme"): Promise<SessionUser> {
+  const ws = await createWorkspace(db, name);
+  const user = await createUser(db, { workspaceId: ws.id, role });
+  return { userId: user.id, email: user.email, workspaceId: ws.id, role };
+}
+
+/** Another user in the same workspace. */
+export async function colleague(db: Db, of: SessionUser, role: "admin" | "viewer"): Promise<SessionUser> {
+  const user = await createUser(db, { workspaceId: of.workspaceId, role });
+  return { userId: user.id, email: user.email, workspaceId: of.workspaceId, role };
+}
+
+/** The ApiError (or any error) a promise rejects with. */
+export async function rejection(promise: Promise<unknown>): Promise<Error & { status?: number; fields?: Record<string, string> }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { status?: number; fields?: Record<string, string> };
+  }
+  throw new Error("expected a rejection");
+}
