@@ -27,5 +27,5 @@ export async function proxy(request: NextRequest) {
 
 export const config = {
   // Everything except Next's assets and public files.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|providers/|.*\\.(?:svg|png|jpg|ico|webp)$).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|favicon.svg|providers/|.*\\.(?:svg|png|jpg|ico|webp)$).*)"],
 };
