@@ -1,34 +1,17 @@
 // Shared benchmark plumbing: a fresh PostgreSQL database, the production server on it, a signed-in
 // HTTP client, and percentile figures.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import pg from "pg";
-import { applyMigrations } from "@/lib/db/migrate";
+import { createTestDatabase } from "@/tests/helpers/db";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
-const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-
-export async function freshPostgresDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `plugboard_bench_${label}_${crypto.randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  await applyMigrations(url.toString());
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
+/** A fresh, migrated PostgreSQL database (the same helper the integration tests use). */
+export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  process.env.TEST_POSTGRES_URL ??= process.env.BENCH_POSTGRES_URL;
+  const database = await createTestDatabase("postgres");
+  return { url: database.url, drop: () => database.close() };
 }
 
 export function freePort(): Promise<number> {

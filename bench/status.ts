@@ -10,7 +10,7 @@ import { freshPostgresDatabase, signInCookie, startProductionServer, summarize }
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONNECTIONS = 100;
 
-const database = await freshPostgresDatabase("status");
+const database = await freshPostgresDatabase();
 const db = createPrismaClient(database.url, 4);
 let server: Awaited<ReturnType<typeof startProductionServer>> | undefined;
 try {

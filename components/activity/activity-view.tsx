@@ -100,12 +100,20 @@ export function ActivityView() {
 
   // The provider in the URL may not be in the catalog (removed, or a typo in a link): keep it selectable.
   const providerOptions = React.useMemo(() => {
-    const list = (catalog.data?.providers ?? []).map((p) => ({ id: p.id, name: p.name }));
-    if (filters.providerId && !list.some((p) => p.id === filters.providerId)) {
-      list.push({ id: filters.providerId, name: filters.providerId });
+    const list = (catalog.data?.providers ?? []).map((p) => ({ value: p.id, label: p.name }));
+    if (filters.providerId && !list.some((p) => p.value === filters.providerId)) {
+      list.push({ value: filters.providerId, label: filters.providerId });
     }
-    return list.sort((a, b) => a.name.localeCompare(b.name));
+    return list.sort((a, b) => a.label.localeCompare(b.label));
   }, [catalog.data, filters.providerId]);
+  // Likewise an unknown error category from the URL, after the known ones.
+  const categoryOptions: { value: string; label: string }[] = (Object.keys(ERROR_CATEGORY_LABELS) as ErrorCategory[]).map((c) => ({
+    value: c,
+    label: ERROR_CATEGORY_LABELS[c],
+  }));
+  if (filters.errorCategory && !(filters.errorCategory in ERROR_CATEGORY_LABELS)) {
+    categoryOptions.push({ value: filters.errorCategory, label: filters.errorCategory });
+  }
 
   return (
     <div className="grid gap-6">
@@ -135,60 +143,33 @@ export function ActivityView() {
         className="grid grid-cols-2 items-end gap-3 rounded-xl border bg-card p-4 shadow-xs sm:flex sm:flex-wrap"
         onSubmit={(e) => e.preventDefault()}
       >
-        <div className="grid min-w-0 gap-1.5">
-          <Label htmlFor="filter-provider">Provider</Label>
-          <NativeSelect
-            id="filter-provider"
-            value={filters.providerId}
-            onChange={(e) => update({ providerId: e.target.value })}
-            className="sm:min-w-44"
-            wrapperClassName="w-full sm:w-fit"
-          >
-            <NativeSelectOption value="">All providers</NativeSelectOption>
-            {providerOptions.map((p) => (
-              <NativeSelectOption key={p.id} value={p.id}>
-                {p.name}
-              </NativeSelectOption>
-            ))}
-          </NativeSelect>
-        </div>
-        <div className="grid min-w-0 gap-1.5">
-          <Label htmlFor="filter-outcome">Outcome</Label>
-          <NativeSelect
-            id="filter-outcome"
-            value={filters.outcome}
-            onChange={(e) => update({ outcome: e.target.value })}
-            className="sm:min-w-40"
-            wrapperClassName="w-full sm:w-fit"
-          >
-            <NativeSelectOption value="">All outcomes</NativeSelectOption>
-            {OUTCOMES.map((o) => (
-              <NativeSelectOption key={o.value} value={o.value}>
-                {o.label}
-              </NativeSelectOption>
-            ))}
-          </NativeSelect>
-        </div>
-        <div className="grid min-w-0 gap-1.5">
-          <Label htmlFor="filter-category">Error category</Label>
-          <NativeSelect
-            id="filter-category"
-            value={filters.errorCategory}
-            onChange={(e) => update({ errorCategory: e.target.value })}
-            className="sm:min-w-40"
-            wrapperClassName="w-full sm:w-fit"
-          >
-            <NativeSelectOption value="">All categories</NativeSelectOption>
-            {(Object.keys(ERROR_CATEGORY_LABELS) as ErrorCategory[]).map((c) => (
-              <NativeSelectOption key={c} value={c}>
-                {ERROR_CATEGORY_LABELS[c]}
-              </NativeSelectOption>
-            ))}
-            {filters.errorCategory && !(filters.errorCategory in ERROR_CATEGORY_LABELS) && (
-              <NativeSelectOption value={filters.errorCategory}>{filters.errorCategory}</NativeSelectOption>
-            )}
-          </NativeSelect>
-        </div>
+        <FilterSelect
+          id="filter-provider"
+          label="Provider"
+          allLabel="All providers"
+          options={providerOptions}
+          value={filters.providerId}
+          onChange={(value) => update({ providerId: value })}
+          className="sm:min-w-44"
+        />
+        <FilterSelect
+          id="filter-outcome"
+          label="Outcome"
+          allLabel="All outcomes"
+          options={OUTCOMES}
+          value={filters.outcome}
+          onChange={(value) => update({ outcome: value })}
+          className="sm:min-w-40"
+        />
+        <FilterSelect
+          id="filter-category"
+          label="Error category"
+          allLabel="All categories"
+          options={categoryOptions}
+          value={filters.errorCategory}
+          onChange={(value) => update({ errorCategory: value })}
+          className="sm:min-w-40"
+        />
         <div className="grid min-w-0 gap-1.5">
           <Label htmlFor="filter-from">From</Label>
           <Input
@@ -340,6 +321,45 @@ export function ActivityView() {
           </div>
         </div>
       </nav>
+    </div>
+  );
+}
+
+/** One labelled filter: "all" (an empty value) first, then the options in the order given. */
+function FilterSelect({
+  id,
+  label,
+  allLabel,
+  options,
+  value,
+  onChange,
+  className,
+}: {
+  id: string;
+  label: string;
+  allLabel: string;
+  options: readonly { value: string; label: string }[];
+  value: string;
+  onChange: (value: string) => void;
+  className: string;
+}) {
+  return (
+    <div className="grid min-w-0 gap-1.5">
+      <Label htmlFor={id}>{label}</Label>
+      <NativeSelect
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className={className}
+        wrapperClassName="w-full sm:w-fit"
+      >
+        <NativeSelectOption value="">{allLabel}</NativeSelectOption>
+        {options.map((o) => (
+          <NativeSelectOption key={o.value} value={o.value}>
+            {o.label}
+          </NativeSelectOption>
+        ))}
+      </NativeSelect>
     </div>
   );
 }

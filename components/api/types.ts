@@ -1,106 +1,43 @@
-// Shapes of the JSON the Plugboard API answers with, as the browser sees them (dates are ISO
-// strings). Kept here, next to the UI that reads them, so the client bundle never imports server
-// modules.
+// Shapes of the JSON the Plugboard API answers with, as the browser sees them. Derived from the
+// server types with `import type` only: type imports are erased, so the client bundle never
+// imports a server module.
+import type { ActivityItem as ServerActivityItem, ActivityPage } from "@/lib/integrations/activity";
+import type { TestResult as ServerTestResult } from "@/lib/integrations/connections";
+import type { CatalogEntry } from "@/lib/integrations/registry";
+import type { IntegrationStatus as ServerIntegrationStatus } from "@/lib/integrations/status";
+import type { AuthField as ServerAuthField, ProviderAuthType, ProviderCategory } from "@/lib/integrations/types";
+import type { ErrorCategory } from "@/lib/pipeline/errors";
 
-export type ProviderCategory =
-  | "calendar"
-  | "crm"
-  | "email"
-  | "sms"
-  | "payments"
-  | "marketing"
-  | "social"
-  | "storage";
+/** A server value as it arrives through JSON: Dates become ISO strings; objects and arrays recurse. */
+export type Jsonify<T> = T extends Date ? string : T extends object ? { [K in keyof T]: Jsonify<T[K]> } : T;
 
-export type AuthType = "api_key" | "oauth2";
+export type { ErrorCategory, ProviderCategory };
+export type AuthType = ProviderAuthType;
 
-export interface AuthField {
-  name: string;
-  label: string;
-  type: "text" | "password" | "email" | "url" | "number";
-  secret: boolean;
-  required: boolean;
-  placeholder?: string;
-  help?: string;
-}
-
-export interface Provider {
-  id: string;
-  name: string;
-  category: ProviderCategory;
-  description: string;
-  capabilities: string[];
-  authType: AuthType;
-  available: boolean;
-  comingSoon: boolean;
-  docsUrl: string;
-  icon: string;
-  authFields?: AuthField[];
-}
-
+/** GET /api/integrations */
+export type AuthField = Jsonify<ServerAuthField>;
+export type Provider = Jsonify<CatalogEntry>;
 export interface CatalogResponse {
   providers: Provider[];
 }
 
-export type ErrorCategory = "transient" | "rate_limit" | "auth" | "permanent" | "validation";
-export type CircuitState = "closed" | "open" | "half_open";
-export type ConnectionStatus = "disconnected" | "connecting" | "connected" | "error" | "syncing";
-
-export interface UsageStat {
-  label: string;
-  value: string | number;
-}
-
-export interface IntegrationStatus {
-  providerId: string;
-  connected: boolean;
-  status: "active" | "error" | "inactive";
-  connectionStatus: ConnectionStatus;
-  accountLabel: string | null;
-  lastSyncAt: string | null;
-  lastTestedAt: string | null;
-  tokenExpiresAt: string | null;
-  needsReauth: boolean;
-  usage: UsageStat[];
-  lastError: { message: string; category: ErrorCategory | string } | null;
-  circuitState: CircuitState;
-}
-
+/** GET /api/integrations/status (and the `status` inside connect, update, test and disconnect answers) */
+export type IntegrationStatus = Jsonify<ServerIntegrationStatus>;
+export type UsageStat = IntegrationStatus["usage"][number];
+export type CircuitState = IntegrationStatus["circuitState"];
+export type ConnectionStatus = IntegrationStatus["connectionStatus"];
 export interface StatusResponse {
   integrations: Record<string, IntegrationStatus>;
   generatedAt: string;
 }
 
-export interface TestResult {
-  ok: boolean;
-  message: string;
-  durationMs: number;
-  category?: string;
-}
+/** POST /api/integrations/[id]/test */
+export type TestResult = Jsonify<ServerTestResult>;
 
-export type CallOutcome = "success" | "failure" | "short_circuit";
-
-export interface ActivityItem {
-  id: string;
-  providerId: string;
-  connectionId: string | null;
-  operation: string;
-  outcome: CallOutcome;
-  errorCategory: ErrorCategory | null;
-  durationMs: number;
-  attempts: number;
-  statusCode: number | null;
-  message: string | null;
-  actor: string | null;
-  createdAt: string;
-}
-
-export interface ActivityResponse {
-  items: ActivityItem[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+/** GET /api/activity */
+export type ActivityResponse = Jsonify<ActivityPage>;
+export type ActivityItem = Jsonify<ServerActivityItem>;
+export type CallOutcome = ActivityItem["outcome"];
 
 export const CATEGORY_LABELS: Record<ProviderCategory, string> = {
   payments: "Payments",

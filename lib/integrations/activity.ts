@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { getDb, type Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { CallOutcome, ErrorCategory } from "@/lib/generated/prisma/enums";
 import { ERROR_CATEGORIES } from "@/lib/pipeline/errors";
 
 export const ACTIVITY_MAX_PAGE_SIZE = 100;
@@ -44,8 +45,8 @@ export interface ActivityItem {
   providerId: string;
   connectionId: string | null;
   operation: string;
-  outcome: "success" | "failure" | "short_circuit";
-  errorCategory: string | null;
+  outcome: CallOutcome;
+  errorCategory: ErrorCategory | null;
   durationMs: number;
   attempts: number;
   statusCode: number | null;

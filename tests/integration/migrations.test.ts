@@ -91,6 +91,18 @@ describe("migrations", () => {
     await db.auditLog.create({ data: { workspaceId: workspace.id, actor: "system", action: "connection.connect", target: connection.id, details: { a: 1 } } });
     await db.loginAttempt.create({ data: { key: "account:a@acme.test" } });
     await db.setupToken.create({ data: { tokenHash: "h", expiresAt, usedAt: new Date() } });
+    const session = await db.webinarSession.create({
+      data: { workspaceId: workspace.id, title: "Intro", description: "d", startsAt: expiresAt, durationMinutes: 45, capacity: 30, status: "published", onlineUrl: "https://meet.example.test/x", priceMinor: 4900, currency: "usd", odooEventId: 7 },
+    });
+    await db.registration.create({
+      data: { workspaceId: workspace.id, sessionId: session.id, name: "Ada", email: "ada@acme.test", phone: "+1555", company: "Acme", language: "de", status: "attended", paymentStatus: "completed", paymentIntentId: "pi_1", amountPaidMinor: 4900, odooRegistrationId: 9 },
+    });
+    expect(await db.webinarSession.findUniqueOrThrow({ where: { id: session.id }, include: { registrations: true } })).toMatchObject({
+      capacity: 30,
+      odooEventId: 7,
+      registrations: [{ language: "de", status: "attended", paymentStatus: "completed", paymentIntentId: "pi_1", amountPaidMinor: 4900 }],
+    });
+    await expect(db.registration.create({ data: { workspaceId: workspace.id, sessionId: session.id, name: "Ada", email: "ada@acme.test" } })).rejects.toThrow();
 
     const read = await db.connection.findUniqueOrThrow({ where: { id: connection.id }, include: { credential: true, activities: true, workspace: { include: { users: true, auditLogs: true } } } });
     expect(read).toMatchObject({

@@ -1,12 +1,11 @@
 // The integration and activity routes, called as Next calls them (request + async params), with
 // the session seam replaced by a fixed signed-in user (next-auth needs Next's request context).
 // Everything below the session — validation, lib, pipeline, database, SDKs against the fakes — is real.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import { truncateAll } from "@/tests/helpers/db";
 import { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 import { STRIPE_KEYS } from "@/tests/fakes/stripe";
-import { colleague, signedIn, startHarness, type IntegrationHarness } from "../integrations/setup";
+import { colleague, signedIn, useHarness } from "../integrations/setup";
 
 const auth = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock("@/lib/auth/session", async () => {
@@ -32,15 +31,8 @@ const connectRoute = await import("@/app/api/integrations/[id]/connect/route");
 const testRoute = await import("@/app/api/integrations/[id]/test/route");
 const activityRoute = await import("@/app/api/activity/route");
 
-let h: IntegrationHarness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h?.close());
+const h = useHarness();
 beforeEach(async () => {
-  await truncateAll(h.t.db);
-  h.fakes.stripe.reset();
-  h.fakes.sendgrid.reset();
   auth.user = await signedIn(h.t.db);
 });
 

@@ -1,27 +1,17 @@
 // The generic connection flow against the fake Stripe and SendGrid, on a real database: live test
 // before saving, encrypted storage, partial updates, disconnect, workspace scoping, retries, and
 // no secret in anything returned.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/http/api";
 import { listActivity } from "@/lib/integrations/activity";
 import { connectApiKey, disconnect, getConnection, readConnectionFields, testConnection, updateConnection } from "@/lib/integrations/connections";
 import { integrationStatus } from "@/lib/integrations/status";
 import { readCredential } from "@/lib/vault";
-import { truncateAll } from "@/tests/helpers/db";
 import { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 import { STRIPE_KEYS } from "@/tests/fakes/stripe";
-import { colleague, rejection, signedIn, startHarness, type IntegrationHarness } from "./setup";
+import { colleague, rejection, signedIn, useHarness } from "./setup";
 
-let h: IntegrationHarness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h?.close());
-beforeEach(async () => {
-  await truncateAll(h.t.db);
-  h.fakes.stripe.reset();
-  h.fakes.sendgrid.reset();
-});
+const h = useHarness();
 
 const ALL_SECRETS = [...Object.values(STRIPE_KEYS), ...Object.values(SENDGRID_KEYS)];
 /** Fails if any known test secret appears anywhere in the value. */

@@ -1,9 +1,10 @@
 // Shared set-up for the integration tests of lib/integrations: a migrated database, the fake
 // Stripe and SendGrid with the app pointed at them, fast pipeline backoff, and signed-in users.
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { resetConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
+import { createTestDatabase, truncateAll, type TestDatabase } from "@/tests/helpers/db";
 import { createUser, createWorkspace } from "@/tests/helpers/factories";
 import { startFakeProviders, type FakeProviders } from "@/tests/fakes/serve";
 
@@ -40,6 +41,36 @@ export async function startHarness(): Promise<IntegrationHarness> {
         else process.env[k] = v;
       }
       resetConfig();
+    },
+  };
+}
+
+/**
+ * Registers the file's hooks — one harness for the whole file, and before each test an empty
+ * database and fakes with no recorded requests — and returns a view of the running harness.
+ */
+export function useHarness(): Pick<IntegrationHarness, "t" | "fakes"> {
+  let h: IntegrationHarness | undefined;
+  const started = () => {
+    if (!h) throw new Error("The integration harness is not started yet: use it inside tests and hooks");
+    return h;
+  };
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+  beforeEach(async () => {
+    const { t, fakes } = started();
+    await truncateAll(t.db);
+    fakes.stripe.reset();
+    fakes.sendgrid.reset();
+  });
+  return {
+    get t() {
+      return started().t;
+    },
+    get fakes() {
+      return started().fakes;
     },
   };
 }

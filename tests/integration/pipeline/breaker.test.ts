@@ -1,42 +1,26 @@
 // The circuit breaker, with its state in the Connection row: opening after the threshold,
 // short-circuiting without reaching the provider, and exactly one half-open probe even when
 // many callers arrive at once — against a real HTTP server and a real database.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { acquirePermit, breakerStatements } from "@/lib/pipeline/breaker";
-import { callProvider, type CallContext, type CallOptions, type CallResult } from "@/lib/pipeline/call";
-import { createTestDatabase, truncateAll, type TestDatabase } from "@/tests/helpers/db";
-import { createWorkspace } from "@/tests/helpers/factories";
-import { fetchJson, gate, recordingSleep, startFakeProvider, type FakeProvider } from "@/tests/integration/pipeline/fake-provider";
+import { callProvider, type CallOptions, type CallResult } from "@/lib/pipeline/call";
+import { fetchJson, gate, recordingSleep } from "@/tests/integration/pipeline/fake-provider";
+import { usePipelineHarness } from "@/tests/integration/pipeline/harness";
 
 const THRESHOLD = 3;
 const COOLDOWN = 60_000;
 
-let t: TestDatabase;
-let provider: FakeProvider;
-let ctx: CallContext;
+const h = usePipelineHarness({ providerId: "sendgrid", operation: "mail.send", actor: "cron" });
 // The breaker's clock, moved by hand: cooldowns pass without waiting.
 let clock: Date;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  provider = await startFakeProvider();
-});
-afterAll(async () => {
-  await provider?.close();
-  await t?.close();
-});
-beforeEach(async () => {
-  await truncateAll(t.db);
-  const workspace = await createWorkspace(t.db);
-  const connection = await t.db.connection.create({ data: { workspaceId: workspace.id, providerId: "sendgrid", authType: "api_key", status: "connected" } });
-  ctx = { workspaceId: workspace.id, connectionId: connection.id, providerId: "sendgrid", operation: "mail.send", actor: "cron" };
-  provider.reset();
+beforeEach(() => {
   clock = new Date("2030-01-01T00:00:00.000Z");
 });
 
 function options(extra: CallOptions = {}): CallOptions {
   return {
-    db: t.db,
+    db: h.db,
     maxAttempts: 1,
     timeoutMs: 2_000,
     backoffBaseMs: 1,
@@ -48,89 +32,89 @@ function options(extra: CallOptions = {}): CallOptions {
     ...extra,
   };
 }
-const call = (extra?: CallOptions) => callProvider(ctx, fetchJson(provider.url), options(extra));
-const connection = () => t.db.connection.findUniqueOrThrow({ where: { id: ctx.connectionId! } });
+const call = (extra?: CallOptions) => callProvider(h.ctx, fetchJson(h.provider.url), options(extra));
+const connection = () => h.db.connection.findUniqueOrThrow({ where: { id: h.ctx.connectionId! } });
 const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
 
 async function tripBreaker() {
-  provider.script({ status: 503 });
+  h.provider.script({ status: 503 });
   for (let i = 0; i < THRESHOLD; i++) await call();
   expect(await connection()).toMatchObject({ circuitState: "open", consecutiveFailures: THRESHOLD, circuitOpenedAt: clock });
 }
 
 describe("opening", () => {
   it("opens after the threshold of consecutive failures and then short-circuits without calling the provider", async () => {
-    provider.script({ status: 503 });
+    h.provider.script({ status: 503 });
     for (let i = 1; i < THRESHOLD; i++) await call();
     expect(await connection()).toMatchObject({ circuitState: "closed", consecutiveFailures: THRESHOLD - 1 });
     await call();
     expect(await connection()).toMatchObject({ circuitState: "open", consecutiveFailures: THRESHOLD, circuitOpenedAt: clock });
-    expect(provider.requests).toBe(THRESHOLD);
+    expect(h.provider.requests).toBe(THRESHOLD);
 
     advance(COOLDOWN - 1);
     const results = [await call(), await call()];
-    expect(provider.requests).toBe(THRESHOLD);
+    expect(h.provider.requests).toBe(THRESHOLD);
     for (const result of results) {
       expect(result).toMatchObject({ ok: false, gracefulFail: true, category: "transient", attempts: 0 });
       expect(result.ok || result.message).toBe("Circuit open for sendgrid: 3 consecutive failures; next try after 2030-01-01T00:01:00.000Z");
     }
-    const rows = await t.db.integrationActivity.findMany({ where: { outcome: "short_circuit" } });
+    const rows = await h.db.integrationActivity.findMany({ where: { outcome: "short_circuit" } });
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ attempts: 0, errorCategory: "transient", operation: "mail.send", actor: "cron", connectionId: ctx.connectionId });
+    expect(rows[0]).toMatchObject({ attempts: 0, errorCategory: "transient", operation: "mail.send", actor: "cron", connectionId: h.ctx.connectionId });
     // Short circuits are not provider calls: usage counters stay.
     expect(await connection()).toMatchObject({ callCount: THRESHOLD, errorCount: THRESHOLD });
   });
 
   it("counts one failure per call, not per attempt", async () => {
-    provider.script({ status: 500 });
+    h.provider.script({ status: 500 });
     await call({ maxAttempts: 3 });
-    expect(provider.requests).toBe(3);
+    expect(h.provider.requests).toBe(3);
     expect(await connection()).toMatchObject({ consecutiveFailures: 1, circuitState: "closed" });
   });
 
   it("counts auth and rate-limit failures, but not validation or permanent ones", async () => {
-    provider.script({ status: 400 }, { status: 404 }, { status: 422 }, { status: 400 }, { status: 404 });
+    h.provider.script({ status: 400 }, { status: 404 }, { status: 422 }, { status: 400 }, { status: 404 });
     for (let i = 0; i < 5; i++) await call();
     expect(await connection()).toMatchObject({ circuitState: "closed", consecutiveFailures: 0, errorCount: 5 });
 
-    provider.script({ status: 401 }, { status: 429 }, { status: 400 }, { status: 403 });
+    h.provider.script({ status: 401 }, { status: 429 }, { status: 400 }, { status: 403 });
     for (let i = 0; i < 4; i++) await call();
     expect(await connection()).toMatchObject({ circuitState: "open", consecutiveFailures: 3 });
   });
 
   it("a success resets the streak", async () => {
-    provider.script({ status: 500 }, { status: 500 }, { status: 200 }, { status: 500 }, { status: 500 });
+    h.provider.script({ status: 500 }, { status: 500 }, { status: 200 }, { status: 500 }, { status: 500 });
     for (let i = 0; i < 5; i++) await call();
     expect(await connection()).toMatchObject({ circuitState: "closed", consecutiveFailures: 2 });
   });
 
   it("opens once under concurrent failures (openedAt is not pushed forward by late failures)", async () => {
-    provider.script({ status: 500 });
+    h.provider.script({ status: 500 });
     await Promise.all(Array.from({ length: 6 }, () => call()));
     const opened = await connection();
     expect(opened).toMatchObject({ circuitState: "open", consecutiveFailures: 6, circuitOpenedAt: clock });
     advance(10);
     // A failure that was already in flight when the circuit opened.
-    await t.db.$transaction(breakerStatements(t.db, ctx.connectionId!, { success: false, counted: true, probe: false }, { failureThreshold: THRESHOLD, cooldownMs: COOLDOWN }, clock));
+    await h.db.$transaction(breakerStatements(h.db, h.ctx.connectionId!, { success: false, counted: true, probe: false }, { failureThreshold: THRESHOLD, cooldownMs: COOLDOWN }, clock));
     expect((await connection()).circuitOpenedAt).toEqual(opened.circuitOpenedAt);
   });
 
   it("leaves calls without a connection alone", async () => {
-    provider.script({ status: 500 });
-    for (let i = 0; i < THRESHOLD + 2; i++) await callProvider({ ...ctx, connectionId: null }, fetchJson(provider.url), options());
-    expect(provider.requests).toBe(THRESHOLD + 2);
+    h.provider.script({ status: 500 });
+    for (let i = 0; i < THRESHOLD + 2; i++) await callProvider({ ...h.ctx, connectionId: null }, fetchJson(h.provider.url), options());
+    expect(h.provider.requests).toBe(THRESHOLD + 2);
   });
 });
 
 describe("half-open probe", () => {
   it("lets exactly one of many concurrent callers probe after the cooldown", async () => {
     await tripBreaker();
-    const before = provider.requests;
+    const before = h.provider.requests;
     advance(COOLDOWN);
     // The probe's answer waits until every other caller has finished, so none of them can slip
     // through after the probe closes the circuit.
     const hold = gate();
-    provider.script({ gate: hold.promise, reply: { status: 200, body: { ok: true } } });
+    h.provider.script({ gate: hold.promise, reply: { status: 200, body: { ok: true } } });
     let settled = 0;
     const calls = Array.from({ length: 10 }, () =>
       call().then((r) => {
@@ -139,21 +123,21 @@ describe("half-open probe", () => {
       }),
     );
     await vi.waitFor(() => expect(settled).toBe(9), { timeout: 10_000, interval: 5 });
-    expect(provider.requests - before).toBe(1);
+    expect(h.provider.requests - before).toBe(1);
     hold.release();
     const results: CallResult<unknown>[] = await Promise.all(calls);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok && r.attempts === 0)).toHaveLength(9);
-    expect(provider.requests - before).toBe(1);
+    expect(h.provider.requests - before).toBe(1);
     expect(await connection()).toMatchObject({ circuitState: "closed", consecutiveFailures: 0, circuitOpenedAt: null });
-    expect(await t.db.integrationActivity.count({ where: { outcome: "short_circuit" } })).toBe(9);
+    expect(await h.db.integrationActivity.count({ where: { outcome: "short_circuit" } })).toBe(9);
   });
 
   it("grants the probe to exactly one of many concurrent acquirers", async () => {
     await tripBreaker();
     advance(COOLDOWN);
     const settings = { failureThreshold: THRESHOLD, cooldownMs: COOLDOWN };
-    const decisions = await Promise.all(Array.from({ length: 10 }, () => acquirePermit(t.db, ctx.connectionId!, settings, clock)));
+    const decisions = await Promise.all(Array.from({ length: 10 }, () => acquirePermit(h.db, h.ctx.connectionId!, settings, clock)));
     expect(decisions.filter((d) => d.allowed && d.probe)).toHaveLength(1);
     expect(decisions.filter((d) => !d.allowed)).toHaveLength(9);
     expect(await connection()).toMatchObject({ circuitState: "half_open", circuitOpenedAt: clock });
@@ -162,40 +146,40 @@ describe("half-open probe", () => {
   it("a successful probe closes the circuit and calls flow again", async () => {
     await tripBreaker();
     advance(COOLDOWN);
-    provider.script({ status: 200 });
+    h.provider.script({ status: 200 });
     expect(await call()).toMatchObject({ ok: true, attempts: 1 });
     expect(await connection()).toMatchObject({ circuitState: "closed", consecutiveFailures: 0, circuitOpenedAt: null });
-    const before = provider.requests;
+    const before = h.provider.requests;
     await call();
     await call();
-    expect(provider.requests - before).toBe(2);
+    expect(h.provider.requests - before).toBe(2);
   });
 
   it("a failed probe re-opens the circuit with a fresh cooldown", async () => {
     await tripBreaker();
     advance(COOLDOWN + 5);
     const probeAt = clock;
-    const before = provider.requests;
+    const before = h.provider.requests;
     // One request only, even though the call would otherwise retry.
     expect(await call({ maxAttempts: 3 })).toMatchObject({ ok: false, category: "transient", attempts: 1 });
-    expect(provider.requests - before).toBe(1);
+    expect(h.provider.requests - before).toBe(1);
     expect(await connection()).toMatchObject({ circuitState: "open", circuitOpenedAt: probeAt, consecutiveFailures: THRESHOLD + 1 });
 
     advance(COOLDOWN - 1);
     expect(await call()).toMatchObject({ ok: false, attempts: 0 });
-    expect(provider.requests - before).toBe(1);
+    expect(h.provider.requests - before).toBe(1);
 
     advance(1);
-    provider.script({ status: 200 });
+    h.provider.script({ status: 200 });
     expect(await call()).toMatchObject({ ok: true });
-    expect(provider.requests - before).toBe(2);
+    expect(h.provider.requests - before).toBe(2);
     expect((await connection()).circuitState).toBe("closed");
   });
 
   it("a probe that gets a validation answer shows the provider is reachable and closes the circuit", async () => {
     await tripBreaker();
     advance(COOLDOWN);
-    provider.script({ status: 422 });
+    h.provider.script({ status: 422 });
     expect(await call()).toMatchObject({ ok: false, category: "validation" });
     expect(await connection()).toMatchObject({ circuitState: "closed", consecutiveFailures: 0 });
   });
@@ -204,19 +188,19 @@ describe("half-open probe", () => {
     await tripBreaker();
     advance(COOLDOWN);
     const settings = { failureThreshold: THRESHOLD, cooldownMs: COOLDOWN };
-    expect(await acquirePermit(t.db, ctx.connectionId!, settings, clock)).toEqual({ allowed: true, probe: true });
+    expect(await acquirePermit(h.db, h.ctx.connectionId!, settings, clock)).toEqual({ allowed: true, probe: true });
     // The prober's process dies here and never reports back.
     advance(COOLDOWN - 1);
-    expect(await acquirePermit(t.db, ctx.connectionId!, settings, clock)).toMatchObject({ allowed: false, state: "half_open" });
+    expect(await acquirePermit(h.db, h.ctx.connectionId!, settings, clock)).toMatchObject({ allowed: false, state: "half_open" });
     advance(1);
-    provider.script({ status: 200 });
+    h.provider.script({ status: 200 });
     expect(await call()).toMatchObject({ ok: true, attempts: 1 });
     expect((await connection()).circuitState).toBe("closed");
   });
 
   it("an ordinary success that was in flight does not close an open circuit", async () => {
     await tripBreaker();
-    await t.db.$transaction(breakerStatements(t.db, ctx.connectionId!, { success: true, counted: false, probe: false }, { failureThreshold: THRESHOLD, cooldownMs: COOLDOWN }, clock));
+    await h.db.$transaction(breakerStatements(h.db, h.ctx.connectionId!, { success: true, counted: false, probe: false }, { failureThreshold: THRESHOLD, cooldownMs: COOLDOWN }, clock));
     expect(await connection()).toMatchObject({ circuitState: "open", consecutiveFailures: THRESHOLD });
   });
 });
