@@ -5,12 +5,17 @@ import { NextResponse, type NextRequest } from "next/server";
 
 // Reachable without a session: sign-in and setup, health, provider webhooks (signature-checked)
 // and cron routes (CRON_SECRET-checked).
-const PUBLIC_PREFIXES = ["/login", "/setup", "/api/auth/", "/api/health", "/api/setup", "/api/webhooks/", "/api/cron/"];
+// Entries ending in "/" cover everything below them; the others match exactly.
+const PUBLIC_PATHS = ["/login", "/setup", "/api/auth/", "/api/health", "/api/setup", "/api/webhooks/", "/api/cron/"];
+
+export function isPublicPath(pathname: string): boolean {
+  return PUBLIC_PATHS.some((p) => (p.endsWith("/") ? pathname.startsWith(p) : pathname === p));
+}
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (PUBLIC_PREFIXES.some((p) => pathname === p.replace(/\/$/, "") || pathname.startsWith(p))) return NextResponse.next();
+  if (isPublicPath(pathname)) return NextResponse.next();
   const token = await getToken({ req: request, secret: process.env.NEXTAUTH_SECRET });
   const isApi = pathname.startsWith("/api/");
   if (!token) {
