@@ -68,7 +68,7 @@ function request(method: string, path: string, body?: unknown, contentType = "ap
   }
   return new Request(`http://localhost${path}`, init);
 }
-const params = (p: Record<string, string>) => ({ params: Promise.resolve(p) });
+const params = <P extends Record<string, string>>(p: P) => ({ params: Promise.resolve(p) });
 
 async function create(body: unknown) {
   const answer = await read(await listRoute.POST(request("POST", "/api/webhook-endpoints", body), params({})), { mayContainSecret: true });

@@ -1,9 +1,9 @@
 // Where webhooks may go: the address ranges refused by default (SSRF), the configured exceptions,
 // and the URL's own form.
 import { describe, expect, it } from "vitest";
-import { addressRefusal, checkEndpointUrl, checkUrlShape, refusedRange, UrlRefusedError, type Resolver } from "@/lib/webhooks-out/url-rules";
+import { addressRefusal, checkEndpointUrl, checkUrlShape, refusedRange, UrlRefusedError, type Resolver, type UrlPolicy } from "@/lib/webhooks-out/url-rules";
 
-const strict = { httpHosts: [], allowedNetworks: [] };
+const strict: UrlPolicy = { httpHosts: [], allowedNetworks: [] };
 const resolverOf = (table: Record<string, string[]>): Resolver => async (host) => (table[host] ?? []).map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
 
 describe("refused address ranges", () => {
