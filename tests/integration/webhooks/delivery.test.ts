@@ -170,6 +170,28 @@ describe("retries", () => {
     expect(attempts.every((a) => a.statusCode === 500 && a.error === "The endpoint answered 500" && a.responseBody?.includes("injected 500"))).toBe(true);
   });
 
+  it("a run right after the request waits for the 5-second retry instead of leaving it to cron", async () => {
+    const user = await signedIn(h.t.db);
+    await endpointAt(user, h.receiver);
+    h.receiver.failNext({ status: 500 });
+    const queued = await raise(user.workspaceId);
+    const clock = testClock();
+    const slept: number[] = [];
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+      clock.advance(ms);
+    };
+    const report = await deliverDueWebhooks(engine(clock, { eventIds: [queued.eventId], followUpWithinMs: 10_000, sleep }));
+    expect(report).toMatchObject({ attempted: 2, failed: 1, succeeded: 1 });
+    expect(slept).toEqual([RETRY_SCHEDULE_MS[1]]);
+    // Failing twice: it waits for the 5-second step, not for the 5-minute one (left to cron).
+    h.receiver.failNext({ status: 500 }, 2);
+    const later = await raise(user.workspaceId);
+    await deliverDueWebhooks(engine(clock, { eventIds: [later.eventId], followUpWithinMs: 10_000, sleep }));
+    expect(slept).toHaveLength(2);
+    expect(await deliveryOf(later.eventId)).toMatchObject({ status: "pending", attemptCount: 2 });
+  });
+
   it("spreads each wait by at most ±20 %", async () => {
     const user = await signedIn(h.t.db);
     await endpointAt(user, h.receiver);

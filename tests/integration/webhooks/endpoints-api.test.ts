@@ -3,27 +3,13 @@
 // Validation, URL rules, vault, database, delivery and the receiver are all real.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
+import { auth } from "@/tests/helpers/fake-session";
 import { ApiError } from "@/lib/http/api";
 import { createEndpoint } from "@/lib/webhooks-out/endpoints";
 import { colleague, rejection, signedIn } from "../integrations/setup";
 import { fakeResolver, STRICT_POLICY, useWebhookHarness } from "./harness";
 
-const auth = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock("@/lib/auth/session", async () => {
-  const { ApiError } = await import("@/lib/http/api");
-  // Same contract as the real requireUser: 401 signed out, 403 for a viewer on a mutating method.
-  return {
-    requireUser: async (request: Request) => {
-      if (!auth.user) throw new ApiError(401, "Sign in to use this endpoint");
-      if (["POST", "PUT", "PATCH", "DELETE"].includes(request.method) && auth.user.role !== "admin") {
-        throw new ApiError(403, "Your account is a viewer: ask an admin to make this change");
-      }
-      return auth.user;
-    },
-    currentUser: async () => auth.user,
-    actorOf: (user: SessionUser) => `user:${user.email}`,
-  };
-});
+vi.mock("@/lib/auth/session", () => import("@/tests/helpers/fake-session"));
 
 const listRoute = await import("@/app/api/webhook-endpoints/route");
 const itemRoute = await import("@/app/api/webhook-endpoints/[id]/route");
