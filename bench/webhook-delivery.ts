@@ -13,6 +13,9 @@ import { freshPostgresDatabase } from "@/bench/lib";
 import { getDb } from "@/lib/db/client";
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 10_000);
+// Endpoint secrets are sealed by the vault, which needs a key next to a DATABASE_URL.
+process.env.TOKEN_ENCRYPTION_KEY ??= "q7ZkR8m0yJYH3o8m9k7n2Vt1vH3Yx0rGm6r5yq7c1fE=";
+process.env.LOG_LEVEL ??= "warn";
 // The receiver is on 127.0.0.1, which the URL rules refuse unless configured to allow it.
 const policy = { httpHosts: ["127.0.0.1"], allowedNetworks: ["127.0.0.1"] };
 
