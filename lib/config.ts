@@ -1,5 +1,6 @@
 // Every setting Plugboard reads from the environment, with its default, in one place.
 // `.env.example` and the README's configuration table document the same list.
+import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -8,6 +9,20 @@ const num = (fallback: number) => z.coerce.number().nonnegative().default(fallba
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
+// "a, b ,c" → ["a", "b", "c"]
+const commaList = (check: (item: string) => boolean, what: string) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v),
+    z.array(z.string().refine(check, { error: (issue) => `${String(issue.input)} is not ${what}` })).default([]),
+  );
+const isCidr = (item: string) => {
+  const [address, bits, extra] = item.split("/");
+  const family = net.isIP(address ?? "");
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+};
+const isHostPattern = (item: string) => /^(\*\.)?[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/i.test(item);
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development").describe("Set by Next: production for `npm start`, development for `npm run dev`"),
@@ -36,6 +51,11 @@ const schema = z.object({
   TRUST_PROXY_HEADERS: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false).describe("Take the client address from the first X-Forwarded-For entry (behind your own reverse proxy; automatic on Vercel)"),
   ACTIVITY_RETENTION_DAYS: int(30).describe("Days of provider-call activity kept (pruned by /api/cron/prune)"),
   REQUEST_BODY_LIMIT_BYTES: int(64 * 1024).describe("Largest JSON request body accepted (413 beyond)"),
+  WEBHOOK_TIMEOUT_MS: int(15_000).describe("Timeout of one outgoing webhook attempt (redirects included)"),
+  WEBHOOK_ALLOW_HTTP_HOSTS: commaList(isHostPattern, "a host name or IP address").describe("Hosts outgoing webhooks may reach over plain http, comma-separated (`localhost,*.internal.example`); every other URL must be https"),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: commaList(isCidr, "an IP address or CIDR range").describe("Private, loopback, link-local or metadata addresses outgoing webhooks may reach, comma-separated IPs or CIDRs (`10.1.2.0/24,127.0.0.1`); all others are refused (SSRF protection)"),
+  WEBHOOK_DELIVERY_CONCURRENCY: int(10).describe("Outgoing webhook requests one delivery run keeps in flight"),
+  WEBHOOK_RETENTION_DAYS: int(30).describe("Days finished outgoing webhook deliveries and their attempt logs are kept (pruned by /api/cron/webhooks)"),
 });
 
 export type Config = z.infer<typeof schema>;

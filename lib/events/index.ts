@@ -1,9 +1,12 @@
 // Raising an event. Callers pass the transaction that makes the change the event reports, so the
-// event is stored exactly when the change is (the outgoing-webhook outbox hangs off this).
+// event and its outgoing webhook deliveries are stored exactly when the change is (the outbox);
+// they are sent right after the response, or by the next cron run if that does not happen.
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { isEventType, type EventType } from "@/lib/events/catalog";
 import { logger } from "@/lib/log";
+import { enqueueEvent, type QueuedEvent } from "@/lib/webhooks-out/outbox";
+import { deliverAfterResponse } from "@/lib/webhooks-out/trigger";
 
 export type { EventType } from "@/lib/events/catalog";
 
@@ -11,11 +14,15 @@ export interface RaisedEvent {
   workspaceId: string;
   type: EventType;
   data: Record<string, unknown>;
+  /** When it happened (default: now); the payload's timestamp and the first delivery time. */
+  occurredAt?: Date;
 }
 
-export async function emitEvent(db: Db | Prisma.TransactionClient, event: RaisedEvent): Promise<void> {
+/** Stores the event for every subscribed endpoint; null when no endpoint subscribes to it. */
+export async function emitEvent(db: Db | Prisma.TransactionClient, event: RaisedEvent): Promise<QueuedEvent | null> {
   if (!isEventType(event.type)) throw new Error(`Unknown event type ${event.type}`);
-  // Until outgoing webhooks exist there is nobody to deliver to; the event is only logged.
-  void db;
-  logger.debug("event raised", { workspaceId: event.workspaceId, type: event.type });
+  const queued = await enqueueEvent(db, event.workspaceId, event.type, event.data, event.occurredAt);
+  logger.debug("event raised", { workspaceId: event.workspaceId, type: event.type, deliveries: queued?.deliveries ?? 0 });
+  if (queued) deliverAfterResponse({ eventIds: [queued.eventId] });
+  return queued;
 }

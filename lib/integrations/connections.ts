@@ -9,6 +9,7 @@ import { recordAudit } from "@/lib/audit";
 import { actorOf, type SessionUser } from "@/lib/auth/session";
 import { config } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";
+import { emitEvent } from "@/lib/events";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, badRequest, describeZodError, notFound } from "@/lib/http/api";
 import { requireConnectable, requireProvider, type ConnectableManifest } from "@/lib/integrations/lookup";
@@ -255,6 +256,10 @@ async function saveTested(
     const sealed = seal(secrets, { workspaceId: user.workspaceId, connectionId: saved.id });
     await tx.credential.upsert({ where: { connectionId: saved.id }, create: { connectionId: saved.id, ...sealed }, update: sealed });
     await recordAudit(tx, { workspaceId: user.workspaceId, actor: actorOf(user), action: audit.action, target: manifest.id, details: audit.details });
+    // A connect always reports; an edit only when it brings a failing connection back.
+    if (audit.action === "integration.connect" || existing?.status !== "connected") {
+      await emitEvent(tx, { workspaceId: user.workspaceId, type: "connection.connected", data: { providerId: manifest.id, connectionId: saved.id, accountLabel: outcome.accountLabel } });
+    }
     return saved;
   });
   return view(manifest, row, secrets);
@@ -356,7 +361,13 @@ export async function testConnection(user: SessionUser, providerId: string): Pro
   } else {
     // The pipeline already counted the failure (and flagged re-auth for rejected credentials);
     // a failed manual test also shows the card as failing until a call succeeds.
-    await db.connection.updateMany({ where, data: { status: "error", lastTestedAt: now, lastError: result.message, lastErrorCategory: result.category } });
+    await db.$transaction(async (tx) => {
+      const failed = await tx.connection.updateMany({ where, data: { status: "error", lastTestedAt: now, lastError: result.message, lastErrorCategory: result.category } });
+      // Reported when the connection turns to failing, not again for every failed test after that.
+      if (failed.count && row.status !== "error") {
+        await emitEvent(tx, { workspaceId: user.workspaceId, type: "connection.error", data: { providerId, connectionId: row.id, category: result.category, message: result.message } });
+      }
+    });
   }
   const fresh = await db.connection.findUnique({ where: { id: row.id }, select: STATUS_SELECT });
   const status = statusFromRow(providerId, fresh);
@@ -397,6 +408,7 @@ export async function disconnect(user: SessionUser, providerId: string): Promise
     });
     if (row.status !== "disconnected" || wiped.count > 0) {
       await recordAudit(tx, { workspaceId: user.workspaceId, actor: actorOf(user), action: "integration.disconnect", target: manifest.id, details: { providerId } });
+      await emitEvent(tx, { workspaceId: user.workspaceId, type: "connection.disconnected", data: { providerId, connectionId: row.id } });
     }
     return updated;
   });

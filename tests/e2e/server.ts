@@ -25,6 +25,9 @@ const env: NodeJS.ProcessEnv = {
   // Tiny pipeline delays so failure paths finish quickly.
   PIPELINE_BACKOFF_BASE_MS: "5",
   PIPELINE_BACKOFF_CAP_MS: "20",
+  // The browser test's webhook receiver listens on 127.0.0.1, which the URL rules refuse by default.
+  WEBHOOK_ALLOW_HTTP_HOSTS: "127.0.0.1",
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: "127.0.0.1",
 };
 delete env.DATABASE_URL;
 const app = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/launch.ts", "start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });

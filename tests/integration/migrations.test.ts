@@ -126,10 +126,42 @@ describe("migrations", () => {
     // Uniqueness the app relies on: one connection per provider per workspace, one credential per connection.
     await expect(db.connection.create({ data: { workspaceId: workspace.id, providerId: "stripe", authType: "api_key" } })).rejects.toThrow();
     await expect(db.credential.create({ data: { connectionId: connection.id, ciphertext: "x", keyId: "k" } })).rejects.toThrow();
+    // Outgoing webhooks: endpoint, outbox event, delivery and its attempt log.
+    const now = new Date();
+    await db.webhookEndpoint.create({
+      data: {
+        id: "ep_1", workspaceId: workspace.id, name: "Ops", url: "https://hooks.example.test/in", events: ["booking.created", "sync.failed"],
+        status: "disabled", disabledReason: "it answered 410 Gone", disabledAt: now, secretCiphertext: "v1.a.b.c", secretKeyId: "k1",
+        previousSecretExpiresAt: now, headerNames: ["Authorization"], failingSince: now,
+      },
+    });
+    await db.webhookEvent.create({ data: { id: "msg_1", workspaceId: workspace.id, type: "booking.created", payload: '{"type":"booking.created"}', createdAt: now } });
+    const delivery = await db.webhookDelivery.create({
+      data: {
+        endpointId: "ep_1", eventId: "msg_1", eventType: "booking.created", status: "failed", attemptCount: 2, retryStep: 2, nextAttemptAt: now,
+        lockedUntil: now, claimToken: "token", lastAttemptAt: now, lastStatusCode: 503, lastError: "The endpoint answered 503", completedAt: now,
+      },
+    });
+    await db.webhookAttempt.create({
+      data: { deliveryId: delivery.id, endpointId: "ep_1", attemptNumber: 2, startedAt: now, durationMs: 31, ok: false, statusCode: 503, responseBody: "busy", error: "The endpoint answered 503" },
+    });
+    expect(await db.webhookEndpoint.findUniqueOrThrow({ where: { id: "ep_1" }, include: { deliveries: { include: { event: true, attempts: true } } } })).toMatchObject({
+      events: ["booking.created", "sync.failed"],
+      status: "disabled",
+      headerNames: ["Authorization"],
+      failingSince: now,
+      deliveries: [{ status: "failed", attemptCount: 2, retryStep: 2, claimToken: "token", lastStatusCode: 503, event: { type: "booking.created" }, attempts: [{ attemptNumber: 2, ok: false, responseBody: "busy", durationMs: 31 }] }],
+    });
+    // One delivery per event and endpoint.
+    await expect(db.webhookDelivery.create({ data: { endpointId: "ep_1", eventId: "msg_1", eventType: "booking.created" } })).rejects.toThrow();
+
     // Deleting a workspace removes everything in it.
     await db.workspace.delete({ where: { id: workspace.id } });
     expect(await db.connection.count()).toBe(0);
     expect(await db.integrationActivity.count()).toBe(0);
+    expect(await db.webhookEndpoint.count()).toBe(0);
+    expect(await db.webhookEvent.count()).toBe(0);
+    expect(await db.webhookAttempt.count()).toBe(0);
   });
 });
 

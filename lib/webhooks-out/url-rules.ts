@@ -1,0 +1,201 @@
+// Where outgoing webhooks may go. An endpoint URL must be https (plain http only for hosts the
+// configuration allows), and every address its host resolves to must be public: private,
+// loopback, link-local, cloud-metadata and other special ranges are refused unless the
+// configuration allows that network (SSRF protection). Checked when an endpoint is saved and
+// again before every request, redirects included; the request then connects to the very
+// addresses that were checked, so a DNS answer that changes in between cannot slip through.
+import dns from "node:dns/promises";
+import net from "node:net";
+import { config } from "@/lib/config";
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Host name → its addresses. Injectable so tests can make any name resolve anywhere. */
+export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export const systemResolver: Resolver = async (hostname) => {
+  const found = await dns.lookup(hostname, { all: true, verbatim: true });
+  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+};
+
+export interface UrlPolicy {
+  /** Host names (or `*.suffix` patterns) that may be reached over plain http. */
+  httpHosts: readonly string[];
+  /** IPs / CIDR ranges inside the refused ranges that are allowed anyway. */
+  allowedNetworks: readonly string[];
+}
+
+export function configuredUrlPolicy(): UrlPolicy {
+  const cfg = config();
+  return { httpHosts: cfg.WEBHOOK_ALLOW_HTTP_HOSTS, allowedNetworks: cfg.WEBHOOK_ALLOW_PRIVATE_NETWORKS };
+}
+
+/** The URL breaks a rule; the message says which and what to do. */
+export class UrlRefusedError extends Error {
+  override name = "UrlRefusedError";
+}
+
+export const URL_MAX_LENGTH = 2048;
+
+// [network, prefix, what it is] — the ranges no webhook may reach by default.
+const REFUSED_V4: [string, number, string][] = [
+  ["0.0.0.0", 8, "a 'this network' address"],
+  ["10.0.0.0", 8, "a private address"],
+  ["100.64.0.0", 10, "a carrier-grade NAT address"],
+  ["127.0.0.0", 8, "a loopback address"],
+  ["169.254.0.0", 16, "a link-local address"],
+  ["172.16.0.0", 12, "a private address"],
+  ["192.0.0.0", 24, "an IETF protocol address"],
+  ["192.0.2.0", 24, "a documentation address"],
+  ["192.88.99.0", 24, "a 6to4 relay address"],
+  ["192.168.0.0", 16, "a private address"],
+  ["198.18.0.0", 15, "a benchmarking address"],
+  ["198.51.100.0", 24, "a documentation address"],
+  ["203.0.113.0", 24, "a documentation address"],
+  ["224.0.0.0", 4, "a multicast address"],
+  ["240.0.0.0", 4, "a reserved address"],
+];
+const REFUSED_V6: [string, number, string][] = [
+  ["::", 128, "the unspecified address"],
+  ["::1", 128, "a loopback address"],
+  ["100::", 64, "a discard address"],
+  ["2001:db8::", 32, "a documentation address"],
+  ["2002::", 16, "a 6to4 address"],
+  ["fc00::", 7, "a private (unique local) address"],
+  ["fe80::", 10, "a link-local address"],
+  ["fec0::", 10, "a site-local address"],
+  ["ff00::", 8, "a multicast address"],
+];
+// Inside the ranges above, but worth naming: the instance metadata services of the big clouds.
+const METADATA = new Set(["169.254.169.254", "169.254.170.2", "100.100.100.200", "192.0.0.192", "fd00:ec2::254"]);
+
+const refused = REFUSED_V4.map(([network, prefix, what]) => ({ list: subnet(network, prefix, "ipv4"), what }))
+  .concat(REFUSED_V6.map(([network, prefix, what]) => ({ list: subnet(network, prefix, "ipv6"), what })));
+
+function subnet(network: string, prefix: number, type: "ipv4" | "ipv6"): net.BlockList {
+  const list = new net.BlockList();
+  list.addSubnet(network, prefix, type);
+  return list;
+}
+
+/** An IPv4 address carried inside an IPv6 one (mapped ::ffff:a.b.c.d, NAT64 64:ff9b::a.b.c.d). */
+function embeddedIpv4(address: string): string | null {
+  const m = /^(?:::ffff:|64:ff9b::)(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(address);
+  if (!m) return null;
+  if (m[1]) return m[1];
+  const hi = parseInt(m[2]!, 16);
+  const lo = parseInt(m[3]!, 16);
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
+}
+
+/** Why an address is refused by default ("a private address" …), or null for a public address. */
+export function refusedRange(address: string): string | null {
+  const inner = embeddedIpv4(address.toLowerCase());
+  if (inner) return refusedRange(inner);
+  const family = net.isIP(address);
+  if (!family) return "not an IP address";
+  if (METADATA.has(address.toLowerCase())) return "a cloud metadata service address";
+  const type = family === 4 ? "ipv4" : "ipv6";
+  for (const range of refused) if (range.list.check(address, type)) return range.what;
+  return null;
+}
+
+function allowList(networks: readonly string[]): net.BlockList {
+  const list = new net.BlockList();
+  for (const entry of networks) {
+    const [address, bits] = entry.split("/");
+    const family = net.isIP(address!);
+    if (!family) continue;
+    const type = family === 4 ? "ipv4" : "ipv6";
+    if (bits === undefined) list.addAddress(address!, type);
+    else list.addSubnet(address!, Number(bits), type);
+  }
+  return list;
+}
+
+/** Null when the policy lets a request reach `address`, else the reason it may not. */
+export function addressRefusal(address: string, policy: UrlPolicy): string | null {
+  const why = refusedRange(address);
+  if (!why) return null;
+  const inner = embeddedIpv4(address.toLowerCase()) ?? address;
+  const family = net.isIP(inner);
+  if (family && allowList(policy.allowedNetworks).check(inner, family === 4 ? "ipv4" : "ipv6")) return null;
+  return why;
+}
+
+function hostMatches(hostname: string, pattern: string): boolean {
+  const host = hostname.toLowerCase();
+  const p = pattern.toLowerCase().replace(/^\[|\]$/g, "");
+  if (p.startsWith("*.")) return host.endsWith(p.slice(1)) && host.length > p.length - 1;
+  return host === p;
+}
+
+/** The URL's host without IPv6 brackets. */
+export function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, "");
+}
+
+/**
+ * Parses and checks an endpoint URL's form: http(s) only, https unless the host is allowed plain
+ * http, no credentials inside it, not too long. The fragment is dropped (it is never sent).
+ */
+export function checkUrlShape(raw: string, policy: UrlPolicy): URL {
+  if (raw.length > URL_MAX_LENGTH) throw new UrlRefusedError(`The URL is longer than ${URL_MAX_LENGTH} characters`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UrlRefusedError("Not a valid URL; enter a full address such as https://hooks.example.com/plugboard");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UrlRefusedError(`Only https URLs are accepted, not ${url.protocol.replace(/:$/, "")}`);
+  if (url.username || url.password) {
+    throw new UrlRefusedError("The URL contains a user name or password; put credentials in a custom header (e.g. Authorization) instead");
+  }
+  const host = bareHost(url);
+  if (!host) throw new UrlRefusedError("The URL has no host");
+  if (url.protocol === "http:" && !policy.httpHosts.some((p) => hostMatches(host, p))) {
+    throw new UrlRefusedError(`Use https: plain http is only allowed for the hosts in WEBHOOK_ALLOW_HTTP_HOSTS, and ${host} is not one of them`);
+  }
+  url.hash = "";
+  return url;
+}
+
+/**
+ * The addresses a request to `url` may connect to: every address the host resolves to must be
+ * allowed (one refused address refuses the URL, so a name cannot mix a public and a private
+ * answer). Throws UrlRefusedError saying which address and why.
+ */
+export async function resolveAllowedAddresses(url: URL, policy: UrlPolicy, resolver: Resolver): Promise<ResolvedAddress[]> {
+  const host = bareHost(url);
+  const literal = net.isIP(host);
+  let addresses: ResolvedAddress[];
+  if (literal) {
+    addresses = [{ address: host, family: literal === 6 ? 6 : 4 }];
+  } else {
+    try {
+      addresses = await resolver(host);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UrlRefusedError(`The host ${host} could not be resolved${code ? ` (${code})` : ""}; check the URL`);
+    }
+    if (!addresses.length) throw new UrlRefusedError(`The host ${host} has no addresses; check the URL`);
+  }
+  for (const { address } of addresses) {
+    const why = addressRefusal(address, policy);
+    if (why) {
+      const named = literal ? host : `${host} resolves to ${address}, which`;
+      throw new UrlRefusedError(`${named} is ${why}; such addresses are refused unless WEBHOOK_ALLOW_PRIVATE_NETWORKS allows them`);
+    }
+  }
+  return addresses;
+}
+
+/** Shape and addresses together, as at save time. */
+export async function checkEndpointUrl(raw: string, policy: UrlPolicy, resolver: Resolver): Promise<URL> {
+  const url = checkUrlShape(raw, policy);
+  await resolveAllowedAddresses(url, policy, resolver);
+  return url;
+}
