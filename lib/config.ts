@@ -36,6 +36,13 @@ const schema = z.object({
   TRUST_PROXY_HEADERS: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false).describe("Take the client address from the first X-Forwarded-For entry (behind your own reverse proxy; automatic on Vercel)"),
   ACTIVITY_RETENTION_DAYS: int(30).describe("Days of provider-call activity kept (pruned by /api/cron/prune)"),
   REQUEST_BODY_LIMIT_BYTES: int(64 * 1024).describe("Largest JSON request body accepted (413 beyond)"),
+  ODOO_LEAD_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100).describe("Leads read and exported to Odoo per batch by a lead sync run"),
+  SYNC_STALE_MINUTES: z.coerce.number().int().min(1).default(15).describe("An Odoo sync run without progress for this long is presumed dead; the next run takes over"),
+  WEBINAR_REMINDER_DAYS: z
+    .string()
+    .regex(/^\d{1,2}(,\d{1,2})*$/, "a comma-separated list of day counts, e.g. 7,2")
+    .default("7,2")
+    .describe("Days before a webinar on which registrants get a reminder email (GET /api/cron/webinar-reminders)"),
 });
 
 export type Config = z.infer<typeof schema>;
