@@ -191,9 +191,9 @@ function faultCategory(code: unknown, text: string): ErrorCategory {
   return "permanent";
 }
 
-function faultMessage(category: ErrorCategory, summary: string, text: string): string {
+function faultMessage(code: unknown, category: ErrorCategory, summary: string, text: string): string {
   if (/database "[^"]+" does not exist/.test(text)) return `Odoo has no such database: ${summary}`;
-  if (category === "auth" && /AccessError/.test(text)) return `The Odoo user lacks access rights for this: ${summary}`;
+  if (category === "auth" && (code === 4 || /AccessError/.test(text))) return `The Odoo user lacks access rights for this: ${summary}`;
   if (category === "auth") return `Odoo denied access (check the login and API key): ${summary}`;
   if (category === "transient") return `Odoo is busy, try again: ${summary}`;
   if (category === "validation") return `Odoo rejected the data: ${summary}`;
@@ -207,7 +207,7 @@ export function classifyOdooError(error: unknown): ProviderError {
   if (isFault(error)) {
     const text = typeof error.faultString === "string" ? error.faultString : String(error.faultCode);
     const category = faultCategory(error.faultCode, text);
-    return new ProviderError(faultMessage(category, faultSummary(text), text), {
+    return new ProviderError(faultMessage(error.faultCode, category, faultSummary(text), text), {
       category,
       providerCode: `fault_${String(error.faultCode).slice(0, 20)}`,
       cause: error,
