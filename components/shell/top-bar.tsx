@@ -14,6 +14,9 @@ import { cn } from "@/lib/utils";
 const NAV = [
   { href: "/integrations", label: "Integrations" },
   { href: "/activity", label: "Activity" },
+  { href: "/leads", label: "Leads" },
+  { href: "/webinars", label: "Webinars" },
+  { href: "/email", label: "Email" },
 ];
 
 export function TopBar({ user }: { user: CurrentUser }) {
