@@ -2,14 +2,14 @@
 
 import * as React from "react";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ChevronLeftIcon, ChevronRightIcon, CircleAlertIcon, InboxIcon } from "lucide-react";
+import { ChevronLeftIcon, ChevronRightIcon, InboxIcon } from "lucide-react";
 
-import { apiFetch, errorMessage } from "@/components/api/client";
+import { apiFetch } from "@/components/api/client";
 import type { Jsonify } from "@/components/api/types";
+import { Problem } from "@/components/crm/problem";
 import { SyncPanel } from "@/components/crm/sync-panel";
 import { RelativeTime } from "@/components/format";
 import { useCurrentUser } from "@/components/shell/use-current-user";
-import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -97,13 +97,7 @@ export function LeadsView() {
       </div>
 
       {leads.isError && (
-        <Alert variant="destructive">
-          <CircleAlertIcon aria-hidden="true" />
-          <AlertTitle>Could not load the leads</AlertTitle>
-          <AlertDescription>
-            <p>{errorMessage(leads.error)}</p>
-          </AlertDescription>
-        </Alert>
+        <Problem title="Could not load the leads" error={leads.error} />
       )}
       {leads.isPending ? (
         <Skeleton className="h-64 w-full rounded-xl" />

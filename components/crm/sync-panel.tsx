@@ -2,12 +2,12 @@
 
 import * as React from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { CircleAlertIcon, CircleCheckIcon, LoaderCircleIcon, RefreshCwIcon, TriangleAlertIcon } from "lucide-react";
+import { CircleAlertIcon, CircleCheckIcon, LoaderCircleIcon, RefreshCwIcon } from "lucide-react";
 
-import { apiFetch, errorMessage } from "@/components/api/client";
+import { apiFetch } from "@/components/api/client";
 import type { Jsonify } from "@/components/api/types";
+import { Problem } from "@/components/crm/problem";
 import { RelativeTime } from "@/components/format";
-import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -151,13 +151,7 @@ export function SyncPanel({ kind, title, description, actionLabel, canEdit, onDo
         )}
         {live && <SyncProgress report={live} />}
         {run.isError && (
-          <Alert variant="destructive">
-            <TriangleAlertIcon aria-hidden="true" />
-            <AlertTitle>Could not run</AlertTitle>
-            <AlertDescription>
-              <p>{errorMessage(run.error)}</p>
-            </AlertDescription>
-          </Alert>
+          <Problem title="Could not run" error={run.error} />
         )}
         {latest && !live ? <SyncReportView report={latest} /> : !live && <p className="text-sm text-muted-foreground">No run yet.</p>}
       </CardContent>

@@ -2,10 +2,11 @@
 
 import * as React from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { CircleAlertIcon, CircleCheckIcon, LoaderCircleIcon, SendIcon } from "lucide-react";
+import { CircleCheckIcon, LoaderCircleIcon, SendIcon } from "lucide-react";
 
-import { apiFetch, errorMessage } from "@/components/api/client";
+import { apiFetch } from "@/components/api/client";
 import type { Jsonify } from "@/components/api/types";
+import { Problem } from "@/components/crm/problem";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -90,13 +91,7 @@ export function EmailView() {
                   Send test email
                 </Button>
                 {send.isError && (
-                  <Alert variant="destructive">
-                    <CircleAlertIcon aria-hidden="true" />
-                    <AlertTitle>Could not send</AlertTitle>
-                    <AlertDescription>
-                      <p>{errorMessage(send.error)}</p>
-                    </AlertDescription>
-                  </Alert>
+                  <Problem title="Could not send" error={send.error} />
                 )}
                 {send.data &&
                   (send.data.result.ok ? (
@@ -108,13 +103,7 @@ export function EmailView() {
                       </AlertDescription>
                     </Alert>
                   ) : (
-                    <Alert variant="destructive" data-testid="email-test-result">
-                      <CircleAlertIcon aria-hidden="true" />
-                      <AlertTitle>Not sent</AlertTitle>
-                      <AlertDescription>
-                        <p>{send.data.result.message}</p>
-                      </AlertDescription>
-                    </Alert>
+                    <Problem title="Not sent" message={send.data.result.message} testId="email-test-result" />
                   ))}
               </form>
             )}
@@ -135,13 +124,7 @@ export function EmailView() {
               ))}
             </div>
             {preview.isError ? (
-              <Alert variant="destructive">
-                <CircleAlertIcon aria-hidden="true" />
-                <AlertTitle>No preview</AlertTitle>
-                <AlertDescription>
-                  <p>{errorMessage(preview.error)}</p>
-                </AlertDescription>
-              </Alert>
+              <Problem title="No preview" error={preview.error} />
             ) : !preview.data ? (
               <Skeleton className="h-96 w-full rounded-md" />
             ) : view === "html" ? (

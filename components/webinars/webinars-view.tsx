@@ -2,13 +2,12 @@
 
 import * as React from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { CircleAlertIcon } from "lucide-react";
 
-import { apiFetch, errorMessage } from "@/components/api/client";
+import { apiFetch } from "@/components/api/client";
 import type { Jsonify } from "@/components/api/types";
+import { Problem } from "@/components/crm/problem";
 import { SyncPanel } from "@/components/crm/sync-panel";
 import { useCurrentUser } from "@/components/shell/use-current-user";
-import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -32,13 +31,7 @@ function Section<T>({ title, query, empty, children }: { title: string; query: {
     <section className="grid gap-3" aria-label={title}>
       <h2 className="text-lg font-semibold tracking-tight">{title}</h2>
       {query.isError ? (
-        <Alert variant="destructive">
-          <CircleAlertIcon aria-hidden="true" />
-          <AlertTitle>Could not load {title.toLowerCase()}</AlertTitle>
-          <AlertDescription>
-            <p>{errorMessage(query.error)}</p>
-          </AlertDescription>
-        </Alert>
+        <Problem title={`Could not load ${title.toLowerCase()}`} error={query.error} />
       ) : query.isPending ? (
         <Skeleton className="h-32 w-full rounded-xl" />
       ) : query.data && query.data.length === 0 ? (

@@ -3,28 +3,14 @@
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import type { Lead, Prisma } from "@/lib/generated/prisma/client";
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Keep it under ${max} characters`)
-    .optional()
-    .nullable()
-    .transform((v) => (v ? v : null));
+import { optionalHttpUrl, optionalText } from "@/lib/validation";
 
 export const leadInputSchema = z.strictObject({
   name: z.string({ error: "Enter the person's name" }).trim().min(1, "Enter the person's name").max(200, "Keep the name under 200 characters"),
   email: z.string({ error: "Enter an email address" }).trim().pipe(z.email("Enter a valid email address")),
   phone: optionalText(50),
   company: optionalText(200),
-  website: z
-    .string()
-    .trim()
-    .optional()
-    .nullable()
-    .transform((v) => (v ? v : null))
-    .pipe(z.url({ protocol: /^https?$/, error: "Enter the website as an address such as https://example.com" }).nullable()),
+  website: optionalHttpUrl("Enter the website as an address such as https://example.com"),
   source: optionalText(100),
   whitepaperTitle: optionalText(300),
 });

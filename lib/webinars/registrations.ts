@@ -8,13 +8,14 @@ import { formatEmailDate } from "@/lib/email/render";
 import { EMAIL_LANGUAGES, type EmailLanguage } from "@/lib/email/templates";
 import { Prisma, type Registration, type WebinarSession } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/http/api";
+import { optionalText } from "@/lib/validation";
 
 export const registrationInputSchema = z.strictObject({
   sessionId: z.string({ error: "Give the sessionId of the webinar" }).trim().min(1, "Give the sessionId of the webinar"),
   name: z.string({ error: "Enter the person's name" }).trim().min(1, "Enter the person's name").max(200, "Keep the name under 200 characters"),
   email: z.string({ error: "Enter an email address" }).trim().toLowerCase().pipe(z.email("Enter a valid email address")),
-  phone: z.string().trim().max(50).optional().nullable().transform((v) => (v ? v : null)),
-  company: z.string().trim().max(200).optional().nullable().transform((v) => (v ? v : null)),
+  phone: optionalText(50),
+  company: optionalText(200),
   language: z.enum(EMAIL_LANGUAGES, { error: `language is one of ${EMAIL_LANGUAGES.join(", ")}` }).default("en"),
 });
 export type RegistrationInput = z.infer<typeof registrationInputSchema>;

@@ -6,6 +6,7 @@ import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import type { OutgoingEmail, SentEmail } from "@/lib/email/types";
 import type { SmtpSecurity } from "@/lib/integrations/smtp/manifest";
 import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/types";
+import { abortable } from "@/lib/pipeline/abortable";
 import { classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
 
 /** The encryption in force: the field, else by port (465 is implicit TLS, anything else STARTTLS). */
@@ -35,31 +36,6 @@ export function smtpTransportOptions(fields: Record<string, string | undefined>,
 }
 
 const SECURITY_LABEL: Record<SmtpSecurity, string> = { starttls: "STARTTLS", tls: "TLS", none: "no encryption" };
-
-/** Rejects when the signal aborts (nodemailer takes no AbortSignal; its own timeouts are set too). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => void): Promise<T> {
-  if (signal.aborted) {
-    onAbort();
-    return Promise.reject(signal.reason ?? new DOMException("Aborted", "AbortError"));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => {
-      onAbort();
-      reject(signal.reason ?? new DOMException("Aborted", "AbortError"));
-    };
-    signal.addEventListener("abort", abort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener("abort", abort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener("abort", abort);
-        reject(e);
-      },
-    );
-  });
-}
 
 /** Connects and authenticates; the label names the server, the login and the encryption. */
 export async function testSmtpConnection(fields: Record<string, string>, ctx: AdapterContext): Promise<TestOutcome> {

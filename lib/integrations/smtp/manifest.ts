@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { senderEmailSchema, senderNameSchema } from "@/lib/integrations/sender";
 import type { ApiKeyManifest } from "@/lib/integrations/types";
 
 export const SMTP_SECURITY = ["starttls", "tls", "none"] as const;
@@ -20,13 +21,8 @@ export const smtpSchema = z.object({
     .refine((v) => v === undefined || (SMTP_SECURITY as readonly string[]).includes(v), "Choose STARTTLS, TLS or none"),
   username: z.string().trim().optional(),
   password: z.string().optional(),
-  fromEmail: z.string({ error: "Enter the sender address" }).trim().pipe(z.email("Enter a valid sender email address")),
-  fromName: z
-    .string()
-    .trim()
-    .max(100, "Keep the sender name under 100 characters")
-    .optional()
-    .transform((v) => (v ? v : undefined)),
+  fromEmail: senderEmailSchema,
+  fromName: senderNameSchema,
 });
 
 export const smtpManifest: ApiKeyManifest = {

@@ -1,17 +1,9 @@
-import { actorOf, requireUser } from "@/lib/auth/session";
-import { handle, json } from "@/lib/http/api";
-import { runOdooSync, syncOverview } from "@/lib/odoo-sync";
+import { syncRouteHandlers } from "@/lib/odoo-sync/routes";
 
 export const dynamic = "force-dynamic";
 
+const handlers = syncRouteHandlers("topics");
 /** The run in progress (done / total) and the recent runs with their reports. */
-export const GET = handle(async (request) => {
-  const user = await requireUser(request);
-  return json(await syncOverview(user.workspaceId, "topics"));
-});
-
+export const GET = handlers.GET;
 /** Runs the sync now and answers its report (processed / successful / failed with reasons). */
-export const POST = handle(async (request) => {
-  const user = await requireUser(request);
-  return json(await runOdooSync("topics", user.workspaceId, { trigger: "manual", actor: actorOf(user) }));
-});
+export const POST = handlers.POST;
