@@ -62,8 +62,11 @@ export async function syncWebinarsToOdoo(workspaceId: string, options: OdooSyncO
   const now = options.now ?? (() => new Date());
   const odoo = await OdooConnection.open(workspaceId, options.actor, options.callOptions);
   return withSyncRun(db, { workspaceId, kind: "events", trigger: options.trigger, actor: options.actor, now }, async (run, end) => {
-    const sessions = (await db.webinarSession.findMany({ where: { workspaceId }, orderBy: { startsAt: "asc" } })).filter(sessionNeedsPush);
-    const registrations = (await db.registration.findMany({ where: { workspaceId }, orderBy: { createdAt: "asc" } })).filter(registrationNeedsPush);
+    const allSessions = await db.webinarSession.findMany({ where: { workspaceId }, orderBy: { startsAt: "asc" } });
+    const sessions = allSessions.filter(sessionNeedsPush);
+    // Registrations of webinars that are not going to Odoo (drafts) wait until their webinar does.
+    const bound = new Set([...sessions.map((s) => s.id), ...allSessions.filter((s) => s.odooEventId !== null).map((s) => s.id)]);
+    const registrations = (await db.registration.findMany({ where: { workspaceId }, orderBy: { createdAt: "asc" } })).filter((r) => bound.has(r.sessionId) && registrationNeedsPush(r));
     await run.setTotal(sessions.length + registrations.length);
     if (sessions.length + registrations.length === 0) return end("completed", "Odoo is up to date");
 

@@ -123,6 +123,7 @@ test("the admin's pages: leads and their sync, webinars, email preview and a tes
   await expect(report).toContainText("Completed");
   await expect(report.getByTestId("sync-successful")).toHaveText("1");
   await expect(page.getByTestId("leads-table")).toContainText(/In Odoo #\d+/);
+  await page.screenshot({ path: "test-results/leads.png", fullPage: true, animations: "disabled" });
 
   await page.getByRole("link", { name: "Webinars" }).click();
   await expect(page.getByTestId("sessions-table")).toContainText("Automation for SMEs");
@@ -130,6 +131,7 @@ test("the admin's pages: leads and their sync, webinars, email preview and a tes
   await page.getByTestId("sync-run-events").click();
   await expect(page.getByTestId("sync-panel-events").getByTestId("sync-report")).toContainText("Completed");
   await expect(page.getByTestId("sessions-table")).toContainText(/Event #\d+/);
+  await page.screenshot({ path: "test-results/webinars.png", fullPage: true, animations: "disabled" });
 
   await page.getByRole("link", { name: "Email" }).click();
   await page.getByLabel("Template").selectOption("webinar_registration");
@@ -140,4 +142,6 @@ test("the admin's pages: leads and their sync, webinars, email preview and a tes
   await expect(page.getByTestId("email-preview-text")).toContainText("Datum und Uhrzeit:");
   await page.getByTestId("email-send-test").click();
   await expect(page.getByTestId("email-test-result")).toContainText(`Sent to ${ADMIN.email}`);
+  await page.getByRole("tab", { name: "HTML" }).click();
+  await page.screenshot({ path: "test-results/email.png", fullPage: true, animations: "disabled" });
 });

@@ -38,7 +38,8 @@ describe("webinar sessions and registrations to Odoo", () => {
   it("creates the event with UTC dates, seats, published flag, online address and the Webinar tag, and the registrations with partners", async () => {
     const user = await connectOdoo();
     const session = await webinar(user);
-    await webinar(user, { title: "Not announced yet", status: "draft" });
+    const draft = await webinar(user, { title: "Not announced yet", status: "draft" });
+    await h.t.db.registration.create({ data: { workspaceId: user.workspaceId, sessionId: draft.id, name: "Early", email: "early@example.test" } });
     const known = h.fakes.odoo.insert("res.partner", { name: "Ada L.", email: "Ada@Example.test" });
     // A look-alike address: `_` is a wildcard to Odoo's =ilike unless escaped.
     h.fakes.odoo.insert("res.partner", { name: "Someone else", email: "grace.hopper@examplextest" });
