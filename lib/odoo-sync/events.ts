@@ -128,7 +128,7 @@ function pushSession(odoo: OdooConnection, session: WebinarSession, tagId: numbe
     }
     await models.write("event.event", [id], values);
     return { id, action: "updated" as const };
-  });
+  }, { retry: false });
 }
 
 function pushRegistration(odoo: OdooConnection, registration: Registration, eventId: number): Promise<CallResult<Pushed>> {
@@ -158,6 +158,6 @@ function pushRegistration(odoo: OdooConnection, registration: Registration, even
       phone: registration.phone || false,
     });
     return { id, action: "created" as const };
-  });
+  }, { retry: false });
 }
 

@@ -111,15 +111,17 @@ async function exportLead(db: Db, odoo: OdooConnection, run: SyncRun, lead: Lead
   });
   if (claimed.count === 0) return { ok: true, odooLeadId: lead.odooLeadId ?? 0, created: false };
 
-  let attempt = 0;
-  const result = await odoo.call("crm.lead.create", async (models) => {
-    attempt += 1;
-    if (attemptedBefore || attempt > 1) {
-      const existing = await findByKey(models, key);
-      if (existing !== undefined) return { id: existing, created: false };
-    }
-    return { id: await models.create("crm.lead", crmLeadValues(lead, key, refs)), created: true };
-  });
+  const result = await odoo.call(
+    "crm.lead.create",
+    async (models) => {
+      if (attemptedBefore) {
+        const existing = await findByKey(models, key);
+        if (existing !== undefined) return { id: existing, created: false };
+      }
+      return { id: await models.create("crm.lead", crmLeadValues(lead, key, refs)), created: true };
+    },
+    { retry: false },
+  );
 
   if (!result.ok) {
     await db.lead.update({ where: { id: lead.id }, data: { lastExportError: result.message } });

@@ -25,24 +25,30 @@ export class OdooConnection {
     return new OdooConnection(workspaceId, stored.connectionId, odooSettings(stored.fields), actor, options);
   }
 
-  /** Runs `fn` against Odoo as one pipeline call named `operation` (logging in first if needed). */
-  async call<T>(operation: string, fn: (models: OdooModels) => Promise<T>): Promise<CallResult<T>> {
+  /**
+   * Runs `fn` against Odoo as one pipeline call named `operation` (logging in first if needed).
+   * `retry: false` for calls that create records: an attempt that timed out may still be
+   * committing in Odoo, so an immediate second attempt could not be sure to find it. The next run
+   * looks for it first instead.
+   */
+  async call<T>(operation: string, fn: (models: OdooModels) => Promise<T>, options: { retry?: boolean } = {}): Promise<CallResult<T>> {
     if (this.uid === null) {
       const login = await this.pipeline("common.authenticate", (signal) => odooAuthenticate(this.settings, signal));
       if (!login.ok) return login;
       this.uid = login.value;
     }
     const uid = this.uid;
-    return this.pipeline(operation, (signal) => fn(new OdooModels(this.settings, uid, signal)));
+    return this.pipeline(operation, (signal) => fn(new OdooModels(this.settings, uid, signal)), options.retry === false ? { maxAttempts: 1 } : {});
   }
 
-  private pipeline<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>): Promise<CallResult<T>> {
+  private pipeline<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>, extra: CallOptions = {}): Promise<CallResult<T>> {
     return callProvider(
       { workspaceId: this.workspaceId, connectionId: this.connectionId, providerId: "odoo", operation, actor: this.actor },
       fn,
       {
         timeoutMs: this.settings.timeoutMs,
         ...this.options,
+        ...extra,
         classify: (error) => {
           const classified = classifyOdooError(error);
           return new ProviderError(scrubSecrets(classified.message, { apiKey: this.settings.apiKey }), {
