@@ -143,5 +143,6 @@ test("the admin's pages: leads and their sync, webinars, email preview and a tes
   await page.getByTestId("email-send-test").click();
   await expect(page.getByTestId("email-test-result")).toContainText(`Sent to ${ADMIN.email}`);
   await page.getByRole("tab", { name: "HTML" }).click();
+  await expect(page.frameLocator("iframe[title='HTML preview']").locator("body")).toContainText("Guten Tag");
   await page.screenshot({ path: "test-results/email.png", fullPage: true, animations: "disabled" });
 });
