@@ -33,6 +33,8 @@ export default defineConfig({
     { name: "setup", testMatch: /first-run\.spec\.ts/ },
     { name: "api", testMatch: /api\.spec\.ts/, dependencies: ["setup"] },
     { name: "browser", testMatch: /dashboard\.spec\.ts/, dependencies: ["api"] },
+    // After the dashboard test, whose counts assume only Stripe gets connected.
+    { name: "odoo-email", testMatch: /odoo-email\.spec\.ts/, dependencies: ["browser"] },
   ],
   webServer: {
     command: "node_modules/.bin/tsx tests/e2e/server.ts",

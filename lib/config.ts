@@ -56,6 +56,13 @@ const schema = z.object({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: commaList(isCidr, "an IP address or CIDR range").describe("Private, loopback, link-local or metadata addresses outgoing webhooks may reach, comma-separated IPs or CIDRs (`10.1.2.0/24,127.0.0.1`); all others are refused (SSRF protection)"),
   WEBHOOK_DELIVERY_CONCURRENCY: int(10).describe("Outgoing webhook requests one delivery run keeps in flight"),
   WEBHOOK_RETENTION_DAYS: int(30).describe("Days finished outgoing webhook deliveries and their attempt logs are kept (pruned by /api/cron/webhooks)"),
+  ODOO_LEAD_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100).describe("Leads read and exported to Odoo per batch by a lead sync run"),
+  SYNC_STALE_MINUTES: z.coerce.number().int().min(1).default(15).describe("An Odoo sync run without progress for this long is presumed dead; the next run takes over"),
+  WEBINAR_REMINDER_DAYS: z
+    .string()
+    .regex(/^\d{1,2}(,\d{1,2})*$/, "a comma-separated list of day counts, e.g. 7,2")
+    .default("7,2")
+    .describe("Days before a webinar on which registrants get a reminder email (GET /api/cron/webinar-reminders)"),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -19,6 +19,7 @@ import {
 } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { NativeSelect, NativeSelectOption } from "@/components/ui/select";
 
 /**
  * - connect: POST /connect with every required field.
@@ -203,31 +204,55 @@ export function CredentialsDialog({
                   )}
                   {field.secret && <LockIcon aria-hidden="true" className="size-3 text-muted-foreground" />}
                 </Label>
-                <Input
-                  id={id}
-                  name={field.name}
-                  type={inputType(field)}
-                  inputMode={field.type === "number" ? "decimal" : undefined}
-                  autoComplete={field.secret ? "new-password" : "off"}
-                  spellCheck={false}
-                  placeholder={
-                    field.secret && mode === "edit"
-                      ? "Leave empty to keep the stored value"
-                      : field.placeholder
-                  }
-                  value={values[field.name] ?? ""}
-                  onChange={(e) => {
-                    const value = e.target.value;
-                    setValues((v) => ({ ...v, [field.name]: value }));
-                    if (fieldErrors[field.name]) {
-                      setFieldErrors(({ [field.name]: _removed, ...rest }) => rest);
+                {field.options ? (
+                  <NativeSelect
+                    id={id}
+                    name={field.name}
+                    wrapperClassName="w-full"
+                    value={values[field.name] ?? ""}
+                    onChange={(e) => {
+                      const value = e.target.value;
+                      setValues((v) => ({ ...v, [field.name]: value }));
+                    }}
+                    aria-required={required || undefined}
+                    aria-invalid={error ? true : undefined}
+                    aria-describedby={describedBy || undefined}
+                    disabled={mutation.isPending}
+                  >
+                    <NativeSelectOption value="">{mode === "edit" ? "Keep the stored value" : (field.placeholder ?? "Choose…")}</NativeSelectOption>
+                    {field.options.map((option) => (
+                      <NativeSelectOption key={option.value} value={option.value}>
+                        {option.label}
+                      </NativeSelectOption>
+                    ))}
+                  </NativeSelect>
+                ) : (
+                  <Input
+                    id={id}
+                    name={field.name}
+                    type={inputType(field)}
+                    inputMode={field.type === "number" ? "decimal" : undefined}
+                    autoComplete={field.secret ? "new-password" : "off"}
+                    spellCheck={false}
+                    placeholder={
+                      field.secret && mode === "edit"
+                        ? "Leave empty to keep the stored value"
+                        : field.placeholder
                     }
-                  }}
-                  aria-required={required || undefined}
-                  aria-invalid={error ? true : undefined}
-                  aria-describedby={describedBy || undefined}
-                  disabled={mutation.isPending}
-                />
+                    value={values[field.name] ?? ""}
+                    onChange={(e) => {
+                      const value = e.target.value;
+                      setValues((v) => ({ ...v, [field.name]: value }));
+                      if (fieldErrors[field.name]) {
+                        setFieldErrors(({ [field.name]: _removed, ...rest }) => rest);
+                      }
+                    }}
+                    aria-required={required || undefined}
+                    aria-invalid={error ? true : undefined}
+                    aria-describedby={describedBy || undefined}
+                    disabled={mutation.isPending}
+                  />
+                )}
                 {field.help && (
                   <p id={`${id}-help`} className="text-xs text-muted-foreground">
                     {field.help}

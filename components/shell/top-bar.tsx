@@ -15,6 +15,9 @@ const NAV = [
   { href: "/integrations", label: "Integrations" },
   { href: "/activity", label: "Activity" },
   { href: "/webhooks", label: "Webhooks" },
+  { href: "/leads", label: "Leads" },
+  { href: "/webinars", label: "Webinars" },
+  { href: "/email", label: "Email" },
 ];
 
 export function TopBar({ user }: { user: CurrentUser }) {

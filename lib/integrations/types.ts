@@ -21,6 +21,8 @@ export interface AuthField {
   required: boolean;
   placeholder?: string;
   help?: string;
+  /** When present the form offers these values in a select instead of a free text input. */
+  options?: { value: string; label: string }[];
 }
 
 /**

@@ -109,7 +109,7 @@ test("bad input gets a 4xx that says what is wrong, never a 500", async () => {
   const unknown = await admin.post("/api/integrations/no-such-provider/connect", { data: { fields: {} } });
   expect(unknown.status()).toBe(404);
 
-  const comingSoon = await admin.post("/api/integrations/odoo/connect", { data: { fields: {} } });
+  const comingSoon = await admin.post("/api/integrations/s3/connect", { data: { fields: {} } });
   expect(comingSoon.status()).toBeGreaterThanOrEqual(400);
   expect(comingSoon.status()).toBeLessThan(500);
 

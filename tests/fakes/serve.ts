@@ -18,17 +18,28 @@
 //            SG.PlugboardWrongKey0000001.FakeSecretForTestsOnly0000000000000000000009     (or any other) → 401
 //   Stripe webhook signing secret for forms: whsec_PlugboardWebhookSecret000001
 //
-// Ports default to 12111 / 12112; 0 picks a free one. Stops on SIGINT/SIGTERM.
+//   Odoo     a fake Odoo XML-RPC server (FAKE_ODOO_PORT, default 12113): database "plugboard",
+//            login admin@plugboard.test, API key odoo-api-key-0123456789abcdef
+//   SMTP     a real SMTP server (FAKE_SMTP_PORT, default 12114) without TLS: connect with security
+//            "none", user mailer@plugboard.test, password "smtp password 0123456789"
+//
+// Ports default to 12111 / 12112 / 12113 / 12114; 0 picks a free one. Stops on SIGINT/SIGTERM.
 import { pathToFileURL } from "node:url";
+import { startFakeOdoo, type FakeOdoo } from "@/tests/fakes/odoo";
 import { startFakeSendGrid, type FakeSendGrid } from "@/tests/fakes/sendgrid";
+import { startFakeSmtp, type FakeSmtp } from "@/tests/fakes/smtp";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe";
 
 export { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 export { STRIPE_KEYS } from "@/tests/fakes/stripe";
+export { ODOO_LOGIN } from "@/tests/fakes/odoo";
+export { SMTP_LOGIN } from "@/tests/fakes/smtp";
 
 export interface FakeProviders {
   stripe: FakeStripe;
   sendgrid: FakeSendGrid;
+  odoo: FakeOdoo;
+  smtp: FakeSmtp;
   /** The environment that points the app at these fakes. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -41,18 +52,22 @@ function port(value: string | undefined, fallback: number): number {
   return n;
 }
 
-export async function startFakeProviders(options: { stripePort?: number; sendgridPort?: number } = {}): Promise<FakeProviders> {
+export async function startFakeProviders(options: { stripePort?: number; sendgridPort?: number; odooPort?: number; smtpPort?: number } = {}): Promise<FakeProviders> {
   const stripe = await startFakeStripe({ port: options.stripePort ?? port(process.env.FAKE_STRIPE_PORT, 12111) });
   const sendgrid = await startFakeSendGrid({ port: options.sendgridPort ?? port(process.env.FAKE_SENDGRID_PORT, 12112) }).catch(async (e) => {
     await stripe.close();
     throw e;
   });
+  const odoo = await startFakeOdoo({ port: options.odooPort ?? port(process.env.FAKE_ODOO_PORT, 12113) });
+  const smtp = await startFakeSmtp({ port: options.smtpPort ?? port(process.env.FAKE_SMTP_PORT, 12114) });
   return {
     stripe,
     sendgrid,
+    odoo,
+    smtp,
     env: { STRIPE_API_BASE: stripe.url, SENDGRID_API_BASE: sendgrid.url, NO_PROXY: "127.0.0.1,localhost", no_proxy: "127.0.0.1,localhost" },
     async close() {
-      await Promise.all([stripe.close(), sendgrid.close()]);
+      await Promise.all([stripe.close(), sendgrid.close(), odoo.close(), smtp.close()]);
     },
   };
 }
@@ -60,7 +75,7 @@ export async function startFakeProviders(options: { stripePort?: number; sendgri
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
   const fakes = await startFakeProviders();
-  process.stdout.write(`fake stripe   ${fakes.stripe.url}\nfake sendgrid ${fakes.sendgrid.url}\n`);
+  process.stdout.write(`fake stripe   ${fakes.stripe.url}\nfake sendgrid ${fakes.sendgrid.url}\nfake odoo     ${fakes.odoo.url}\nfake smtp     ${fakes.smtp.host}:${fakes.smtp.port}\n`);
   const stop = () => {
     fakes.close().then(() => process.exit(0));
   };

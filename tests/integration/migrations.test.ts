@@ -94,9 +94,45 @@ describe("migrations", () => {
     const session = await db.webinarSession.create({
       data: { workspaceId: workspace.id, title: "Intro", description: "d", startsAt: expiresAt, durationMinutes: 45, capacity: 30, status: "published", onlineUrl: "https://meet.example.test/x", priceMinor: 4900, currency: "usd", odooEventId: 7 },
     });
-    await db.registration.create({
-      data: { workspaceId: workspace.id, sessionId: session.id, name: "Ada", email: "ada@acme.test", phone: "+1555", company: "Acme", language: "de", status: "attended", paymentStatus: "completed", paymentIntentId: "pi_1", amountPaidMinor: 4900, odooRegistrationId: 9 },
+    const topic = await db.webinarTopic.create({
+      data: { workspaceId: workspace.id, title: "Automation", description: "d", defaultPriceMinor: 4900, currency: "usd", odooProductId: 11, odooSyncedAt: new Date() },
     });
+    await db.webinarSession.update({ where: { id: session.id }, data: { topicId: topic.id, odooSyncedAt: new Date() } });
+    const registration = await db.registration.create({
+      data: { workspaceId: workspace.id, sessionId: session.id, name: "Ada", email: "ada@acme.test", phone: "+1555", company: "Acme", language: "de", status: "attended", paymentStatus: "completed", paymentIntentId: "pi_1", amountPaidMinor: 4900, odooRegistrationId: 9, odooSyncedAt: new Date(), confirmationSentAt: new Date() },
+    });
+    const reminder = await db.webinarReminder.create({
+      data: { workspaceId: workspace.id, registrationId: registration.id, kind: "7d", status: "failed", attempts: 2, provider: "smtp", messageId: "m1", error: "boom", mayHaveBeenSent: true, claimedAt: new Date(), sentAt: new Date() },
+    });
+    expect(await db.webinarReminder.findUniqueOrThrow({ where: { id: reminder.id } })).toMatchObject({ kind: "7d", status: "failed", attempts: 2, mayHaveBeenSent: true });
+    await expect(db.webinarReminder.create({ data: { workspaceId: workspace.id, registrationId: registration.id, kind: "7d" } })).rejects.toThrow();
+    const lead = await db.lead.create({
+      data: {
+        workspaceId: workspace.id,
+        name: "Ada",
+        email: "ada@acme.test",
+        phone: "+1",
+        company: "Acme",
+        website: "https://acme.test",
+        source: "whitepaper",
+        whitepaperTitle: "Automation",
+        exportedAt: new Date(),
+        odooLeadId: 5,
+        exportKey: "plugboard-lead-x",
+        exportRunId: "run1",
+        exportAttempts: 2,
+        lastExportAt: new Date(),
+        lastExportError: "boom",
+      },
+    });
+    expect(await db.lead.findUniqueOrThrow({ where: { id: lead.id } })).toMatchObject({ odooLeadId: 5, exportKey: "plugboard-lead-x", exportAttempts: 2, whitepaperTitle: "Automation" });
+    await expect(db.lead.create({ data: { workspaceId: workspace.id, name: "B", email: "b@acme.test", exportKey: "plugboard-lead-x" } })).rejects.toThrow();
+    const run = await db.odooSyncRun.create({
+      data: { workspaceId: workspace.id, kind: "leads", trigger: "cron", actor: "cron", status: "completed", activeKey: "k", total: 3, done: 3, successful: 2, failed: 1, failures: [{ id: "x", reason: "r" }], counts: { created: 2 }, message: "m", finishedAt: new Date() },
+    });
+    expect(await db.odooSyncRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "completed", failures: [{ id: "x", reason: "r" }], counts: { created: 2 }, done: 3 });
+    await expect(db.odooSyncRun.create({ data: { workspaceId: workspace.id, kind: "leads", trigger: "cron", actor: "cron", activeKey: "k" } })).rejects.toThrow();
+    expect(await db.webinarTopic.findUniqueOrThrow({ where: { id: topic.id }, include: { sessions: true } })).toMatchObject({ odooProductId: 11, sessions: [{ id: session.id }] });
     expect(await db.webinarSession.findUniqueOrThrow({ where: { id: session.id }, include: { registrations: true } })).toMatchObject({
       capacity: 30,
       odooEventId: 7,

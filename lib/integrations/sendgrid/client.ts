@@ -6,6 +6,7 @@
 // own HTTP client instance (it is the same SDK class the singleton uses, not a look-alike), so a
 // per-connection instance isolates key, base URL, timeout and abort signal without locking.
 import { MailService } from "@sendgrid/mail";
+import type { OutgoingEmail, SentEmail } from "@/lib/email/types";
 import { endpointUrl } from "@/lib/integrations/endpoints";
 import { sendgridManifest } from "@/lib/integrations/sendgrid/manifest";
 import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/types";
@@ -137,6 +138,31 @@ export function classifySendGridError(error: unknown): ProviderError {
   const generic = classifyGeneric(error);
   if (generic.category !== "transient" || generic.statusCode !== undefined) return generic;
   return new ProviderError(`Could not reach SendGrid: ${generic.message}`, { category: "transient", providerCode: generic.providerCode, cause: error });
+}
+
+/**
+ * Sends through `POST /v3/mail/send`: one personalization per recipient (each gets their own
+ * copy), plain text before HTML as SendGrid requires, the template as a category.
+ */
+export async function sendSendGridMail(fields: Record<string, string>, email: OutgoingEmail, ctx: AdapterContext): Promise<SentEmail> {
+  const { mail } = createSendGrid(fields.apiKey!, { timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+  const [response] = await mail.send({
+    to: email.to,
+    isMultiple: email.to.length > 1,
+    from: fields.fromName ? { email: fields.fromEmail!, name: fields.fromName } : fields.fromEmail!,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    ...(email.category ? { categories: [email.category] } : {}),
+  });
+  return { messageId: header(response?.headers, "x-message-id") };
+}
+
+/** True when SendGrid certainly did not accept the message: it answered with an error, or was never reached. */
+export function sendgridDefinitelyNotSent(error: unknown): boolean {
+  if (isResponseError(error)) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
 }
 
 export const sendgridAdapter: ApiKeyAdapter = {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { senderEmailSchema, senderNameSchema } from "@/lib/integrations/sender";
 import type { ApiKeyManifest } from "@/lib/integrations/types";
 
 export const sendgridSchema = z.object({
@@ -7,13 +8,8 @@ export const sendgridSchema = z.object({
     .trim()
     .min(1, "Enter your SendGrid API key")
     .refine((v) => /^SG\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(v), "A SendGrid API key looks like SG.xxxx.yyyy"),
-  fromEmail: z.string({ error: "Enter the sender address" }).trim().pipe(z.email("Enter a valid sender email address")),
-  fromName: z
-    .string()
-    .trim()
-    .max(100, "Keep the sender name under 100 characters")
-    .optional()
-    .transform((v) => (v ? v : undefined)),
+  fromEmail: senderEmailSchema,
+  fromName: senderNameSchema,
 });
 
 export const sendgridManifest: ApiKeyManifest = {

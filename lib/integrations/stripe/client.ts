@@ -5,6 +5,8 @@ import Stripe from "stripe";
 import { endpointUrl } from "@/lib/integrations/endpoints";
 import { stripeManifest } from "@/lib/integrations/stripe/manifest";
 import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/types";
+// The Stripe SDK takes no AbortSignal, only its own timeout.
+import { abortable } from "@/lib/pipeline/abortable";
 import { classifyError as classifyGeneric, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
 
 export interface StripeClientOptions {
@@ -25,25 +27,6 @@ export function createStripeClient(secretKey: string, options: StripeClientOptio
     telemetry: false,
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
     appInfo: { name: "Plugboard" },
-  });
-}
-
-/** Rejects when the signal aborts; the Stripe SDK takes no AbortSignal, only its own timeout. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason ?? new DOMException("Aborted", "AbortError"));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new DOMException("Aborted", "AbortError"));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
   });
 }
 

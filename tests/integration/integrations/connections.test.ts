@@ -161,7 +161,7 @@ describe("connect (API key)", () => {
       expect(soon.message).toMatch(/coming soon/);
     }
     expect((await rejection(testConnection(user, "twilio"))).status).toBe(409);
-    expect((await rejection(updateConnection(user, "odoo", {}))).status).toBe(409);
+    expect((await rejection(updateConnection(user, "s3", {}))).status).toBe(409);
   });
 
   it("refuses viewers", async () => {
