@@ -3,9 +3,10 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 
-// Reachable without a session: sign-in and setup, health, provider webhooks (signature-checked)
+// Reachable without a session: sign-in and setup, health, provider webhooks (signature-checked;
+// /api/mailchimp/webhooks is the Mailchimp webhook's alias, checked by the secret in its URL)
 // and cron routes (CRON_SECRET-checked).
-const PUBLIC_PREFIXES = ["/login", "/setup", "/api/auth/", "/api/health", "/api/setup", "/api/webhooks/", "/api/cron/"];
+const PUBLIC_PREFIXES = ["/login", "/setup", "/api/auth/", "/api/health", "/api/setup", "/api/webhooks/", "/api/mailchimp/webhooks", "/api/cron/"];
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export async function proxy(request: NextRequest) {
