@@ -17,18 +17,28 @@
 //            SG.PlugboardNoMailSend00001.FakeSecretForTestsOnly0000000000000000000003     no mail.send → test fails
 //            SG.PlugboardWrongKey0000001.FakeSecretForTestsOnly0000000000000000000009     (or any other) → 401
 //   Stripe webhook signing secret for forms: whsec_PlugboardWebhookSecret000001
+//   Twilio   account SID AC0123456789abcdef0123456789abcdef, auth token PlugboardTwilioToken000000000001,
+//            sending number +14155550100 (TWILIO_API_BASE=http://127.0.0.1:12113)
+//   Mailchimp API key PlugboardMailchimpKey00000000001-us21 or OAuth token PlugboardMailchimpOAuthToken0000000001
+//            (MAILCHIMP_API_BASE=http://127.0.0.1:12114/3.0)
 //
-// Ports default to 12111 / 12112; 0 picks a free one. Stops on SIGINT/SIGTERM.
+// Ports default to 12111 / 12112 / 12113 / 12114; 0 picks a free one. Stops on SIGINT/SIGTERM.
 import { pathToFileURL } from "node:url";
+import { startFakeMailchimp, type FakeMailchimp } from "@/tests/fakes/mailchimp";
 import { startFakeSendGrid, type FakeSendGrid } from "@/tests/fakes/sendgrid";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe";
+import { startFakeTwilio, type FakeTwilio } from "@/tests/fakes/twilio";
 
 export { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 export { STRIPE_KEYS } from "@/tests/fakes/stripe";
+export { TWILIO_ACCOUNT } from "@/tests/fakes/twilio";
+export { MAILCHIMP_KEYS } from "@/tests/fakes/mailchimp";
 
 export interface FakeProviders {
   stripe: FakeStripe;
   sendgrid: FakeSendGrid;
+  twilio: FakeTwilio;
+  mailchimp: FakeMailchimp;
   /** The environment that points the app at these fakes. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -41,18 +51,35 @@ function port(value: string | undefined, fallback: number): number {
   return n;
 }
 
-export async function startFakeProviders(options: { stripePort?: number; sendgridPort?: number } = {}): Promise<FakeProviders> {
+export async function startFakeProviders(options: { stripePort?: number; sendgridPort?: number; twilioPort?: number; mailchimpPort?: number } = {}): Promise<FakeProviders> {
   const stripe = await startFakeStripe({ port: options.stripePort ?? port(process.env.FAKE_STRIPE_PORT, 12111) });
   const sendgrid = await startFakeSendGrid({ port: options.sendgridPort ?? port(process.env.FAKE_SENDGRID_PORT, 12112) }).catch(async (e) => {
     await stripe.close();
     throw e;
   });
+  const twilio = await startFakeTwilio({ port: options.twilioPort ?? port(process.env.FAKE_TWILIO_PORT, 12113) }).catch(async (e) => {
+    await Promise.all([stripe.close(), sendgrid.close()]);
+    throw e;
+  });
+  const mailchimp = await startFakeMailchimp({ port: options.mailchimpPort ?? port(process.env.FAKE_MAILCHIMP_PORT, 12114) }).catch(async (e) => {
+    await Promise.all([stripe.close(), sendgrid.close(), twilio.close()]);
+    throw e;
+  });
   return {
     stripe,
     sendgrid,
-    env: { STRIPE_API_BASE: stripe.url, SENDGRID_API_BASE: sendgrid.url, NO_PROXY: "127.0.0.1,localhost", no_proxy: "127.0.0.1,localhost" },
+    twilio,
+    mailchimp,
+    env: {
+      STRIPE_API_BASE: stripe.url,
+      SENDGRID_API_BASE: sendgrid.url,
+      TWILIO_API_BASE: twilio.url,
+      MAILCHIMP_API_BASE: mailchimp.apiBase,
+      NO_PROXY: "127.0.0.1,localhost",
+      no_proxy: "127.0.0.1,localhost",
+    },
     async close() {
-      await Promise.all([stripe.close(), sendgrid.close()]);
+      await Promise.all([stripe.close(), sendgrid.close(), twilio.close(), mailchimp.close()]);
     },
   };
 }
@@ -60,7 +87,7 @@ export async function startFakeProviders(options: { stripePort?: number; sendgri
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
   const fakes = await startFakeProviders();
-  process.stdout.write(`fake stripe   ${fakes.stripe.url}\nfake sendgrid ${fakes.sendgrid.url}\n`);
+  process.stdout.write(`fake stripe    ${fakes.stripe.url}\nfake sendgrid  ${fakes.sendgrid.url}\nfake twilio    ${fakes.twilio.url}\nfake mailchimp ${fakes.mailchimp.apiBase}\n`);
   const stop = () => {
     fakes.close().then(() => process.exit(0));
   };
