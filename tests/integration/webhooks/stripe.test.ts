@@ -20,7 +20,7 @@ function signed(payload: string, options: { secret?: string; timestamp?: number;
   return { url: URL_, headers: { "content-type": "application/json", ...(header !== null ? { "stripe-signature": header } : {}) }, body: payload };
 }
 
-async function workspaceWithStripe(secret = SECRET, name = "Acme") {
+async function workspaceWithStripe(secret: string = SECRET, name = "Acme") {
   const user = await signedIn(h.t.db, "admin", name);
   const connection = await storedConnection(h.t.db, user.workspaceId, "stripe", { secretKey: STRIPE_KEYS.valid, webhookSecret: secret });
   return { user, connection };
