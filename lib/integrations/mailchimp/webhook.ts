@@ -64,10 +64,10 @@ function bodyHash(rawBody: string): string {
 export async function verifyMailchimpDelivery(db: Db, request: Request, rawBody: string, now = new Date()): Promise<Verification> {
   const url = new URL(request.url);
   const secret = url.searchParams.get("secret");
+  if (!secret) return { ok: false, verdict: "missing", reason: "Missing ?secret= in the Mailchimp webhook URL" };
   if (!config().MAILCHIMP_WEBHOOK_SECRET) {
     return { ok: false, verdict: "invalid", reason: "Mailchimp webhooks are off: set MAILCHIMP_WEBHOOK_SECRET on the server and put it in the webhook URL (?secret=…)" };
   }
-  if (!secret) return { ok: false, verdict: "missing", reason: "Missing ?secret= in the Mailchimp webhook URL" };
   const workspaceParam = url.searchParams.get("workspace");
   const workspace = workspaceParam ? await db.workspace.findUnique({ where: { id: workspaceParam.slice(0, 64) }, select: { id: true } }) : null;
   if (!mailchimpSecretMatches(secret)) return { ok: false, verdict: "invalid", reason: "Wrong secret in the Mailchimp webhook URL", workspaceId: workspace?.id ?? null };

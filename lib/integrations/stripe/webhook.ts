@@ -67,14 +67,27 @@ export async function verifyStripeDelivery(db: Db, rawBody: string, header: stri
     return stale ? { ok: false, verdict: "stale", reason: "Stripe-Signature timestamp is outside the 300 s tolerance", ...owner } : { ok: false, verdict: "invalid", reason: "Stripe-Signature does not match the body under this connection's signing secret", ...owner };
   }
   const cached = cachedConnectionsWithSecrets(db, "stripe");
-  let outcome = tryAll(rawBody, header, await cached.value);
+  let candidates = await cached.value;
+  let outcome = tryAll(rawBody, header, candidates);
   // A secret saved a moment ago may not be in the cached list yet.
-  if (!outcome.match && cached.fromCache) outcome = tryAll(rawBody, header, await cachedConnectionsWithSecrets(db, "stripe", { fresh: true }).value);
+  if (!outcome.match && cached.fromCache) {
+    candidates = await cachedConnectionsWithSecrets(db, "stripe", { fresh: true }).value;
+    outcome = tryAll(rawBody, header, candidates);
+  }
   if (outcome.match) return outcome.match;
   if (outcome.stale) {
     return { ok: false, verdict: "stale", reason: "Stripe-Signature timestamp is outside the 300 s tolerance", workspaceId: outcome.stale.workspaceId, connectionId: outcome.stale.connectionId };
   }
-  return { ok: false, verdict: "invalid", reason: "Stripe-Signature does not match the body under any connected Stripe webhook signing secret" };
+  // With a single Stripe connection the refusal can only concern it: show it on that workspace's page.
+  const withSecret = candidates.filter((c) => c.fields.webhookSecret);
+  const only = withSecret.length === 1 ? withSecret[0]! : undefined;
+  return {
+    ok: false,
+    verdict: "invalid",
+    reason: "Stripe-Signature does not match the body under any connected Stripe webhook signing secret",
+    workspaceId: only?.workspaceId ?? null,
+    connectionId: only?.connectionId ?? null,
+  };
 }
 
 export const stripeEndpoint: WebhookEndpoint = {
