@@ -125,7 +125,7 @@ test("the Webhooks page lists events with filters, and an admin reprocesses a fa
   await expect(table.locator('[data-type="payment_intent.succeeded"]')).toContainText("Processed");
   await expect(page.getByTestId("inbound-count-processed")).toContainText(/[1-9]/);
 
-  await page.getByLabel("State").selectOption("failed");
+  await page.getByLabel("State", { exact: true }).selectOption("failed");
   await expect(page).toHaveURL(/state=failed/);
   const failed = table.getByTestId("inbound-event-row");
   await expect(failed).toHaveCount(1);
