@@ -27,6 +27,7 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything except Next's assets and public files.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|favicon.svg|providers/|.*\\.(?:svg|png|jpg|ico|webp)$).*)"],
+  // Everything except Next's assets, public files and provider webhooks (public anyway and
+  // signature-checked by their handlers; skipping the guard keeps acknowledgements fast).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|favicon.svg|providers/|api/webhooks/|.*\\.(?:svg|png|jpg|ico|webp)$).*)"],
 };

@@ -15,3 +15,8 @@ const ALLOWED: Record<PaymentStatus, readonly PaymentStatus[]> = {
 export function nextPaymentStatus(current: PaymentStatus, incoming: PaymentStatus): PaymentStatus | null {
   return ALLOWED[current].includes(incoming) ? incoming : null;
 }
+
+/** The statuses from which `to` may be reached, for conditional updates that need no read first. */
+export function statusesBefore(to: PaymentStatus): PaymentStatus[] {
+  return (Object.keys(ALLOWED) as PaymentStatus[]).filter((from) => ALLOWED[from].includes(to));
+}

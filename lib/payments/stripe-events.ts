@@ -5,7 +5,7 @@ import type Stripe from "stripe";
 import { emitEvent } from "@/lib/events";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { PaymentStatus } from "@/lib/generated/prisma/enums";
-import { nextPaymentStatus } from "@/lib/payments/status";
+import { nextPaymentStatus, statusesBefore } from "@/lib/payments/status";
 import type { InboundHandler, StoredEvent } from "@/lib/webhooks-in/types";
 
 type Tx = Prisma.TransactionClient;
@@ -38,28 +38,34 @@ async function paymentFor(tx: Tx, workspaceId: string, intent: Pick<Stripe.Payme
 }
 
 async function applyIntentOutcome(tx: Tx, event: StoredEvent, intent: Stripe.PaymentIntent, incoming: "completed" | "failed"): Promise<void> {
-  const payment = await paymentFor(tx, event.workspaceId, intent);
-  const next = nextPaymentStatus(payment.status, incoming);
-  if (!next) return; // already there, or a late event that must not undo a later state
+  const { workspaceId } = event;
   const lastError = incoming === "failed" ? (intent.last_payment_error?.message ?? "The payment failed") : null;
-  await tx.payment.update({
-    where: { id: payment.id },
-    data: { status: next, lastError, ...(incoming === "completed" ? { amountReceivedMinor: intent.amount_received ?? intent.amount } : {}) },
-  });
-  const registrationId = payment.registrationId ?? (await registrationFor(tx, event.workspaceId, intent.id, stringMetadata(intent.metadata)))?.id;
-  if (registrationId) await updateRegistration(tx, registrationId, intent.id, next, incoming === "completed" ? (intent.amount_received ?? intent.amount) : undefined);
-  const data = { paymentIntentId: intent.id, amount: intent.amount, currency: intent.currency, registrationId: registrationId ?? null };
-  if (next === "completed") await emitEvent(tx, { workspaceId: event.workspaceId, type: "payment.succeeded", data });
-  else await emitEvent(tx, { workspaceId: event.workspaceId, type: "payment.failed", data: { ...data, message: lastError } });
+  const received = incoming === "completed" ? { amountReceivedMinor: intent.amount_received ?? intent.amount } : {};
+  const existing = await tx.payment.findUnique({ where: { workspaceId_paymentIntentId: { workspaceId, paymentIntentId: intent.id } } });
+  let registrationId: string | null;
+  if (existing) {
+    if (!nextPaymentStatus(existing.status, incoming)) return; // already there, or a late event that must not undo a later state
+    await tx.payment.update({ where: { id: existing.id }, data: { status: incoming, lastError, ...received } });
+    registrationId = existing.registrationId;
+  } else {
+    // An intent Plugboard did not create (or whose creation it did not record): recorded from the event.
+    const metadata = stringMetadata(intent.metadata);
+    registrationId = (await registrationFor(tx, workspaceId, intent.id, metadata))?.id ?? null;
+    await tx.payment.create({
+      data: { workspaceId, paymentIntentId: intent.id, amountMinor: intent.amount, currency: intent.currency, registrationId, metadata, status: incoming, lastError, ...received },
+    });
+  }
+  if (registrationId) await updateRegistration(tx, registrationId, intent.id, incoming, incoming === "completed" ? (intent.amount_received ?? intent.amount) : undefined);
+  const data = { paymentIntentId: intent.id, amount: intent.amount, currency: intent.currency, registrationId };
+  if (incoming === "completed") await emitEvent(tx, { workspaceId, type: "payment.succeeded", data });
+  else await emitEvent(tx, { workspaceId, type: "payment.failed", data: { ...data, message: lastError } });
 }
 
+/** Moves the registration's payment status forward (one conditional update: no read first). */
 async function updateRegistration(tx: Tx, registrationId: string, intentId: string, status: PaymentStatus, amountPaidMinor?: number): Promise<void> {
-  const registration = await tx.registration.findUniqueOrThrow({ where: { id: registrationId }, select: { paymentStatus: true } });
-  const next = nextPaymentStatus(registration.paymentStatus, status);
-  if (!next) return;
-  await tx.registration.update({
-    where: { id: registrationId },
-    data: { paymentStatus: next, paymentIntentId: intentId, ...(amountPaidMinor !== undefined ? { amountPaidMinor } : {}) },
+  await tx.registration.updateMany({
+    where: { id: registrationId, paymentStatus: { in: statusesBefore(status) } },
+    data: { paymentStatus: status, paymentIntentId: intentId, ...(amountPaidMinor !== undefined ? { amountPaidMinor } : {}) },
   });
 }
 

@@ -5,7 +5,7 @@ import { after } from "next/server";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { ApiError, handle, json, readTextWithin } from "@/lib/http/api";
-import { needsProcessing, processInboundEvent, refuseDelivery, storeDelivery } from "@/lib/webhooks-in/store";
+import { processInboundEvent, refuseDelivery, scheduleDrain, storeDelivery } from "@/lib/webhooks-in/store";
 import type { Receipt, Verification } from "@/lib/webhooks-in/types";
 
 type RouteParams = Record<string, string | string[] | undefined>;
@@ -47,7 +47,10 @@ export function webhookRoute(endpoint: WebhookEndpoint) {
     const db = await getDb();
     if (!verification.ok) return refuseDelivery(db, endpoint.provider, verification, bytes);
     const receipt = await storeDelivery(db, verification.delivery, bytes);
-    if (needsProcessing(receipt)) await afterResponse(() => processInboundEvent(db, receipt.eventId));
-    return endpoint.answer ? endpoint.answer(receipt) : json({ received: true, id: receipt.eventId, duplicate: receipt.duplicate });
+    // New events are processed in batches by the drain; a redelivered failed event is tried again.
+    if (receipt.state === "received") await afterResponse(() => scheduleDrain(db));
+    else if (receipt.state === "failed") await afterResponse(() => processInboundEvent(db, receipt.eventId));
+    // no-transform: a two-line acknowledgement is not worth compressing (it costs more CPU than it saves).
+    return endpoint.answer ? endpoint.answer(receipt) : json({ received: true, id: receipt.eventId, duplicate: receipt.duplicate }, { headers: { "cache-control": "no-store, no-transform" } });
   });
 }

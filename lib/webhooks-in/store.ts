@@ -79,11 +79,6 @@ export async function refuseDelivery(db: Db, provider: string, refused: RefusedD
   throw new ApiError(refused.verdict === "missing" ? 401 : 400, refused.reason);
 }
 
-/** Whether a stored event still needs processing (the route schedules it after answering). */
-export function needsProcessing(receipt: Receipt): boolean {
-  return receipt.state === "received" || receipt.state === "failed";
-}
-
 export interface ProcessOutcome {
   /** False when another worker holds the event or it needs no processing. */
   claimed: boolean;
@@ -96,6 +91,45 @@ export function nextAttemptDelayMs(attempts: number): number | null {
   const { WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_BASE_SECONDS } = config();
   if (attempts >= WEBHOOK_MAX_ATTEMPTS) return null;
   return WEBHOOK_RETRY_BASE_SECONDS * 1000 * 2 ** Math.max(0, attempts - 1);
+}
+
+const CLAIM_SELECT = { id: true, workspaceId: true, connectionId: true, provider: true, type: true, payload: true, receivedAt: true, attempts: true } as const;
+type Claimed = StoredEvent & { attempts: number };
+
+function asClaimed(row: Prisma.InboundEventGetPayload<{ select: typeof CLAIM_SELECT }>): Claimed {
+  return { ...row, workspaceId: row.workspaceId! };
+}
+
+/** Marks claimed events processed (inside the transaction that applied their effects). */
+function markProcessed(tx: Prisma.TransactionClient, ids: string[], at: Date) {
+  return tx.inboundEvent.updateMany({ where: { id: { in: ids } }, data: { state: "processed", processedAt: at, lastError: null, nextAttemptAt: null, lockedUntil: null } });
+}
+
+function handlerOf(event: Claimed) {
+  const handler = handlerFor(event.provider);
+  if (!handler) throw new Error(`No processing is defined for ${event.provider} events`);
+  return handler;
+}
+
+/** Runs one claimed event in its own transaction; a failure is recorded with its next attempt. */
+async function runClaimed(db: Db, event: Claimed, now: () => Date): Promise<ProcessOutcome> {
+  try {
+    const handler = handlerOf(event);
+    await db.$transaction(async (tx) => {
+      await handler.process(tx, event);
+      await markProcessed(tx, [event.id], now());
+    });
+    return { claimed: true, state: "processed" };
+  } catch (error) {
+    const message = safeMessage(error instanceof Error ? error.message : String(error));
+    const delay = nextAttemptDelayMs(event.attempts);
+    await db.inboundEvent.update({
+      where: { id: event.id },
+      data: { state: "failed", lastError: message, lockedUntil: null, nextAttemptAt: delay === null ? null : new Date(now().getTime() + delay) },
+    });
+    logger.warn("inbound event processing failed", { eventId: event.id, provider: event.provider, type: event.type, attempts: event.attempts, error: message });
+    return { claimed: true, state: "failed", error: message };
+  }
 }
 
 /**
@@ -112,31 +146,81 @@ export async function processInboundEvent(db: Db, id: string, now: () => Date = 
       OR: [{ state: { in: ["received", "failed"] } }, { state: "processing", lockedUntil: { lt: at } }],
     },
     data: { state: "processing", attempts: { increment: 1 }, lockedUntil: new Date(at.getTime() + PROCESSING_LEASE_MS) },
-    select: { id: true, workspaceId: true, connectionId: true, provider: true, type: true, payload: true, receivedAt: true, attempts: true },
+    select: CLAIM_SELECT,
   });
   if (!claimed) return { claimed: false, state: "skipped" };
-  const event: StoredEvent = { ...claimed, workspaceId: claimed.workspaceId! };
-  const handler = handlerFor(event.provider);
-  try {
-    if (!handler) throw new Error(`No processing is defined for ${event.provider} events`);
-    await db.$transaction(async (tx) => {
-      await handler.process(tx, event);
-      await tx.inboundEvent.update({
-        where: { id },
-        data: { state: "processed", processedAt: now(), lastError: null, nextAttemptAt: null, lockedUntil: null },
-      });
+  return runClaimed(db, asClaimed(claimed), now);
+}
+
+/** Events claimed per batch by the drain that follows acknowledged deliveries. */
+export const DRAIN_BATCH = 100;
+
+/**
+ * Processes every event waiting in `received`, oldest first, in batches: one claim and one
+ * transaction per batch (the effects of all its events and their "processed" marks commit
+ * together). If any event of a batch fails, the batch rolls back and its events run one by one, so
+ * only the failing one is marked failed. Returns how many events were processed or failed.
+ */
+export async function drainReceived(db: Db, now: () => Date = () => new Date()): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const waiting = await db.inboundEvent.findMany({
+      where: { state: "received", workspaceId: { not: null } },
+      orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+      take: DRAIN_BATCH,
+      select: { id: true },
     });
-    return { claimed: true, state: "processed" };
-  } catch (error) {
-    const message = safeMessage(error instanceof Error ? error.message : String(error));
-    const delay = nextAttemptDelayMs(claimed.attempts);
-    await db.inboundEvent.update({
-      where: { id },
-      data: { state: "failed", lastError: message, lockedUntil: null, nextAttemptAt: delay === null ? null : new Date(now().getTime() + delay) },
+    if (!waiting.length) return done;
+    const at = now();
+    // Only rows still `received` are claimed, so a concurrent drain (another instance) skips them.
+    const rows = await db.inboundEvent.updateManyAndReturn({
+      where: { id: { in: waiting.map((w) => w.id) }, state: "received" },
+      data: { state: "processing", attempts: { increment: 1 }, lockedUntil: new Date(at.getTime() + PROCESSING_LEASE_MS) },
+      select: CLAIM_SELECT,
     });
-    logger.warn("inbound event processing failed", { eventId: id, provider: event.provider, type: event.type, attempts: claimed.attempts, error: message });
-    return { claimed: true, state: "failed", error: message };
+    const batch = rows.map(asClaimed).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id));
+    if (!batch.length) continue;
+    try {
+      await db.$transaction(
+        async (tx) => {
+          for (const event of batch) await handlerOf(event).process(tx, event);
+          await markProcessed(tx, batch.map((e) => e.id), now());
+        },
+        { timeout: 60_000 },
+      );
+    } catch {
+      for (const event of batch) await runClaimed(db, event, now);
+    }
+    done += batch.length;
   }
+}
+
+const globalDrain = globalThis as unknown as { plugboardInboundDrain?: { running: Promise<void> | null; again: boolean } };
+
+/**
+ * Starts draining unless a drain is already running in this process, in which case that drain goes
+ * round once more. One drain at a time keeps a burst of deliveries from opening a transaction each.
+ */
+export function scheduleDrain(db: Db): Promise<void> {
+  const state = (globalDrain.plugboardInboundDrain ??= { running: null, again: false });
+  if (state.running) {
+    state.again = true;
+    return state.running;
+  }
+  state.running = (async () => {
+    try {
+      do {
+        state.again = false;
+        await drainReceived(db);
+      } while (state.again);
+    } catch (error) {
+      // What could not be processed now is picked up by the retry job.
+      logger.error("inbound event drain stopped", { error });
+    } finally {
+      state.running = null;
+    }
+  })();
+  return state.running;
 }
 
 export interface RetryReport {

@@ -73,5 +73,5 @@ export const twilioInboundEndpoint: WebhookEndpoint = {
   provider: "twilio",
   verify: async (request, rawBody) => verifyTwilioDelivery(await getDb(), request, rawBody, "inbound"),
   // Twilio reads the answer to an incoming message as TwiML: an empty <Response/> sends no reply.
-  answer: () => new Response('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', { status: 200, headers: { "content-type": "text/xml; charset=utf-8" } }),
+  answer: () => new Response('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', { status: 200, headers: { "content-type": "text/xml; charset=utf-8", "cache-control": "no-store, no-transform" } }),
 };

@@ -2,7 +2,7 @@
 // filters and counts, and Reprocess — scoped to the workspace, admins only.
 import { describe, expect, it } from "vitest";
 import { listInboundEvents, reprocessInboundEvent, getInboundEvent, inboundQuerySchema } from "@/lib/webhooks-in/admin";
-import { processInboundEvent, storeDelivery } from "@/lib/webhooks-in/store";
+import { drainReceived, processInboundEvent, storeDelivery } from "@/lib/webhooks-in/store";
 import type { VerifiedDelivery } from "@/lib/webhooks-in/types";
 import { colleague, rejection, signedIn, useHarness } from "@/tests/integration/integrations/setup";
 
@@ -38,6 +38,30 @@ describe("inbound event store", () => {
     const { eventId } = await storeDelivery(h.t.db, { ...mailchimpDelivery(user.workspaceId, "upemail", ""), payload: { type: "upemail", data: { old_email: "a@b.test" } } }, 10);
     expect(await processInboundEvent(h.t.db, eventId)).toMatchObject({ claimed: true, state: "failed", error: expect.stringMatching(/new_email/) });
     expect(await h.t.db.inboundEvent.findUniqueOrThrow({ where: { id: eventId } })).toMatchObject({ state: "failed", lockedUntil: null });
+  });
+});
+
+describe("draining received events in batches", () => {
+  it("processes a batch in order in one go; a failing event rolls the batch back and only it is marked failed", async () => {
+    const user = await signedIn(h.t.db);
+    // subscribe, unsubscribe, subscribe again of one address: the order decides the outcome.
+    for (const [i, type] of ["subscribe", "unsubscribe", "subscribe"].entries()) {
+      await storeDelivery(h.t.db, mailchimpDelivery(user.workspaceId, type, "order@example.test", `sha256:order-${i}`), 10);
+    }
+    await storeDelivery(h.t.db, { ...mailchimpDelivery(user.workspaceId, "profile", "", "sha256:broken"), payload: { type: "profile", data: {} } }, 10);
+    await storeDelivery(h.t.db, mailchimpDelivery(user.workspaceId, "subscribe", "after@example.test"), 10);
+    expect(await drainReceived(h.t.db)).toBe(5);
+    const states = await h.t.db.inboundEvent.findMany({ orderBy: [{ receivedAt: "asc" }, { id: "asc" }], select: { dedupeKey: true, state: true, attempts: true } });
+    expect(states.map((s) => [s.dedupeKey, s.state, s.attempts])).toEqual([
+      ["sha256:order-0", "processed", 1],
+      ["sha256:order-1", "processed", 1],
+      ["sha256:order-2", "processed", 1],
+      ["sha256:broken", "failed", 1],
+      ["sha256:after@example.test:subscribe", "processed", 1],
+    ]);
+    expect(await h.t.db.contact.findFirstOrThrow({ where: { email: "order@example.test" } })).toMatchObject({ status: "subscribed", optedOutAt: null });
+    expect(await h.t.db.contact.count()).toBe(2);
+    expect(await drainReceived(h.t.db)).toBe(0);
   });
 });
 
