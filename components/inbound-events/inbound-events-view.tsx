@@ -1,21 +1,21 @@
 "use client";
 
 import * as React from "react";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useSearchParams } from "next/navigation";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { ChevronDownIcon, ChevronLeftIcon, ChevronRightIcon, CircleAlertIcon, FilterXIcon, InboxIcon, RefreshCwIcon, RotateCwIcon } from "lucide-react";
+import { ChevronDownIcon, CircleAlertIcon, FilterXIcon, RotateCwIcon } from "lucide-react";
 
 import { apiFetch, errorMessage } from "@/components/api/client";
 import { useInboundEvent, useInboundEvents } from "@/components/api/queries";
 import type { InboundEvent, InboundEventDetail, InboundState, SignatureVerdict } from "@/components/api/types";
 import { RelativeTime, formatAbsolute, formatShortDateTime } from "@/components/format";
+import { EmptyRow, FilterSelect, ListHeading, LoadingRows, PageButtons, useUrlFilters } from "@/components/list/list-page";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { NativeSelect, NativeSelectOption } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
@@ -48,8 +48,6 @@ const PAGE_SIZE = 25;
 const providerLabel = (id: string) => PROVIDERS.find((p) => p.value === id)?.label ?? id;
 
 export function InboundEventsView() {
-  const router = useRouter();
-  const pathname = usePathname();
   const searchParams = useSearchParams();
   const { canEdit } = useCurrentUser();
 
@@ -61,19 +59,7 @@ export function InboundEventsView() {
   const events = useInboundEvents(apiParams);
   const [typeDraft, setTypeDraft] = React.useState(filters.type);
 
-  const update = React.useCallback(
-    (changes: Record<string, string | null>) => {
-      const next = new URLSearchParams(searchParams.toString());
-      for (const [key, value] of Object.entries(changes)) {
-        if (value) next.set(key, value);
-        else next.delete(key);
-      }
-      if (!("page" in changes)) next.delete("page");
-      const query = next.toString();
-      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-    },
-    [pathname, router, searchParams],
-  );
+  const update = useUrlFilters();
 
   const data = events.data;
   const total = data?.total ?? 0;
@@ -82,25 +68,12 @@ export function InboundEventsView() {
 
   return (
     <div className="grid gap-6">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div className="grid gap-1">
-          <h1 className="text-2xl font-semibold tracking-tight">Webhooks</h1>
-          <p className="text-sm text-muted-foreground">
-            Every call Stripe, Mailchimp and Twilio made to Plugboard: stored before it was acknowledged, processed once.
-          </p>
-        </div>
-        <Button
-          variant="ghost"
-          size="icon"
-          className="size-8"
-          aria-label="Refresh"
-          title="Refresh"
-          disabled={events.isFetching}
-          onClick={() => void events.refetch()}
-        >
-          <RefreshCwIcon aria-hidden="true" className={cn(events.isFetching && "animate-spin")} />
-        </Button>
-      </div>
+      <ListHeading
+        title="Webhooks"
+        description="Every call Stripe, Mailchimp and Twilio made to Plugboard: stored before it was acknowledged, processed once."
+        fetching={events.isFetching}
+        onRefresh={() => void events.refetch()}
+      />
 
       <StateSummary counts={data?.counts} onPick={(state) => update({ state })} />
 
@@ -113,9 +86,9 @@ export function InboundEventsView() {
           update({ type: typeDraft.trim() || null });
         }}
       >
-        <Filter id="filter-provider" label="Provider" allLabel="All providers" options={PROVIDERS} value={filters.provider} onChange={(v) => update({ provider: v })} />
-        <Filter id="filter-state" label="State" allLabel="All states" options={STATES} value={filters.state} onChange={(v) => update({ state: v })} />
-        <Filter id="filter-signature" label="Signature" allLabel="Any signature" options={SIGNATURES} value={filters.signature} onChange={(v) => update({ signature: v })} />
+        <FilterSelect id="filter-provider" label="Provider" allLabel="All providers" options={PROVIDERS} value={filters.provider} onChange={(v) => update({ provider: v })} className="sm:min-w-40" />
+        <FilterSelect id="filter-state" label="State" allLabel="All states" options={STATES} value={filters.state} onChange={(v) => update({ state: v })} className="sm:min-w-40" />
+        <FilterSelect id="filter-signature" label="Signature" allLabel="Any signature" options={SIGNATURES} value={filters.signature} onChange={(v) => update({ signature: v })} className="sm:min-w-40" />
         <div className="grid min-w-0 gap-1.5">
           <Label htmlFor="filter-type">Event type</Label>
           <Input
@@ -173,29 +146,18 @@ export function InboundEventsView() {
           </TableHeader>
           <TableBody className={cn(events.isPlaceholderData && "opacity-60 transition-opacity")}>
             {events.isPending ? (
-              Array.from({ length: 6 }, (_, i) => (
-                <TableRow key={i} className="hover:bg-transparent">
-                  {Array.from({ length: 10 }, (_, j) => (
-                    <TableCell key={j}>
-                      <Skeleton className="h-4 w-14" />
-                    </TableCell>
-                  ))}
-                </TableRow>
-              ))
+              <LoadingRows rows={6} columns={10} />
             ) : !data || data.items.length === 0 ? (
-              <TableRow className="hover:bg-transparent">
-                <TableCell colSpan={10} className="py-16 text-center whitespace-normal">
-                  <div className="flex flex-col items-center gap-2" data-testid="inbound-events-empty">
-                    <InboxIcon aria-hidden="true" className="size-8 text-muted-foreground" />
-                    <p className="font-medium">{hasFilters ? "No events match these filters" : "No webhook calls yet"}</p>
-                    <p className="max-w-md text-sm text-muted-foreground">
-                      {hasFilters
-                        ? "Try other filters or clear them."
-                        : "Point Stripe at /api/webhooks/stripe, Twilio's callbacks at /api/webhooks/twilio/…, and Mailchimp at /api/webhooks/mailchimp?secret=…&workspace=…"}
-                    </p>
-                  </div>
-                </TableCell>
-              </TableRow>
+              <EmptyRow
+                columns={10}
+                testId="inbound-events-empty"
+                title={hasFilters ? "No events match these filters" : "No webhook calls yet"}
+                hint={
+                  hasFilters
+                    ? "Try other filters or clear them."
+                    : "Point Stripe at /api/webhooks/stripe, Twilio's callbacks at /api/webhooks/twilio/…, and Mailchimp at /api/webhooks/mailchimp?secret=…&workspace=…"
+                }
+              />
             ) : (
               data.items.map((event) => <EventRow key={event.id} event={event} canEdit={canEdit} />)
             )}
@@ -211,12 +173,7 @@ export function InboundEventsView() {
           <span className="text-muted-foreground tabular-nums">
             Page {page} of {pageCount}
           </span>
-          <Button variant="outline" size="icon" className="size-8" aria-label="Previous page" disabled={page <= 1} onClick={() => update({ page: page - 1 > 1 ? String(page - 1) : null })}>
-            <ChevronLeftIcon aria-hidden="true" />
-          </Button>
-          <Button variant="outline" size="icon" className="size-8" aria-label="Next page" disabled={page >= pageCount || events.isPlaceholderData} onClick={() => update({ page: String(page + 1) })}>
-            <ChevronRightIcon aria-hidden="true" />
-          </Button>
+          <PageButtons page={page} pageCount={pageCount} nextDisabled={events.isPlaceholderData} onPage={(p) => update({ page: p })} />
         </div>
       </nav>
     </div>
@@ -247,36 +204,6 @@ function StateSummary({ counts, onPick }: { counts: Record<InboundState, number>
         ))}
       </ul>
     </section>
-  );
-}
-
-function Filter({
-  id,
-  label,
-  allLabel,
-  options,
-  value,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  allLabel: string;
-  options: readonly { value: string; label: string }[];
-  value: string;
-  onChange: (value: string) => void;
-}) {
-  return (
-    <div className="grid min-w-0 gap-1.5">
-      <Label htmlFor={id}>{label}</Label>
-      <NativeSelect id={id} value={value} onChange={(e) => onChange(e.target.value)} className="sm:min-w-40" wrapperClassName="w-full sm:w-fit">
-        <NativeSelectOption value="">{allLabel}</NativeSelectOption>
-        {options.map((o) => (
-          <NativeSelectOption key={o.value} value={o.value}>
-            {o.label}
-          </NativeSelectOption>
-        ))}
-      </NativeSelect>
-    </div>
   );
 }
 

@@ -6,7 +6,7 @@ import Stripe from "stripe";
 import twilio from "twilio";
 import { expect, test, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
 import { ADMIN, BASE_URL, VIEWER } from "@/tests/e2e/env";
-import { signedInRequest } from "@/tests/e2e/helpers";
+import { signedInRequest, signInPage } from "@/tests/e2e/helpers";
 
 const STRIPE_KEY = "sk_test_PlugboardValidKey000000000001";
 const WEBHOOK_SECRET = "whsec_PlugboardWebhookSecret000001";
@@ -105,14 +105,7 @@ test("an SMS goes out through Twilio and a signed status callback updates it", a
   await viewer.dispose();
 });
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/events");
-  await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/events/);
-}
+const signIn = (page: Page, email: string, password: string) => signInPage(page, email, password, "/events");
 
 test("the Webhooks page lists events with filters, and an admin reprocesses a failed one", async ({ page }) => {
   // A status callback for a message Plugboard never sent: stored, and its processing fails.

@@ -1,5 +1,7 @@
 // Helpers for the webhook tests: connections with stored credentials, and calling the real route
 // handlers with the requests a provider would send.
+import { afterAll, beforeAll } from "vitest";
+import { resetConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { seal } from "@/lib/vault";
 
@@ -34,4 +36,23 @@ export async function call(handler: Handler, delivery: Delivery): Promise<{ stat
     // not JSON (TwiML)
   }
   return { status: response.status, body, text, headers: response.headers };
+}
+
+/** Sets environment variables for the file's tests and restores them afterwards. */
+export function useEnv(vars: Record<string, string>): void {
+  const previous: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const [k, v] of Object.entries(vars)) {
+      previous[k] = process.env[k];
+      process.env[k] = v;
+    }
+    resetConfig();
+  });
+  afterAll(() => {
+    for (const [k, v] of Object.entries(previous)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    resetConfig();
+  });
 }

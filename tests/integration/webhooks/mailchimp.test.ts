@@ -1,29 +1,18 @@
 // Mailchimp: the audience webhook (URL secret, replay window, dedupe, each event type's effect on
 // Contact) and the client side through the real SDK against the fake Mailchimp API.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { GET as aliasGet, POST as aliasPost } from "@/app/api/mailchimp/webhooks/route";
 import { GET as validate, POST as mailchimpWebhook } from "@/app/api/webhooks/mailchimp/route";
-import { resetConfig } from "@/lib/config";
 import { pushContactToAudience, workspaceAudiences } from "@/lib/contacts/audiences";
 import { mailchimpAuth, subscriberHash } from "@/lib/integrations/mailchimp/client";
 import { parseNestedForm } from "@/lib/integrations/mailchimp/webhook";
 import { MAILCHIMP_KEYS, mailchimpWebhookBody } from "@/tests/fakes/mailchimp";
 import { rejection, signedIn, useHarness } from "@/tests/integration/integrations/setup";
-import { call, storedConnection } from "@/tests/integration/webhooks/helpers";
+import { call, storedConnection, useEnv } from "@/tests/integration/webhooks/helpers";
 
 const h = useHarness();
 const SECRET = "mailchimp-webhook-secret-for-tests-0001";
-let previous: string | undefined;
-beforeAll(() => {
-  previous = process.env.MAILCHIMP_WEBHOOK_SECRET;
-  process.env.MAILCHIMP_WEBHOOK_SECRET = SECRET;
-  resetConfig();
-});
-afterAll(() => {
-  if (previous === undefined) delete process.env.MAILCHIMP_WEBHOOK_SECRET;
-  else process.env.MAILCHIMP_WEBHOOK_SECRET = previous;
-  resetConfig();
-});
+useEnv({ MAILCHIMP_WEBHOOK_SECRET: SECRET });
 
 let workspaceId: string;
 beforeEach(async () => {

@@ -1,33 +1,22 @@
 // Twilio: connecting through the real SDK against the fake API, sending an SMS with a status
 // callback, callbacks signed the way Twilio signs them (checked against the public URL, as behind
 // a proxy), incoming messages, and refusals.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { POST as inboundWebhook } from "@/app/api/webhooks/twilio/inbound/route";
 import { POST as statusWebhook } from "@/app/api/webhooks/twilio/status/route";
 import type { SessionUser } from "@/lib/auth/session";
-import { resetConfig } from "@/lib/config";
 import { connectApiKey } from "@/lib/integrations/connections";
 import { sendSms } from "@/lib/sms/send";
 import { retryInboundEvents } from "@/lib/webhooks-in/store";
 import { TWILIO_ACCOUNT, type SignedCallback } from "@/tests/fakes/twilio";
 import { rejection, signedIn, useHarness } from "@/tests/integration/integrations/setup";
-import { call } from "@/tests/integration/webhooks/helpers";
+import { call, useEnv } from "@/tests/integration/webhooks/helpers";
 
 const h = useHarness();
 // Twilio calls the public address; this server sees another one (a reverse proxy in between).
 const PUBLIC_URL = "https://plugboard.example.com";
 const INTERNAL = "http://127.0.0.1:3000";
-let previous: string | undefined;
-beforeAll(() => {
-  previous = process.env.PUBLIC_URL;
-  process.env.PUBLIC_URL = PUBLIC_URL;
-  resetConfig();
-});
-afterAll(() => {
-  if (previous === undefined) delete process.env.PUBLIC_URL;
-  else process.env.PUBLIC_URL = previous;
-  resetConfig();
-});
+useEnv({ PUBLIC_URL });
 
 let user: SessionUser;
 beforeEach(async () => {
