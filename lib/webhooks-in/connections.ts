@@ -11,10 +11,16 @@ export interface ConnectionSecrets {
   workspaceId: string;
   /** Non-secret settings fields and decrypted secrets together. */
   fields: Record<string, string>;
+  /** The connection's other settings (what an OAuth flow learned about the account, sync state …). */
+  settings: Record<string, unknown>;
+}
+
+function settingsObject(settings: Prisma.JsonValue): Record<string, unknown> {
+  return settings && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
 }
 
 function settingFields(settings: Prisma.JsonValue): Record<string, string> {
-  const fields = settings && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>).fields : undefined;
+  const fields = settingsObject(settings).fields;
   if (!fields || typeof fields !== "object" || Array.isArray(fields)) return {};
   return Object.fromEntries(Object.entries(fields as Record<string, unknown>).filter(([, v]) => typeof v === "string")) as Record<string, string>;
 }
@@ -30,7 +36,7 @@ export async function connectionsWithSecrets(db: Db, providerId: string, where: 
   for (const row of rows) {
     try {
       const secrets = unseal(row.credential!, { workspaceId: row.workspaceId, connectionId: row.id });
-      out.push({ connectionId: row.id, workspaceId: row.workspaceId, fields: { ...settingFields(row.settings), ...secrets } });
+      out.push({ connectionId: row.id, workspaceId: row.workspaceId, fields: { ...settingFields(row.settings), ...secrets }, settings: settingsObject(row.settings) });
     } catch (error) {
       logger.warn("skipping a connection whose credentials cannot be decrypted", { providerId, connectionId: row.id, error });
     }

@@ -21,7 +21,18 @@ export interface MailchimpAuth {
 
 const DC = /^[a-z]{2,4}\d{1,3}$/;
 
-/** Mailchimp credentials from stored fields: `apiKey` ("…-us21"), or `accessToken` + `dc`. Null when neither is usable. */
+/** The data centre from `dc`, or from the OAuth metadata's `api_endpoint` ("https://us21.api.mailchimp.com"). */
+function dataCentre(fields: Record<string, unknown>): string {
+  if (typeof fields.dc === "string") return fields.dc.trim();
+  const endpoint = fields.api_endpoint ?? fields.apiEndpoint;
+  const match = typeof endpoint === "string" ? /^https?:\/\/([a-z]{2,4}\d{1,3})\.api\.mailchimp\.com/.exec(endpoint) : null;
+  return match ? match[1]! : "";
+}
+
+/**
+ * Mailchimp credentials from stored values: `apiKey` ("…-us21"), or `accessToken` plus the data
+ * centre (`dc`, or the `api_endpoint` the OAuth metadata call returns). Null when neither is usable.
+ */
 export function mailchimpAuth(fields: Record<string, unknown>): MailchimpAuth | null {
   const apiKey = typeof fields.apiKey === "string" ? fields.apiKey.trim() : "";
   if (apiKey) {
@@ -29,7 +40,7 @@ export function mailchimpAuth(fields: Record<string, unknown>): MailchimpAuth | 
     if (apiKey.includes("-") && DC.test(dc)) return { kind: "api_key", token: apiKey, dc };
   }
   const accessToken = typeof fields.accessToken === "string" ? fields.accessToken.trim() : "";
-  const dc = typeof fields.dc === "string" ? fields.dc.trim() : "";
+  const dc = dataCentre(fields);
   if (accessToken && DC.test(dc)) return { kind: "oauth", token: accessToken, dc };
   return null;
 }
@@ -38,7 +49,7 @@ export function mailchimpAuth(fields: Record<string, unknown>): MailchimpAuth | 
 export async function readMailchimpAuth(workspaceId: string): Promise<{ connectionId: string; auth: MailchimpAuth } | null> {
   const [connection] = await connectionsWithSecrets(await getDb(), "mailchimp", { workspaceId });
   if (!connection) return null;
-  const auth = mailchimpAuth(connection.fields);
+  const auth = mailchimpAuth({ ...connection.settings, ...connection.fields });
   return auth ? { connectionId: connection.connectionId, auth } : null;
 }
 

@@ -61,13 +61,13 @@ const connect = (id: string, body: unknown) => connectRoute.POST(request("POST",
 const patch = (id: string, body: unknown) => itemRoute.PATCH(request("PATCH", `/api/integrations/${id}`, JSON.stringify(body)), idParams(id)).then(read);
 
 describe("GET /api/integrations", () => {
-  it("lists all 11 providers as data, only stripe and sendgrid available", async () => {
+  it("lists all 11 providers as data, stripe, sendgrid and twilio available", async () => {
     const { status, body } = await read(await catalogRoute.GET(request("GET", "/api/integrations"), noParams));
     expect(status).toBe(200);
     const providers = body.providers as { id: string; available: boolean; comingSoon: boolean; icon: string; authFields: unknown[] }[];
     expect(providers).toHaveLength(11);
-    expect(providers.filter((p) => p.available).map((p) => p.id).sort()).toEqual(["sendgrid", "stripe"]);
-    expect(providers.filter((p) => p.comingSoon)).toHaveLength(9);
+    expect(providers.filter((p) => p.available).map((p) => p.id).sort()).toEqual(["sendgrid", "stripe", "twilio"]);
+    expect(providers.filter((p) => p.comingSoon)).toHaveLength(8);
     expect(providers.find((p) => p.id === "stripe")).toMatchObject({ icon: "/providers/stripe.svg", authFields: [{ name: "secretKey", type: "password", secret: true }, { name: "webhookSecret" }] });
     for (const p of providers) {
       expect(p).not.toHaveProperty("schema");

@@ -124,6 +124,7 @@ describe("Mailchimp client (real SDK against the fake API)", () => {
     expect(mailchimpAuth({ apiKey: "abc123-us21" })).toEqual({ kind: "api_key", token: "abc123-us21", dc: "us21" });
     expect(mailchimpAuth({ accessToken: "tok", dc: "us6" })).toEqual({ kind: "oauth", token: "tok", dc: "us6" });
     expect(mailchimpAuth({ apiKey: "no-datacentre-" })).toBeNull();
+    expect(mailchimpAuth({ accessToken: "tok", api_endpoint: "https://us19.api.mailchimp.com" })).toEqual({ kind: "oauth", token: "tok", dc: "us19" });
     expect(mailchimpAuth({ accessToken: "tok" })).toBeNull();
   });
 
