@@ -2,10 +2,11 @@
 // acknowledged and processed after the answer (Next's `after`), shown on the Webhooks page with a
 // Reprocess button for admins. An SMS goes out through the fake Twilio and a signed status
 // callback (as Twilio would send it to PUBLIC_URL) updates it.
+import fs from "node:fs";
 import Stripe from "stripe";
 import twilio from "twilio";
 import { expect, test, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
-import { ADMIN, BASE_URL, VIEWER } from "@/tests/e2e/env";
+import { ADMIN, BASE_URL, MAILCHIMP_WEBHOOK_SECRET, SERVER_LOG, VIEWER } from "@/tests/e2e/env";
 import { signedInRequest, signInPage } from "@/tests/e2e/helpers";
 
 const STRIPE_KEY = "sk_test_PlugboardValidKey000000000001";
@@ -137,4 +138,12 @@ test("a viewer sees the Webhooks page without Reprocess buttons", async ({ page 
   await signIn(page, VIEWER.email, VIEWER.password);
   await expect(page.getByTestId("inbound-event-row").first()).toBeVisible();
   await expect(page.getByRole("button", { name: "Reprocess" })).toHaveCount(0);
+});
+
+test("no webhook secret or auth token reaches an answer or the server log", async () => {
+  const answers = [await (await admin.get("/api/inbound-events?pageSize=100")).text(), await (await admin.get("/api/integrations/twilio")).text(), await (await admin.get("/api/sms")).text()];
+  const log = fs.readFileSync(SERVER_LOG, "utf8");
+  for (const text of [...answers, log]) {
+    for (const secret of [TWILIO.authToken, WEBHOOK_SECRET, MAILCHIMP_WEBHOOK_SECRET]) expect(text).not.toContain(secret);
+  }
 });
