@@ -32,7 +32,7 @@ export default defineConfig({
   projects: [
     { name: "setup", testMatch: /first-run\.spec\.ts/ },
     { name: "api", testMatch: /api\.spec\.ts/, dependencies: ["setup"] },
-    { name: "browser", testMatch: /(dashboard|webhooks)\.spec\.ts/, dependencies: ["api"] },
+    { name: "browser", testMatch: /(dashboard|inbound-webhooks)\.spec\.ts/, dependencies: ["api"] },
   ],
   webServer: {
     command: "node_modules/.bin/tsx tests/e2e/server.ts",

@@ -37,9 +37,9 @@ const schema = z.object({
   ACTIVITY_RETENTION_DAYS: int(30).describe("Days of provider-call activity kept (pruned by /api/cron/prune)"),
   REQUEST_BODY_LIMIT_BYTES: int(64 * 1024).describe("Largest JSON request body accepted (413 beyond)"),
   PUBLIC_URL: optionalUrl.describe("Public base URL providers call back (webhook URLs, Twilio status callbacks and signature checks). Set it behind a proxy; default NEXTAUTH_URL, else http://localhost:$PORT"),
-  WEBHOOK_BODY_LIMIT_BYTES: int(256 * 1024).describe("Largest provider webhook body accepted (413 beyond)"),
-  WEBHOOK_MAX_ATTEMPTS: int(5).describe("Processing attempts of an inbound webhook event before it stays failed (the dashboard can still re-run it)"),
-  WEBHOOK_RETRY_BASE_SECONDS: int(60).describe("Delay before the first retry of a failed inbound event; doubles per attempt (run by /api/cron/webhooks-retry)"),
+  INBOUND_WEBHOOK_BODY_LIMIT_BYTES: int(256 * 1024).describe("Largest provider webhook body accepted (413 beyond)"),
+  INBOUND_WEBHOOK_MAX_ATTEMPTS: int(5).describe("Processing attempts of an inbound webhook event before it stays failed (the dashboard can still re-run it)"),
+  INBOUND_WEBHOOK_RETRY_BASE_SECONDS: int(60).describe("Delay before the first retry of a failed inbound event; doubles per attempt (run by /api/cron/inbound-webhooks)"),
   MAILCHIMP_WEBHOOK_SECRET: optionalString.describe("Secret that Mailchimp webhook URLs carry (?secret=…): 24+ random characters. Unset: Mailchimp webhooks are refused"),
   MAILCHIMP_WEBHOOK_MAX_AGE_SECONDS: int(3600).describe("Mailchimp webhook deliveries whose fired_at is older than this are refused as replays"),
 });

@@ -69,7 +69,7 @@ export function InboundEventsView() {
   return (
     <div className="grid gap-6">
       <ListHeading
-        title="Webhooks"
+        title="Inbound webhooks"
         description="Every call Stripe, Mailchimp and Twilio made to Plugboard: stored before it was acknowledged, processed once."
         fetching={events.isFetching}
         onRefresh={() => void events.refetch()}

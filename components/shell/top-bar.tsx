@@ -14,7 +14,7 @@ import { cn } from "@/lib/utils";
 const NAV = [
   { href: "/integrations", label: "Integrations" },
   { href: "/activity", label: "Activity" },
-  { href: "/events", label: "Webhooks" },
+  { href: "/events", label: "Inbound" },
 ];
 
 export function TopBar({ user }: { user: CurrentUser }) {

@@ -32,9 +32,9 @@ export async function afterResponse(task: () => Promise<unknown>): Promise<void>
   await task();
 }
 
-/** The raw body, refused with 413 past WEBHOOK_BODY_LIMIT_BYTES (by the declared length or while reading). */
+/** The raw body, refused with 413 past INBOUND_WEBHOOK_BODY_LIMIT_BYTES (by the declared length or while reading). */
 export async function readWebhookBody(request: Request): Promise<string> {
-  const limit = config().WEBHOOK_BODY_LIMIT_BYTES;
+  const limit = config().INBOUND_WEBHOOK_BODY_LIMIT_BYTES;
   if (Number(request.headers.get("content-length") ?? "0") > limit) throw new ApiError(413, `Webhook body is larger than ${limit} bytes`);
   return readTextWithin(request, limit);
 }

@@ -88,9 +88,9 @@ export interface ProcessOutcome {
 
 /** Delay before the next automatic attempt after `attempts` failed ones; null once they are used up. */
 export function nextAttemptDelayMs(attempts: number): number | null {
-  const { WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_BASE_SECONDS } = config();
-  if (attempts >= WEBHOOK_MAX_ATTEMPTS) return null;
-  return WEBHOOK_RETRY_BASE_SECONDS * 1000 * 2 ** Math.max(0, attempts - 1);
+  const { INBOUND_WEBHOOK_MAX_ATTEMPTS, INBOUND_WEBHOOK_RETRY_BASE_SECONDS } = config();
+  if (attempts >= INBOUND_WEBHOOK_MAX_ATTEMPTS) return null;
+  return INBOUND_WEBHOOK_RETRY_BASE_SECONDS * 1000 * 2 ** Math.max(0, attempts - 1);
 }
 
 const CLAIM_SELECT = { id: true, workspaceId: true, connectionId: true, provider: true, type: true, payload: true, receivedAt: true, attempts: true } as const;

@@ -1,5 +1,5 @@
 // Provider webhooks on the running production server: public but signature-checked, stored,
-// acknowledged and processed after the answer (Next's `after`), shown on the Webhooks page with a
+// acknowledged and processed after the answer (Next's `after`), shown on the Inbound webhooks page (/events) with a
 // Reprocess button for admins. An SMS goes out through the fake Twilio and a signed status
 // callback (as Twilio would send it to PUBLIC_URL) updates it.
 import fs from "node:fs";
@@ -108,7 +108,7 @@ test("an SMS goes out through Twilio and a signed status callback updates it", a
 
 const signIn = (page: Page, email: string, password: string) => signInPage(page, email, password, "/events");
 
-test("the Webhooks page lists events with filters, and an admin reprocesses a failed one", async ({ page }) => {
+test("the Inbound webhooks page lists events with filters, and an admin reprocesses a failed one", async ({ page }) => {
   // A status callback for a message Plugboard never sent: stored, and its processing fails.
   const params = { MessageSid: "SM00000000000000000000000000000e2e", MessageStatus: "sent", AccountSid: TWILIO.accountSid, From: TWILIO.fromNumber, To: "+15557654321", ApiVersion: "2010-04-01" };
   expect((await anonymous.post("/api/webhooks/twilio/status", twilioCallback("/api/webhooks/twilio/status", params))).status()).toBe(200);
@@ -134,7 +134,7 @@ test("the Webhooks page lists events with filters, and an admin reprocesses a fa
   await page.screenshot({ path: "test-results/webhooks.png", animations: "disabled" });
 });
 
-test("a viewer sees the Webhooks page without Reprocess buttons", async ({ page }) => {
+test("a viewer sees the Inbound webhooks page without Reprocess buttons", async ({ page }) => {
   await signIn(page, VIEWER.email, VIEWER.password);
   await expect(page.getByTestId("inbound-event-row").first()).toBeVisible();
   await expect(page.getByRole("button", { name: "Reprocess" })).toHaveCount(0);

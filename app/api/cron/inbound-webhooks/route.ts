@@ -1,4 +1,4 @@
-// GET /api/cron/webhooks-retry — retries inbound webhook events whose processing failed (or never ran).
+// GET /api/cron/inbound-webhooks — retries inbound webhook events whose processing failed (or never ran).
 import { getDb } from "@/lib/db/client";
 import { handle, json } from "@/lib/http/api";
 import { requireCronSecret } from "@/lib/http/cron";

@@ -1,4 +1,4 @@
-// `npm run job:webhooks-retry`: the same retry of failed inbound webhook events as GET /api/cron/webhooks-retry.
+// `npm run job:inbound-webhooks`: the same retry of failed inbound webhook events as GET /api/cron/inbound-webhooks.
 import { runCli } from "@/lib/db/cli";
 import { retryInboundEvents } from "@/lib/webhooks-in/store";
 
