@@ -32,7 +32,7 @@ export default defineConfig({
   projects: [
     { name: "setup", testMatch: /first-run\.spec\.ts/ },
     { name: "api", testMatch: /api\.spec\.ts/, dependencies: ["setup"] },
-    { name: "browser", testMatch: /dashboard\.spec\.ts/, dependencies: ["api"] },
+    { name: "browser", testMatch: /(dashboard|inbound-webhooks)\.spec\.ts/, dependencies: ["api"] },
     // After the dashboard test, whose counts assume only Stripe gets connected.
     { name: "odoo-email", testMatch: /odoo-email\.spec\.ts/, dependencies: ["browser"] },
   ],

@@ -3,10 +3,11 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 
-// Reachable without a session: sign-in and setup, health, provider webhooks (signature-checked)
+// Reachable without a session: sign-in and setup, health, provider webhooks (signature-checked;
+// /api/mailchimp/webhooks is the Mailchimp webhook's alias, checked by the secret in its URL)
 // and cron routes (CRON_SECRET-checked).
 // Entries ending in "/" cover everything below them; the others match exactly.
-const PUBLIC_PATHS = ["/login", "/setup", "/api/auth/", "/api/health", "/api/setup", "/api/webhooks/", "/api/cron/"];
+const PUBLIC_PATHS = ["/login", "/setup", "/api/auth/", "/api/health", "/api/setup", "/api/webhooks/", "/api/mailchimp/webhooks", "/api/cron/"];
 
 export function isPublicPath(pathname: string): boolean {
   return PUBLIC_PATHS.some((p) => (p.endsWith("/") ? pathname.startsWith(p) : pathname === p));
@@ -31,6 +32,7 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything except Next's assets and public files.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|favicon.svg|providers/|.*\\.(?:svg|png|jpg|ico|webp)$).*)"],
+  // Everything except Next's assets, public files and provider webhooks (public anyway and
+  // signature-checked by their handlers; skipping the guard keeps acknowledgements fast).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|favicon.svg|providers/|api/webhooks/|.*\\.(?:svg|png|jpg|ico|webp)$).*)"],
 };

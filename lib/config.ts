@@ -63,6 +63,12 @@ const schema = z.object({
     .regex(/^\d{1,2}(,\d{1,2})*$/, "a comma-separated list of day counts, e.g. 7,2")
     .default("7,2")
     .describe("Days before a webinar on which registrants get a reminder email (GET /api/cron/webinar-reminders)"),
+  PUBLIC_URL: optionalUrl.describe("Public base URL providers call back (webhook URLs, Twilio status callbacks and signature checks). Set it behind a proxy; default NEXTAUTH_URL, else http://localhost:$PORT"),
+  INBOUND_WEBHOOK_BODY_LIMIT_BYTES: int(256 * 1024).describe("Largest provider webhook body accepted (413 beyond)"),
+  INBOUND_WEBHOOK_MAX_ATTEMPTS: int(5).describe("Processing attempts of an inbound webhook event before it stays failed (the dashboard can still re-run it)"),
+  INBOUND_WEBHOOK_RETRY_BASE_SECONDS: int(60).describe("Delay before the first retry of a failed inbound event; doubles per attempt (run by /api/cron/inbound-webhooks)"),
+  MAILCHIMP_WEBHOOK_SECRET: optionalString.describe("Secret that Mailchimp webhook URLs carry (?secret=…): 24+ random characters. Unset: Mailchimp webhooks are refused"),
+  MAILCHIMP_WEBHOOK_MAX_AGE_SECONDS: int(3600).describe("Mailchimp webhook deliveries whose fired_at is older than this are refused as replays"),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -110,6 +116,12 @@ export function dataDir(): string {
 /** True when no DATABASE_URL is configured and Plugboard runs on its embedded PostgreSQL. */
 export function usesEmbeddedDatabase(): boolean {
   return !config().DATABASE_URL || config().PLUGBOARD_EMBEDDED;
+}
+
+/** The base URL providers reach this app at (no trailing slash): PUBLIC_URL, else NEXTAUTH_URL, else localhost. */
+export function publicBaseUrl(): string {
+  const c = config();
+  return (c.PUBLIC_URL ?? c.NEXTAUTH_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, "");
 }
 
 export function isProduction(): boolean {

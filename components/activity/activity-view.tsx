@@ -2,8 +2,8 @@
 
 import * as React from "react";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { ChevronLeftIcon, ChevronRightIcon, CircleAlertIcon, FilterXIcon, InboxIcon, RefreshCwIcon } from "lucide-react";
+import { useSearchParams } from "next/navigation";
+import { CircleAlertIcon, FilterXIcon } from "lucide-react";
 
 import { errorMessage } from "@/components/api/client";
 import { useActivity, useCatalog } from "@/components/api/queries";
@@ -15,13 +15,13 @@ import {
   type ErrorCategory,
 } from "@/components/api/types";
 import { RelativeTime, formatAbsolute, formatShortDateTime } from "@/components/format";
+import { EmptyRow, FilterSelect, ListHeading, LoadingRows, PageButtons, useUrlFilters } from "@/components/list/list-page";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/select";
-import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
 
@@ -53,8 +53,6 @@ function positiveInt(value: string | null, fallback: number) {
 }
 
 export function ActivityView() {
-  const router = useRouter();
-  const pathname = usePathname();
   const searchParams = useSearchParams();
 
   const filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, searchParams.get(k) ?? ""])) as Record<FilterKey, string>;
@@ -76,20 +74,7 @@ export function ActivityView() {
     [catalog.data],
   );
 
-  /** Writes changes to the URL; any filter change goes back to page 1. */
-  const update = React.useCallback(
-    (changes: Record<string, string | null>) => {
-      const next = new URLSearchParams(searchParams.toString());
-      for (const [key, value] of Object.entries(changes)) {
-        if (value) next.set(key, value);
-        else next.delete(key);
-      }
-      if (!("page" in changes)) next.delete("page");
-      const query = next.toString();
-      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-    },
-    [pathname, router, searchParams],
-  );
+  const update = useUrlFilters();
 
   const hasFilters = FILTER_KEYS.some((k) => filters[k]);
   const data = activity.data;
@@ -117,25 +102,12 @@ export function ActivityView() {
 
   return (
     <div className="grid gap-6">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div className="grid gap-1">
-          <h1 className="text-2xl font-semibold tracking-tight">Activity</h1>
-          <p className="text-sm text-muted-foreground">
-            Every call Plugboard made to a connected provider, newest first.
-          </p>
-        </div>
-        <Button
-          variant="ghost"
-          size="icon"
-          className="size-8"
-          aria-label="Refresh"
-          title="Refresh"
-          disabled={activity.isFetching}
-          onClick={() => void activity.refetch()}
-        >
-          <RefreshCwIcon aria-hidden="true" className={cn(activity.isFetching && "animate-spin")} />
-        </Button>
-      </div>
+      <ListHeading
+        title="Activity"
+        description="Every call Plugboard made to a connected provider, newest first."
+        fetching={activity.isFetching}
+        onRefresh={() => void activity.refetch()}
+      />
 
       <form
         role="search"
@@ -238,31 +210,14 @@ export function ActivityView() {
           </TableHeader>
           <TableBody className={cn(activity.isPlaceholderData && "opacity-60 transition-opacity")}>
             {activity.isPending ? (
-              Array.from({ length: 8 }, (_, i) => (
-                <TableRow key={i} className="hover:bg-transparent">
-                  {Array.from({ length: 9 }, (_, j) => (
-                    <TableCell key={j} className={cn(j === 0 && "pl-4", j === 8 && "pr-4")}>
-                      <Skeleton className={cn("h-4", j === 8 ? "w-48" : "w-16")} />
-                    </TableCell>
-                  ))}
-                </TableRow>
-              ))
+              <LoadingRows rows={8} columns={9} />
             ) : !data || data.items.length === 0 ? (
-              <TableRow className="hover:bg-transparent">
-                <TableCell colSpan={9} className="py-16 text-center whitespace-normal">
-                  <div className="flex flex-col items-center gap-2" data-testid="activity-empty">
-                    <InboxIcon aria-hidden="true" className="size-8 text-muted-foreground" />
-                    <p className="font-medium">
-                      {activity.isError ? "No activity loaded" : hasFilters ? "No calls match these filters" : "No activity yet"}
-                    </p>
-                    <p className="text-sm text-muted-foreground">
-                      {hasFilters
-                        ? "Try a wider date range or clear the filters."
-                        : "Calls to connected providers show up here as they happen."}
-                    </p>
-                  </div>
-                </TableCell>
-              </TableRow>
+              <EmptyRow
+                columns={9}
+                testId="activity-empty"
+                title={activity.isError ? "No activity loaded" : hasFilters ? "No calls match these filters" : "No activity yet"}
+                hint={hasFilters ? "Try a wider date range or clear the filters." : "Calls to connected providers show up here as they happen."}
+              />
             ) : (
               data.items.map((item) => (
                 <ActivityRow key={item.id} item={item} providerName={providerNames.get(item.providerId)} />
@@ -297,69 +252,9 @@ export function ActivityView() {
           <span className="text-muted-foreground tabular-nums">
             Page {page} of {pageCount}
           </span>
-          <div className="flex items-center gap-1">
-            <Button
-              variant="outline"
-              size="icon"
-              className="size-8"
-              aria-label="Previous page"
-              disabled={page <= 1}
-              onClick={() => update({ page: page - 1 > 1 ? String(page - 1) : null })}
-            >
-              <ChevronLeftIcon aria-hidden="true" />
-            </Button>
-            <Button
-              variant="outline"
-              size="icon"
-              className="size-8"
-              aria-label="Next page"
-              disabled={page >= pageCount || activity.isPlaceholderData}
-              onClick={() => update({ page: String(page + 1) })}
-            >
-              <ChevronRightIcon aria-hidden="true" />
-            </Button>
-          </div>
+          <PageButtons page={page} pageCount={pageCount} nextDisabled={activity.isPlaceholderData} onPage={(p) => update({ page: p })} />
         </div>
       </nav>
-    </div>
-  );
-}
-
-/** One labelled filter: "all" (an empty value) first, then the options in the order given. */
-function FilterSelect({
-  id,
-  label,
-  allLabel,
-  options,
-  value,
-  onChange,
-  className,
-}: {
-  id: string;
-  label: string;
-  allLabel: string;
-  options: readonly { value: string; label: string }[];
-  value: string;
-  onChange: (value: string) => void;
-  className: string;
-}) {
-  return (
-    <div className="grid min-w-0 gap-1.5">
-      <Label htmlFor={id}>{label}</Label>
-      <NativeSelect
-        id={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        className={className}
-        wrapperClassName="w-full sm:w-fit"
-      >
-        <NativeSelectOption value="">{allLabel}</NativeSelectOption>
-        {options.map((o) => (
-          <NativeSelectOption key={o.value} value={o.value}>
-            {o.label}
-          </NativeSelectOption>
-        ))}
-      </NativeSelect>
     </div>
   );
 }

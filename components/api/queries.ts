@@ -3,12 +3,14 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 
 import { apiFetch } from "@/components/api/client";
-import type { ActivityResponse, CatalogResponse, StatusResponse } from "@/components/api/types";
+import type { ActivityResponse, CatalogResponse, InboundEventDetail, InboundEventsResponse, StatusResponse } from "@/components/api/types";
 
 export const queryKeys = {
   catalog: ["integrations", "catalog"] as const,
   status: ["integrations", "status"] as const,
   activity: (params: Record<string, string>) => ["activity", params] as const,
+  inboundEvents: (params: Record<string, string>) => ["inbound-events", params] as const,
+  inboundEvent: (id: string) => ["inbound-events", "detail", id] as const,
 };
 
 export const STATUS_REFRESH_MS = 15_000;
@@ -38,5 +40,24 @@ export function useActivity(params: Record<string, string>) {
     placeholderData: keepPreviousData,
     refetchInterval: STATUS_REFRESH_MS,
     refetchOnWindowFocus: true,
+  });
+}
+
+export function useInboundEvents(params: Record<string, string>) {
+  const search = new URLSearchParams(params).toString();
+  return useQuery({
+    queryKey: queryKeys.inboundEvents(params),
+    queryFn: ({ signal }) => apiFetch<InboundEventsResponse>(`/api/inbound-events?${search}`, { signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: STATUS_REFRESH_MS,
+    refetchOnWindowFocus: true,
+  });
+}
+
+export function useInboundEvent(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.inboundEvent(id),
+    queryFn: ({ signal }) => apiFetch<InboundEventDetail>(`/api/inbound-events/${encodeURIComponent(id)}`, { signal }),
+    enabled,
   });
 }

@@ -7,6 +7,7 @@ import type { CatalogEntry } from "@/lib/integrations/registry";
 import type { IntegrationStatus as ServerIntegrationStatus } from "@/lib/integrations/status";
 import type { AuthField as ServerAuthField, ProviderAuthType, ProviderCategory } from "@/lib/integrations/types";
 import type { ErrorCategory } from "@/lib/pipeline/errors";
+import type { InboundEventDetail as ServerInboundEventDetail, InboundEventPage } from "@/lib/webhooks-in/admin";
 
 /** A server value as it arrives through JSON: Dates become ISO strings; objects and arrays recurse. */
 export type Jsonify<T> = T extends Date ? string : T extends object ? { [K in keyof T]: Jsonify<T[K]> } : T;
@@ -38,6 +39,13 @@ export type TestResult = Jsonify<ServerTestResult>;
 export type ActivityResponse = Jsonify<ActivityPage>;
 export type ActivityItem = Jsonify<ServerActivityItem>;
 export type CallOutcome = ActivityItem["outcome"];
+
+/** GET /api/inbound-events and GET /api/inbound-events/[id] */
+export type InboundEventsResponse = Jsonify<InboundEventPage>;
+export type InboundEvent = InboundEventsResponse["items"][number];
+export type InboundEventDetail = Jsonify<ServerInboundEventDetail>;
+export type InboundState = InboundEvent["state"];
+export type SignatureVerdict = InboundEvent["signature"];
 
 export const CATEGORY_LABELS: Record<ProviderCategory, string> = {
   payments: "Payments",

@@ -1,7 +1,7 @@
 "use client";
 
 import * as React from "react";
-import { CircleAlertIcon, EyeIcon, InboxIcon, RefreshCwIcon, SearchIcon } from "lucide-react";
+import { CircleAlertIcon, EyeIcon, InboxIcon, SearchIcon } from "lucide-react";
 
 import { errorMessage } from "@/components/api/client";
 import { useCatalog, useIntegrationStatus } from "@/components/api/queries";
@@ -16,13 +16,13 @@ import { RelativeTime } from "@/components/format";
 import { IntegrationCard } from "@/components/integrations/integration-card";
 import { cardState } from "@/components/integrations/state";
 import { SummaryStrip, type SummaryCounts } from "@/components/integrations/summary-strip";
+import { RefreshButton } from "@/components/list/list-page";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
-import { cn } from "@/lib/utils";
 
 function groupByCategory(providers: Provider[]) {
   const groups = new Map<string, Provider[]>();
@@ -100,20 +100,13 @@ export function IntegrationsDashboard() {
               Updated <RelativeTime value={status.data.generatedAt} />
             </span>
           )}
-          <Button
-            variant="ghost"
-            size="icon"
-            className="size-8"
-            aria-label="Refresh"
-            title="Refresh"
-            disabled={status.isFetching}
+          <RefreshButton
+            fetching={status.isFetching}
             onClick={() => {
               void status.refetch();
               void catalog.refetch();
             }}
-          >
-            <RefreshCwIcon aria-hidden="true" className={cn(status.isFetching && "animate-spin")} />
-          </Button>
+          />
         </div>
       </div>
 

@@ -18,6 +18,7 @@ const NAV = [
   { href: "/leads", label: "Leads" },
   { href: "/webinars", label: "Webinars" },
   { href: "/email", label: "Email" },
+  { href: "/events", label: "Inbound" },
 ];
 
 export function TopBar({ user }: { user: CurrentUser }) {

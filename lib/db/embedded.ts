@@ -73,8 +73,10 @@ export async function startEmbeddedServer(options: { dataDir: string; port?: num
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const db = await PGlite.create(path.join(dataDir, "pgdata"));
   // The server multiplexes connections onto PGlite's single session and keeps a transaction's
-  // statements together, so a small pool per client process is safe.
+  // statements together; keepQueriesTogether (below) also keeps each extended-protocol query
+  // together, so a small pool per client process is safe.
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 64 });
+  keepQueriesTogether(server as unknown as { queryQueue: QueryQueue });
   await server.start();
   const port = Number(server.getServerConn().split(":").pop());
   const stateFile = path.join(dataDir, STATE_FILE);
@@ -95,5 +97,81 @@ export async function startEmbeddedServer(options: { dataDir: string; port?: num
       await server.stop();
       await db.close();
     },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// pglite-socket 0.2 queues each protocol message of each connection and, outside a transaction,
+// takes them in arrival order — so connection A's Parse can be followed by connection B's Parse
+// before A's Bind ("bind message supplies 5 parameters, but prepared statement requires 4",
+// "portal does not exist"). Extended-protocol messages belong together until Sync: after a
+// Parse, Bind, Describe, Execute, Close or Flush, only the same connection's messages are taken
+// until its Sync (or simple Query), exactly as the library already does inside a transaction.
+
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  resolve(bytes: number): void;
+  reject(error: unknown): void;
+  onData(data: Uint8Array): void;
+}
+
+interface QueryQueue {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  db: { isInTransaction(): boolean; runExclusive<T>(fn: () => Promise<T>): Promise<T>; execProtocolRawStream(message: Uint8Array, options: { onRawData(data: Uint8Array): void }): Promise<unknown> };
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+/** Message types after which the same connection's next messages complete the query (P B D E C H). */
+const CONTINUES_QUERY = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]);
+
+function keepQueriesTogether(server: { queryQueue: QueryQueue }): void {
+  const queue = server.queryQueue;
+  if (!queue || typeof queue.processQueue !== "function" || !Array.isArray(queue.queue)) {
+    throw new Error("@electric-sql/pglite-socket changed its query queue: check keepQueriesTogether in lib/db/embedded.ts");
+  }
+  let midQuery = false;
+  queue.processQueue = async function processQueue(this: QueryQueue) {
+    if (this.processing || this.queue.length === 0) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const pinned = this.lastHandlerId !== null && (midQuery || this.db.isInTransaction());
+        const index = pinned ? this.queue.findIndex((q) => q.handlerId === this.lastHandlerId) : 0;
+        // The pinned connection has not sent its next message yet; its enqueue restarts the loop.
+        if (index === -1) break;
+        const item = this.queue.splice(index, 1)[0]!;
+        let bytes = 0;
+        try {
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(item.message, {
+              onRawData: (data) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (error) {
+          midQuery = false;
+          item.reject(error);
+          continue;
+        }
+        this.lastHandlerId = item.handlerId;
+        midQuery = CONTINUES_QUERY.has(item.message[0]!);
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  };
+  // A connection that goes away mid-query must not hold the others back.
+  const clear = queue.clearQueueForHandler.bind(queue);
+  queue.clearQueueForHandler = (handlerId: number) => {
+    clear(handlerId);
+    if (queue.lastHandlerId === handlerId) midQuery = false;
+    void queue.processQueue();
   };
 }

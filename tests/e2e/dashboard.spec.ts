@@ -4,18 +4,12 @@
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { ADMIN, ROOT, VIEWER } from "@/tests/e2e/env";
+import { signInPage } from "@/tests/e2e/helpers";
 
 const VALID_KEY = "sk_test_PlugboardValidKey000000000001";
 const WRONG_KEY = "sk_test_PlugboardWrongKey000000000009";
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/integrations");
-  await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/integrations/);
-}
+const signIn = (page: Page, email: string, password: string) => signInPage(page, email, password, "/integrations");
 
 test("an admin connects, tests and disconnects Stripe", async ({ page }) => {
   // A wrong password first: the form says so and stays.

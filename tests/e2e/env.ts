@@ -14,3 +14,4 @@ export const SETUP_TOKEN = "e2e-setup-token-0123456789";
 
 export const ADMIN = { email: "admin@plugboard.test", password: "admin password for e2e", workspace: "E2E Workspace" };
 export const VIEWER = { email: "viewer@plugboard.test", password: "viewer password for e2e" };
+export const MAILCHIMP_WEBHOOK_SECRET = "e2e-mailchimp-webhook-secret-0123456789";

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { expect, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
 import { BASE_URL, DATA_DIR, ROOT } from "@/tests/e2e/env";
 
 /** An HTTP client signed in through next-auth's credentials callback, as a browser would. */
@@ -30,4 +30,14 @@ export function runCli(script: string, args: string[]): string {
     env: { ...process.env, PLUGBOARD_DATA_DIR: DATA_DIR, DATABASE_URL: "" },
     encoding: "utf8",
   });
+}
+
+/** Signs in through the login page a visit to `path` redirects to, and lands back on `path`. */
+export async function signInPage(page: Page, email: string, password: string, path = "/integrations"): Promise<void> {
+  await page.goto(path);
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(path.replace(/[/]/g, "\\/")));
 }

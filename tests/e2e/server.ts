@@ -4,12 +4,15 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { startFakeProviders } from "@/tests/fakes/serve";
-import { CRON_SECRET, DATA_DIR, E2E_DIR, E2E_PORT, FAKES_FILE, ROOT, SERVER_LOG, SETUP_TOKEN } from "@/tests/e2e/env";
+import { BASE_URL, CRON_SECRET, DATA_DIR, E2E_DIR, E2E_PORT, FAKES_FILE, MAILCHIMP_WEBHOOK_SECRET, ROOT, SERVER_LOG, SETUP_TOKEN } from "@/tests/e2e/env";
 
 fs.rmSync(E2E_DIR, { recursive: true, force: true });
 fs.mkdirSync(DATA_DIR, { recursive: true });
-const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0 });
-fs.writeFileSync(FAKES_FILE, JSON.stringify({ stripe: fakes.stripe.url, sendgrid: fakes.sendgrid.url, odoo: fakes.odoo.url, smtpPort: fakes.smtp.port }));
+const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0, twilioPort: 0, mailchimpPort: 0 });
+fs.writeFileSync(
+  FAKES_FILE,
+  JSON.stringify({ stripe: fakes.stripe.url, sendgrid: fakes.sendgrid.url, odoo: fakes.odoo.url, smtpPort: fakes.smtp.port, twilio: fakes.twilio.url, mailchimp: fakes.mailchimp.apiBase }),
+);
 const log = fs.createWriteStream(SERVER_LOG);
 
 const env: NodeJS.ProcessEnv = {
@@ -22,6 +25,9 @@ const env: NodeJS.ProcessEnv = {
   PLUGBOARD_DATA_DIR: DATA_DIR,
   CRON_SECRET,
   SETUP_TOKEN,
+  // Providers call back (and sign) this address.
+  PUBLIC_URL: BASE_URL,
+  MAILCHIMP_WEBHOOK_SECRET,
   // Tiny pipeline delays so failure paths finish quickly.
   PIPELINE_BACKOFF_BASE_MS: "5",
   PIPELINE_BACKOFF_CAP_MS: "20",

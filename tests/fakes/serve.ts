@@ -17,32 +17,51 @@
 //            SG.PlugboardNoMailSend00001.FakeSecretForTestsOnly0000000000000000000003     no mail.send → test fails
 //            SG.PlugboardWrongKey0000001.FakeSecretForTestsOnly0000000000000000000009     (or any other) → 401
 //   Stripe webhook signing secret for forms: whsec_PlugboardWebhookSecret000001
-//
+//   Twilio   account SID AC0123456789abcdef0123456789abcdef, auth token PlugboardTwilioToken000000000001,
+//            sending number +14155550100 (TWILIO_API_BASE=http://127.0.0.1:12115)
+//   Mailchimp API key PlugboardMailchimpKey00000000001-us21 or OAuth token PlugboardMailchimpOAuthToken0000000001
+//            (MAILCHIMP_API_BASE=http://127.0.0.1:12116/3.0)
 //   Odoo     a fake Odoo XML-RPC server (FAKE_ODOO_PORT, default 12113): database "plugboard",
 //            login admin@plugboard.test, API key odoo-api-key-0123456789abcdef
 //   SMTP     a real SMTP server (FAKE_SMTP_PORT, default 12114) without TLS: connect with security
 //            "none", user mailer@plugboard.test, password "smtp password 0123456789"
 //
-// Ports default to 12111 / 12112 / 12113 / 12114; 0 picks a free one. Stops on SIGINT/SIGTERM.
+// Ports default to 12111 (Stripe) / 12112 (SendGrid) / 12113 (Odoo) / 12114 (SMTP) / 12115 (Twilio) /
+// 12116 (Mailchimp); 0 picks a free one. Stops on SIGINT/SIGTERM.
 import { pathToFileURL } from "node:url";
+import { startFakeMailchimp, type FakeMailchimp } from "@/tests/fakes/mailchimp";
 import { startFakeOdoo, type FakeOdoo } from "@/tests/fakes/odoo";
 import { startFakeSendGrid, type FakeSendGrid } from "@/tests/fakes/sendgrid";
 import { startFakeSmtp, type FakeSmtp } from "@/tests/fakes/smtp";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe";
+import { startFakeTwilio, type FakeTwilio } from "@/tests/fakes/twilio";
 
 export { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 export { STRIPE_KEYS } from "@/tests/fakes/stripe";
 export { ODOO_LOGIN } from "@/tests/fakes/odoo";
 export { SMTP_LOGIN } from "@/tests/fakes/smtp";
+export { TWILIO_ACCOUNT } from "@/tests/fakes/twilio";
+export { MAILCHIMP_KEYS } from "@/tests/fakes/mailchimp";
 
 export interface FakeProviders {
   stripe: FakeStripe;
   sendgrid: FakeSendGrid;
   odoo: FakeOdoo;
   smtp: FakeSmtp;
+  twilio: FakeTwilio;
+  mailchimp: FakeMailchimp;
   /** The environment that points the app at these fakes. */
   env: Record<string, string>;
   close(): Promise<void>;
+}
+
+export interface FakePorts {
+  stripePort?: number;
+  sendgridPort?: number;
+  odooPort?: number;
+  smtpPort?: number;
+  twilioPort?: number;
+  mailchimpPort?: number;
 }
 
 function port(value: string | undefined, fallback: number): number {
@@ -52,22 +71,42 @@ function port(value: string | undefined, fallback: number): number {
   return n;
 }
 
-export async function startFakeProviders(options: { stripePort?: number; sendgridPort?: number; odooPort?: number; smtpPort?: number } = {}): Promise<FakeProviders> {
-  const stripe = await startFakeStripe({ port: options.stripePort ?? port(process.env.FAKE_STRIPE_PORT, 12111) });
-  const sendgrid = await startFakeSendGrid({ port: options.sendgridPort ?? port(process.env.FAKE_SENDGRID_PORT, 12112) }).catch(async (e) => {
-    await stripe.close();
-    throw e;
-  });
-  const odoo = await startFakeOdoo({ port: options.odooPort ?? port(process.env.FAKE_ODOO_PORT, 12113) });
-  const smtp = await startFakeSmtp({ port: options.smtpPort ?? port(process.env.FAKE_SMTP_PORT, 12114) });
+export async function startFakeProviders(options: FakePorts = {}): Promise<FakeProviders> {
+  // Started one after the other; if one cannot start, the ones already running are closed.
+  const started: { close(): Promise<void> }[] = [];
+  const start = async <T extends { close(): Promise<void> }>(make: () => Promise<T>): Promise<T> => {
+    try {
+      const fake = await make();
+      started.push(fake);
+      return fake;
+    } catch (error) {
+      await Promise.all(started.map((f) => f.close()));
+      throw error;
+    }
+  };
+  const stripe = await start(() => startFakeStripe({ port: options.stripePort ?? port(process.env.FAKE_STRIPE_PORT, 12111) }));
+  const sendgrid = await start(() => startFakeSendGrid({ port: options.sendgridPort ?? port(process.env.FAKE_SENDGRID_PORT, 12112) }));
+  const odoo = await start(() => startFakeOdoo({ port: options.odooPort ?? port(process.env.FAKE_ODOO_PORT, 12113) }));
+  const smtp = await start(() => startFakeSmtp({ port: options.smtpPort ?? port(process.env.FAKE_SMTP_PORT, 12114) }));
+  const twilio = await start(() => startFakeTwilio({ port: options.twilioPort ?? port(process.env.FAKE_TWILIO_PORT, 12115) }));
+  const mailchimp = await start(() => startFakeMailchimp({ port: options.mailchimpPort ?? port(process.env.FAKE_MAILCHIMP_PORT, 12116) }));
   return {
     stripe,
     sendgrid,
     odoo,
     smtp,
-    env: { STRIPE_API_BASE: stripe.url, SENDGRID_API_BASE: sendgrid.url, NO_PROXY: "127.0.0.1,localhost", no_proxy: "127.0.0.1,localhost" },
+    twilio,
+    mailchimp,
+    env: {
+      STRIPE_API_BASE: stripe.url,
+      SENDGRID_API_BASE: sendgrid.url,
+      TWILIO_API_BASE: twilio.url,
+      MAILCHIMP_API_BASE: mailchimp.apiBase,
+      NO_PROXY: "127.0.0.1,localhost",
+      no_proxy: "127.0.0.1,localhost",
+    },
     async close() {
-      await Promise.all([stripe.close(), sendgrid.close(), odoo.close(), smtp.close()]);
+      await Promise.all(started.map((f) => f.close()));
     },
   };
 }
@@ -75,7 +114,9 @@ export async function startFakeProviders(options: { stripePort?: number; sendgri
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
   const fakes = await startFakeProviders();
-  process.stdout.write(`fake stripe   ${fakes.stripe.url}\nfake sendgrid ${fakes.sendgrid.url}\nfake odoo     ${fakes.odoo.url}\nfake smtp     ${fakes.smtp.host}:${fakes.smtp.port}\n`);
+  process.stdout.write(
+    `fake stripe    ${fakes.stripe.url}\nfake sendgrid  ${fakes.sendgrid.url}\nfake odoo      ${fakes.odoo.url}\nfake smtp      ${fakes.smtp.host}:${fakes.smtp.port}\nfake twilio    ${fakes.twilio.url}\nfake mailchimp ${fakes.mailchimp.apiBase}\n`,
+  );
   const stop = () => {
     fakes.close().then(() => process.exit(0));
   };

@@ -140,6 +140,33 @@ describe("migrations", () => {
     });
     await expect(db.registration.create({ data: { workspaceId: workspace.id, sessionId: session.id, name: "Ada", email: "ada@acme.test" } })).rejects.toThrow();
 
+    // Webhooks in, payments, contacts, messages.
+    const received = new Date(Date.now() - 60_000);
+    await db.inboundEvent.create({
+      data: {
+        workspaceId: workspace.id, connectionId: connection.id, provider: "stripe", dedupeKey: "evt_1", type: "payment_intent.succeeded", receivedAt: received,
+        signature: "verified", state: "failed", attempts: 2, deliveries: 3, lastError: "boom", nextAttemptAt: expiresAt, lockedUntil: expiresAt, processedAt: received, bodyBytes: 321, payload: { id: "evt_1" },
+      },
+    });
+    await db.inboundEvent.create({ data: { provider: "twilio", type: "(unverified)", signature: "stale", state: "rejected" } });
+    await expect(db.inboundEvent.create({ data: { workspaceId: workspace.id, provider: "stripe", dedupeKey: "evt_1", type: "x", signature: "verified", state: "received" } })).rejects.toThrow();
+    await db.payment.create({
+      data: { workspaceId: workspace.id, registrationId: registration.id, paymentIntentId: "pi_1", amountMinor: 4900, currency: "eur", status: "refunded", amountReceivedMinor: 4900, amountRefundedMinor: 4900, lastError: "declined", metadata: { registrationId: registration.id } },
+    });
+    await db.contact.create({
+      data: { workspaceId: workspace.id, email: "ada@acme.test", name: "Ada L", mergeFields: { FNAME: "Ada" }, status: "cleaned", source: "mailchimp", listId: "l1", optedOutAt: received, cleanedAt: received },
+    });
+    await db.message.create({
+      data: { workspaceId: workspace.id, connectionId: connection.id, direction: "inbound", providerSid: "SM1", from: "+15550001", to: "+15550002", body: "hi", status: "delivered", errorCode: 30003, errorMessage: "Unreachable", statusAt: received },
+    });
+    expect(await db.workspace.findUniqueOrThrow({ where: { id: workspace.id }, include: { inboundEvents: true, payments: { include: { registration: true } }, contacts: true, messages: { include: { connection: true } } } })).toMatchObject({
+      inboundEvents: [{ provider: "stripe", dedupeKey: "evt_1", signature: "verified", state: "failed", attempts: 2, deliveries: 3, lastError: "boom", bodyBytes: 321, payload: { id: "evt_1" } }],
+      payments: [{ paymentIntentId: "pi_1", status: "refunded", amountReceivedMinor: 4900, amountRefundedMinor: 4900, lastError: "declined", registration: { id: registration.id } }],
+      contacts: [{ email: "ada@acme.test", name: "Ada L", mergeFields: { FNAME: "Ada" }, status: "cleaned", source: "mailchimp", listId: "l1" }],
+      messages: [{ direction: "inbound", providerSid: "SM1", status: "delivered", errorCode: 30003, errorMessage: "Unreachable", connection: { id: connection.id } }],
+    });
+    expect((await db.inboundEvent.findFirstOrThrow({ where: { provider: "twilio" } })).workspaceId).toBeNull();
+
     const read = await db.connection.findUniqueOrThrow({ where: { id: connection.id }, include: { credential: true, activities: true, workspace: { include: { users: true, auditLogs: true } } } });
     expect(read).toMatchObject({
       status: "syncing",

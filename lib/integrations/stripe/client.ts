@@ -99,3 +99,25 @@ export const stripeAdapter: ApiKeyAdapter = {
   testConnection: testStripeConnection,
   classifyError: classifyStripeError,
 };
+
+export interface PaymentIntentRequest {
+  amount: number;
+  currency: string;
+  metadata: Record<string, string>;
+  idempotencyKey: string;
+}
+
+/**
+ * Creates a payment intent with automatic payment methods. The idempotency key makes a retry (by
+ * the pipeline or by the caller) return the same intent instead of creating a second one.
+ */
+export async function createStripePaymentIntent(secretKey: string, request: PaymentIntentRequest, ctx: AdapterContext): Promise<Stripe.PaymentIntent> {
+  const stripe = createStripeClient(secretKey, { timeoutMs: ctx.timeoutMs });
+  return abortable(
+    stripe.paymentIntents.create(
+      { amount: request.amount, currency: request.currency, metadata: request.metadata, automatic_payment_methods: { enabled: true } },
+      { idempotencyKey: request.idempotencyKey },
+    ),
+    ctx.signal,
+  );
+}

@@ -17,12 +17,12 @@ export const twilioManifest: ApiKeyManifest = {
   id: "twilio",
   name: "Twilio",
   category: "sms",
-  description: "Send SMS reminders and confirmations through Twilio.",
+  description: "Send SMS reminders and confirmations through Twilio, with delivery status and replies.",
   capabilities: ["api_key", "webhooks"],
   authType: "api_key",
   docsUrl: "https://www.twilio.com/docs/iam/api/account",
   icon: "/providers/twilio.svg",
-  status: "coming_soon",
+  status: "available",
   api: {
     base: { env: "TWILIO_API_BASE", default: "https://api.twilio.com", description: "Twilio REST API base URL" },
   },
@@ -32,4 +32,5 @@ export const twilioManifest: ApiKeyManifest = {
     { name: "fromNumber", label: "Sending number", type: "text", secret: false, required: true, placeholder: "+14155550100" },
   ],
   schema: twilioSchema,
+  adapter: () => import("@/lib/integrations/twilio/client").then((m) => m.twilioAdapter),
 };

@@ -47,13 +47,13 @@ const connect = (id: string, body: unknown) => connectRoute.POST(request("POST",
 const patch = (id: string, body: unknown) => itemRoute.PATCH(request("PATCH", `/api/integrations/${id}`, JSON.stringify(body)), idParams(id)).then(read);
 
 describe("GET /api/integrations", () => {
-  it("lists all 11 providers as data, only stripe, sendgrid, odoo and smtp available", async () => {
+  it("lists all 11 providers as data, stripe, sendgrid, odoo, smtp and twilio available", async () => {
     const { status, body } = await read(await catalogRoute.GET(request("GET", "/api/integrations"), noParams));
     expect(status).toBe(200);
     const providers = body.providers as { id: string; available: boolean; comingSoon: boolean; icon: string; authFields: unknown[] }[];
     expect(providers).toHaveLength(11);
-    expect(providers.filter((p) => p.available).map((p) => p.id).sort()).toEqual(["odoo", "sendgrid", "smtp", "stripe"]);
-    expect(providers.filter((p) => p.comingSoon)).toHaveLength(7);
+    expect(providers.filter((p) => p.available).map((p) => p.id).sort()).toEqual(["odoo", "sendgrid", "smtp", "stripe", "twilio"]);
+    expect(providers.filter((p) => p.comingSoon)).toHaveLength(6);
     expect(providers.find((p) => p.id === "stripe")).toMatchObject({ icon: "/providers/stripe.svg", authFields: [{ name: "secretKey", type: "password", secret: true }, { name: "webhookSecret" }] });
     for (const p of providers) {
       expect(p).not.toHaveProperty("schema");

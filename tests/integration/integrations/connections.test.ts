@@ -155,12 +155,12 @@ describe("connect (API key)", () => {
     const unknown = await rejection(connectApiKey(user, "paypal", { apiKey: "x" }));
     expect(unknown.status).toBe(404);
     expect(unknown.message).toMatch(/Unknown integration "paypal"/);
-    for (const id of ["twilio", "google-calendar", "s3"]) {
+    for (const id of ["google-calendar", "s3"]) {
       const soon = await rejection(connectApiKey(user, id, {}));
       expect(soon.status).toBe(409);
       expect(soon.message).toMatch(/coming soon/);
     }
-    expect((await rejection(testConnection(user, "twilio"))).status).toBe(409);
+    expect((await rejection(testConnection(user, "s3"))).status).toBe(409);
     expect((await rejection(updateConnection(user, "s3", {}))).status).toBe(409);
   });
 

@@ -22,7 +22,7 @@ const ENV = {
 };
 
 export async function startHarness(): Promise<IntegrationHarness> {
-  const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0 });
+  const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0, twilioPort: 0, mailchimpPort: 0 });
   const previous: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries({ ...ENV, ...fakes.env })) {
     previous[k] = process.env[k];
@@ -66,6 +66,8 @@ export function useHarness(): Pick<IntegrationHarness, "t" | "fakes"> {
     fakes.sendgrid.reset();
     fakes.odoo.reset();
     fakes.smtp.reset();
+    fakes.twilio.reset();
+    fakes.mailchimp.reset();
   });
   return {
     get t() {

@@ -14,9 +14,9 @@ describe("provider registry", () => {
     expect(new Set(providerIds).size).toBe(providerIds.length);
   });
 
-  it("makes only stripe, sendgrid, odoo and smtp available; the rest are coming soon", () => {
+  it("makes stripe, sendgrid, odoo, smtp and twilio available; the rest are coming soon", () => {
     const available = providers.filter((p) => p.status === "available").map((p) => p.id);
-    expect(available.sort()).toEqual(["odoo", "sendgrid", "smtp", "stripe"]);
+    expect(available.sort()).toEqual(["odoo", "sendgrid", "smtp", "stripe", "twilio"]);
     for (const p of providers) {
       if (p.status === "available") {
         expect(p.authType).toBe("api_key");

@@ -1,0 +1,263 @@
+// The inbound event store and its one path: verify (provider code) → persist (here) → acknowledge
+// (the route) → process (here, after the answer). A delivery is stored before it is acknowledged,
+// so an acknowledged event is never lost; the unique (workspace, provider, dedupe key) makes a
+// repeated delivery a counter bump instead of a second event; processing claims the row
+// atomically, so no event is processed twice even when a retry and a redelivery race.
+import { config } from "@/lib/config";
+import type { Db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { ApiError } from "@/lib/http/api";
+import { logger } from "@/lib/log";
+import { safeMessage } from "@/lib/pipeline";
+import { handlerFor } from "@/lib/webhooks-in/handlers";
+import type { Receipt, RefusedDelivery, StoredEvent, VerifiedDelivery } from "@/lib/webhooks-in/types";
+
+/** How long one processing attempt may hold its claim before a retry may take the event over. */
+export const PROCESSING_LEASE_MS = 60_000;
+/** An event acknowledged but not processed this long after (the process died) is picked up by the retry job. */
+export const UNPROCESSED_GRACE_MS = 60_000;
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+/**
+ * Stores a verified delivery, or counts a repeated one. Types the provider's handler does not act
+ * on are stored as `ignored` (acknowledged, never processed).
+ */
+export async function storeDelivery(db: Db, delivery: VerifiedDelivery, bodyBytes: number): Promise<Receipt> {
+  const handled = handlerFor(delivery.provider)?.handles(delivery.type) ?? false;
+  try {
+    const row = await db.inboundEvent.create({
+      data: {
+        workspaceId: delivery.workspaceId,
+        connectionId: delivery.connectionId,
+        provider: delivery.provider,
+        dedupeKey: delivery.dedupeKey,
+        type: delivery.type,
+        signature: "verified",
+        state: handled ? "received" : "ignored",
+        bodyBytes,
+        payload: delivery.payload,
+      },
+      select: { id: true, state: true },
+    });
+    return { eventId: row.id, duplicate: false, state: row.state };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  // Seen before: count the delivery and answer with the stored event.
+  const existing = await db.inboundEvent.update({
+    where: { workspaceId_provider_dedupeKey: { workspaceId: delivery.workspaceId, provider: delivery.provider, dedupeKey: delivery.dedupeKey } },
+    data: { deliveries: { increment: 1 } },
+    select: { id: true, state: true },
+  });
+  return { eventId: existing.id, duplicate: true, state: existing.state };
+}
+
+/** Records a refused delivery's metadata (no body) and answers 401 (missing) or 400 (invalid, stale). */
+export async function refuseDelivery(db: Db, provider: string, refused: RefusedDelivery, bodyBytes: number): Promise<never> {
+  try {
+    await db.inboundEvent.create({
+      data: {
+        workspaceId: refused.workspaceId ?? null,
+        connectionId: refused.connectionId ?? null,
+        provider,
+        dedupeKey: null,
+        type: "(unverified)",
+        signature: refused.verdict,
+        state: "rejected",
+        lastError: safeMessage(refused.reason),
+        bodyBytes,
+      },
+    });
+  } catch (error) {
+    // The refusal stands whether or not its record could be written.
+    logger.error("could not record a refused webhook delivery", { provider, error });
+  }
+  logger.warn("webhook delivery refused", { provider, verdict: refused.verdict, reason: refused.reason });
+  throw new ApiError(refused.verdict === "missing" ? 401 : 400, refused.reason);
+}
+
+export interface ProcessOutcome {
+  /** False when another worker holds the event or it needs no processing. */
+  claimed: boolean;
+  state: "processed" | "failed" | "skipped";
+  error?: string;
+}
+
+/** Delay before the next automatic attempt after `attempts` failed ones; null once they are used up. */
+export function nextAttemptDelayMs(attempts: number): number | null {
+  const { INBOUND_WEBHOOK_MAX_ATTEMPTS, INBOUND_WEBHOOK_RETRY_BASE_SECONDS } = config();
+  if (attempts >= INBOUND_WEBHOOK_MAX_ATTEMPTS) return null;
+  return INBOUND_WEBHOOK_RETRY_BASE_SECONDS * 1000 * 2 ** Math.max(0, attempts - 1);
+}
+
+const CLAIM_SELECT = { id: true, workspaceId: true, connectionId: true, provider: true, type: true, payload: true, receivedAt: true, attempts: true } as const;
+type Claimed = StoredEvent & { attempts: number };
+
+function asClaimed(row: Prisma.InboundEventGetPayload<{ select: typeof CLAIM_SELECT }>): Claimed {
+  return { ...row, workspaceId: row.workspaceId! };
+}
+
+/** Marks claimed events processed (inside the transaction that applied their effects). */
+function markProcessed(tx: Prisma.TransactionClient, ids: string[], at: Date) {
+  return tx.inboundEvent.updateMany({ where: { id: { in: ids } }, data: { state: "processed", processedAt: at, lastError: null, nextAttemptAt: null, lockedUntil: null } });
+}
+
+function handlerOf(event: Claimed) {
+  const handler = handlerFor(event.provider);
+  if (!handler) throw new Error(`No processing is defined for ${event.provider} events`);
+  return handler;
+}
+
+/** Runs one claimed event in its own transaction; a failure is recorded with its next attempt. */
+async function runClaimed(db: Db, event: Claimed, now: () => Date): Promise<ProcessOutcome> {
+  try {
+    const handler = handlerOf(event);
+    await db.$transaction(async (tx) => {
+      await handler.process(tx, event);
+      await markProcessed(tx, [event.id], now());
+    });
+    return { claimed: true, state: "processed" };
+  } catch (error) {
+    const message = safeMessage(error instanceof Error ? error.message : String(error));
+    const delay = nextAttemptDelayMs(event.attempts);
+    await db.inboundEvent.update({
+      where: { id: event.id },
+      data: { state: "failed", lastError: message, lockedUntil: null, nextAttemptAt: delay === null ? null : new Date(now().getTime() + delay) },
+    });
+    logger.warn("inbound event processing failed", { eventId: event.id, provider: event.provider, type: event.type, attempts: event.attempts, error: message });
+    return { claimed: true, state: "failed", error: message };
+  }
+}
+
+/**
+ * Processes one event: claims it (received, failed, or a processing claim that expired), runs the
+ * provider's handler and marks it processed in one transaction, or records the failure and when
+ * to try again. Never throws for a handler failure.
+ */
+export async function processInboundEvent(db: Db, id: string, now: () => Date = () => new Date()): Promise<ProcessOutcome> {
+  const at = now();
+  const [claimed] = await db.inboundEvent.updateManyAndReturn({
+    where: {
+      id,
+      workspaceId: { not: null },
+      OR: [{ state: { in: ["received", "failed"] } }, { state: "processing", lockedUntil: { lt: at } }],
+    },
+    data: { state: "processing", attempts: { increment: 1 }, lockedUntil: new Date(at.getTime() + PROCESSING_LEASE_MS) },
+    select: CLAIM_SELECT,
+  });
+  if (!claimed) return { claimed: false, state: "skipped" };
+  return runClaimed(db, asClaimed(claimed), now);
+}
+
+/** Events claimed per batch by the drain that follows acknowledged deliveries. */
+export const DRAIN_BATCH = 100;
+
+/**
+ * Processes every event waiting in `received`, oldest first, in batches: one claim and one
+ * transaction per batch (the effects of all its events and their "processed" marks commit
+ * together). If any event of a batch fails, the batch rolls back and its events run one by one, so
+ * only the failing one is marked failed. Returns how many events were processed or failed.
+ */
+export async function drainReceived(db: Db, now: () => Date = () => new Date()): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const waiting = await db.inboundEvent.findMany({
+      where: { state: "received", workspaceId: { not: null } },
+      orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+      take: DRAIN_BATCH,
+      select: { id: true },
+    });
+    if (!waiting.length) return done;
+    const at = now();
+    // Only rows still `received` are claimed, so a concurrent drain (another instance) skips them.
+    const rows = await db.inboundEvent.updateManyAndReturn({
+      where: { id: { in: waiting.map((w) => w.id) }, state: "received" },
+      data: { state: "processing", attempts: { increment: 1 }, lockedUntil: new Date(at.getTime() + PROCESSING_LEASE_MS) },
+      select: CLAIM_SELECT,
+    });
+    const batch = rows.map(asClaimed).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id));
+    if (!batch.length) continue;
+    try {
+      await db.$transaction(
+        async (tx) => {
+          for (const event of batch) await handlerOf(event).process(tx, event);
+          await markProcessed(tx, batch.map((e) => e.id), now());
+        },
+        { timeout: 60_000 },
+      );
+    } catch {
+      for (const event of batch) await runClaimed(db, event, now);
+    }
+    done += batch.length;
+  }
+}
+
+const globalDrain = globalThis as unknown as { plugboardInboundDrain?: { running: Promise<void> | null; again: boolean } };
+
+/**
+ * Starts draining unless a drain is already running in this process, in which case that drain goes
+ * round once more. One drain at a time keeps a burst of deliveries from opening a transaction each.
+ */
+export function scheduleDrain(db: Db): Promise<void> {
+  const state = (globalDrain.plugboardInboundDrain ??= { running: null, again: false });
+  if (state.running) {
+    state.again = true;
+    return state.running;
+  }
+  state.running = (async () => {
+    try {
+      do {
+        state.again = false;
+        await drainReceived(db);
+      } while (state.again);
+    } catch (error) {
+      // What could not be processed now is picked up by the retry job.
+      logger.error("inbound event drain stopped", { error });
+    } finally {
+      state.running = null;
+    }
+  })();
+  return state.running;
+}
+
+export interface RetryReport {
+  due: number;
+  processed: number;
+  failed: number;
+  skipped: number;
+  durationMs: number;
+}
+
+/**
+ * The retry job (cron route and CLI): processes failed events whose next attempt is due, events
+ * acknowledged but never processed (the process stopped after answering), and expired claims.
+ */
+export async function retryInboundEvents(db: Db, options: { now?: () => Date; limit?: number } = {}): Promise<RetryReport> {
+  const started = Date.now();
+  const now = options.now ?? (() => new Date());
+  const at = now();
+  const due = await db.inboundEvent.findMany({
+    where: {
+      workspaceId: { not: null },
+      OR: [
+        { state: "failed", nextAttemptAt: { lte: at } },
+        { state: "received", receivedAt: { lt: new Date(at.getTime() - UNPROCESSED_GRACE_MS) } },
+        { state: "processing", lockedUntil: { lt: at } },
+      ],
+    },
+    orderBy: { receivedAt: "asc" },
+    take: options.limit ?? 200,
+    select: { id: true },
+  });
+  const report: RetryReport = { due: due.length, processed: 0, failed: 0, skipped: 0, durationMs: 0 };
+  // One at a time, oldest first: events of one object (a payment, a message) keep their order.
+  for (const { id } of due) {
+    const outcome = await processInboundEvent(db, id, now);
+    report[outcome.state] += 1;
+  }
+  report.durationMs = Date.now() - started;
+  return report;
+}
