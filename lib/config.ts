@@ -2,6 +2,7 @@
 // `.env.example` and the README's configuration table document the same list.
 import path from "node:path";
 import { z } from "zod";
+import { parseRateLimitOverrides } from "@/lib/rate-limits/overrides";
 
 const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const num = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
@@ -36,6 +37,19 @@ const schema = z.object({
   TRUST_PROXY_HEADERS: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false).describe("Take the client address from the first X-Forwarded-For entry (behind your own reverse proxy; automatic on Vercel)"),
   ACTIVITY_RETENTION_DAYS: int(30).describe("Days of provider-call activity kept (pruned by /api/cron/prune)"),
   REQUEST_BODY_LIMIT_BYTES: int(64 * 1024).describe("Largest JSON request body accepted (413 beyond)"),
+  HEALTH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(60).describe("Window an integration's health is judged over (error rate, latency, consecutive failures)"),
+  HEALTH_MAX_ERROR_RATE_PERCENT: z.coerce.number().min(0).max(100).default(10).describe("An integration whose error rate in the window is above this is unhealthy"),
+  HEALTH_MAX_AVG_LATENCY_MS: int(5_000).describe("An integration whose average latency in the window is above this is unhealthy"),
+  HEALTH_MAX_CONSECUTIVE_FAILURES: z.coerce.number().int().min(1).default(5).describe("This many failed calls in a row (with no success since) make an integration unhealthy"),
+  RATE_LIMITS: optionalString
+    .superRefine((v, ctx) => {
+      try {
+        parseRateLimitOverrides(v);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    })
+    .describe("Changes to the providers' documented rate limits: comma-separated provider[:operation]=LIMIT/WINDOW (window 1s, 15m, 1h, 1d) or provider=off"),
 });
 
 export type Config = z.infer<typeof schema>;

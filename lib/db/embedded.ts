@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { keepExtendedBatchesTogether } from "@/lib/db/pglite-batches";
 
 const STATE_FILE = "embedded-db.json";
 
@@ -75,6 +76,7 @@ export async function startEmbeddedServer(options: { dataDir: string; port?: num
   // The server multiplexes connections onto PGlite's single session and keeps a transaction's
   // statements together, so a small pool per client process is safe.
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 64 });
+  keepExtendedBatchesTogether(server);
   await server.start();
   const port = Number(server.getServerConn().split(":").pop());
   const stateFile = path.join(dataDir, STATE_FILE);

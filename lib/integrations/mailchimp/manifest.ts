@@ -12,6 +12,10 @@ export const mailchimpManifest: OAuthManifest = {
   docsUrl: "https://mailchimp.com/developer/marketing/guides/access-user-data-oauth-2/",
   icon: "/providers/mailchimp.svg",
   status: "coming_soon",
+  rateLimits: {
+    perConnection: { limit: 10, windowSeconds: 1 },
+    source: "Mailchimp Marketing API: at most 10 simultaneous connections per account (no per-window quota), kept as 10 calls per second",
+  },
   oauth: {
     authorizeUrl: { env: "MAILCHIMP_OAUTH_AUTHORIZE_URL", default: "https://login.mailchimp.com/oauth2/authorize", description: "Mailchimp OAuth authorize endpoint" },
     tokenUrl: { env: "MAILCHIMP_OAUTH_TOKEN_URL", default: "https://login.mailchimp.com/oauth2/token", description: "Mailchimp OAuth token endpoint" },

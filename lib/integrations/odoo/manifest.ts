@@ -20,6 +20,10 @@ export const odooManifest: ApiKeyManifest = {
   docsUrl: "https://www.odoo.com/documentation/latest/developer/reference/external_api.html",
   icon: "/providers/odoo.svg",
   status: "coming_soon",
+  rateLimits: {
+    perConnection: { limit: 10, windowSeconds: 1 },
+    source: "Odoo documents no external API quota; 10 calls per second keeps a small Odoo instance responsive",
+  },
   api: {},
   fields: [
     { name: "url", label: "Odoo address", type: "url", secret: false, required: true, placeholder: "https://yourcompany.odoo.com" },

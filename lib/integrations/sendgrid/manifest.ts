@@ -26,6 +26,10 @@ export const sendgridManifest: ApiKeyManifest = {
   docsUrl: "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
   icon: "/providers/sendgrid.svg",
   status: "available",
+  rateLimits: {
+    perConnection: { limit: 600, windowSeconds: 60 },
+    source: "Twilio SendGrid Web API: 600 requests per minute per user by default (X-RateLimit-* headers)",
+  },
   api: {
     base: { env: "SENDGRID_API_BASE", default: "https://api.sendgrid.com", description: "SendGrid v3 API base URL (https://api.eu.sendgrid.com for EU subusers)" },
   },

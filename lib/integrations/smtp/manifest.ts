@@ -24,6 +24,10 @@ export const smtpManifest: ApiKeyManifest = {
   docsUrl: "https://datatracker.ietf.org/doc/html/rfc5321",
   icon: "/providers/smtp.svg",
   status: "coming_soon",
+  rateLimits: {
+    perConnection: { limit: 30, windowSeconds: 60 },
+    source: "SMTP has no protocol quota; 30 messages per minute is Exchange Online's per-mailbox sending limit, a safe default for shared mail servers",
+  },
   api: {},
   fields: [
     { name: "host", label: "Server", type: "text", secret: false, required: true, placeholder: "smtp.yourcompany.com" },

@@ -23,6 +23,10 @@ export const twilioManifest: ApiKeyManifest = {
   docsUrl: "https://www.twilio.com/docs/iam/api/account",
   icon: "/providers/twilio.svg",
   status: "coming_soon",
+  rateLimits: {
+    perConnection: { limit: 100, windowSeconds: 1 },
+    source: "Twilio REST API: 100 concurrent requests per account, kept as 100 calls per second (messages beyond a sender's rate are queued by Twilio)",
+  },
   api: {
     base: { env: "TWILIO_API_BASE", default: "https://api.twilio.com", description: "Twilio REST API base URL" },
   },
