@@ -10,6 +10,7 @@
 // both permits in one transaction, so a refusal by either takes neither.
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
+import { utcTimestamp } from "@/lib/db/sql";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getProvider } from "@/lib/integrations/registry";
 import type { RateLimit } from "@/lib/integrations/types";
@@ -106,12 +107,9 @@ function windowOf(bucket: Bucket, nowMs: number): { start: number; end: number }
 /** Counts one call in the bucket's current window; false (and nothing counted) when it is full. */
 async function claim(db: Db | Prisma.TransactionClient, key: RateKey, bucket: Bucket, nowMs: number): Promise<{ ok: boolean; windowEnd: number }> {
   const { start, end } = windowOf(bucket, nowMs);
-  // Epoch milliseconds, turned into UTC timestamps by PostgreSQL: the result does not depend on
-  // the session's time zone or on how the driver sends dates.
   const rows = await db.$queryRaw<{ count: number }[]>`
     INSERT INTO "RateLimitWindow" ("workspaceId", "providerId", "scope", "windowStart", "windowEnd", "count")
-    VALUES (${key.workspaceId}, ${key.providerId}, ${bucket.scope},
-            to_timestamp(${start}::float8 / 1000) AT TIME ZONE 'UTC', to_timestamp(${end}::float8 / 1000) AT TIME ZONE 'UTC', 1)
+    VALUES (${key.workspaceId}, ${key.providerId}, ${bucket.scope}, ${utcTimestamp(start)}, ${utcTimestamp(end)}, 1)
     ON CONFLICT ("workspaceId", "providerId", "scope", "windowStart")
     DO UPDATE SET "count" = "RateLimitWindow"."count" + 1 WHERE "RateLimitWindow"."count" < ${bucket.limit}
     RETURNING "count"`;
