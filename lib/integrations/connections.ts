@@ -366,6 +366,9 @@ export async function testStoredConnection(caller: Caller, providerId: string): 
         needsReauth: false,
       },
     });
+  } else if (result.category === "rate_limit" && result.attempts === 0) {
+    // Refused by Plugboard's own rate limit before reaching the provider: nothing was learned
+    // about the credentials, so the connection keeps its state.
   } else {
     // The pipeline already counted the failure (and flagged re-auth for rejected credentials);
     // a failed manual test also shows the card as failing until a call succeeds.
