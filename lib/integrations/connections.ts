@@ -6,7 +6,8 @@
 // be shown. Nothing here returns or logs a secret: answers say which fields are set, and provider
 // error messages are scrubbed of the submitted values before they are stored or answered.
 import { recordAudit } from "@/lib/audit";
-import { actorOf, type SessionUser } from "@/lib/auth/session";
+import { actorOf } from "@/lib/auth/actor";
+import type { SessionUser } from "@/lib/auth/session";
 import { config } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";

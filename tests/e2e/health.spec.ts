@@ -5,7 +5,7 @@
 import path from "node:path";
 import { expect, test, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
 import { ADMIN, BASE_URL, CRON_SECRET, ROOT, VIEWER } from "@/tests/e2e/env";
-import { signedInRequest } from "@/tests/e2e/helpers";
+import { runCli, signedInRequest } from "@/tests/e2e/helpers";
 
 const SENDGRID = { apiKey: "SG.PlugboardValid000000001.FakeSecretForTestsOnly0000000000000000000001", fromEmail: "ops@plugboard.test" };
 const SENDGRID_WRONG = "SG.PlugboardWrongKey0000001.FakeSecretForTestsOnly0000000000000000000009";
@@ -54,6 +54,8 @@ test("activity, a health check and the rate limit, through the API", async () =>
   const cron = await anonymous.get("/api/cron/health-check", { headers: { authorization: `Bearer ${CRON_SECRET}` } });
   expect(cron.status()).toBe(200);
   expect(await cron.json()).toMatchObject({ connections: 1, healthy: 1, unhealthy: 0, alerts: [] });
+  // The same run from the command line, as a second process on the app's embedded database.
+  expect(JSON.parse(runCli("jobs/health-check.ts", []))).toMatchObject({ connections: 1, healthy: 1, alerts: [] });
 
   // Integration health needs a session (only /api/health itself is public); viewers may read it.
   expect((await anonymous.get("/api/health/integrations")).status()).toBe(401);

@@ -66,3 +66,8 @@ ALTER TABLE "HealthSnapshot" ADD CONSTRAINT "HealthSnapshot_connectionId_fkey" F
 -- AddForeignKey
 ALTER TABLE "HealthAlertState" ADD CONSTRAINT "HealthAlertState_connectionId_fkey" FOREIGN KEY ("connectionId") REFERENCES "Connection"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+
+-- Rate-limit counters are short-lived and rebuilt by traffic: kept out of the WAL so that taking
+-- a permit (on every provider call) does not wait for a disk flush. After a crash the current
+-- windows start again from zero.
+ALTER TABLE "RateLimitWindow" SET UNLOGGED;

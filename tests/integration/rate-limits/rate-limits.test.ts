@@ -70,6 +70,11 @@ describe("window counter", () => {
     ]);
   });
 
+  it("keeps its counters in an unlogged table (no disk flush per permit)", async () => {
+    const [table] = await h.db.$queryRaw<{ relpersistence: string }[]>`SELECT relpersistence::text AS relpersistence FROM pg_class WHERE relname = 'RateLimitWindow'`;
+    expect(table).toEqual({ relpersistence: "u" });
+  });
+
   it("prunes windows that have ended", async () => {
     await acquireRatePermit(h.db, key(), at(0));
     expect(await pruneRateLimitWindows(h.db, at(3600_000 + 30_000))).toBe(0);
