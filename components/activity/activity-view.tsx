@@ -3,7 +3,7 @@
 import * as React from "react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { ChevronLeftIcon, ChevronRightIcon, CircleAlertIcon, FilterXIcon, InboxIcon, RefreshCwIcon } from "lucide-react";
+import { ChevronLeftIcon, ChevronRightIcon, CircleAlertIcon, FilterXIcon, InboxIcon } from "lucide-react";
 
 import { errorMessage } from "@/components/api/client";
 import { useActivity, useCatalog } from "@/components/api/queries";
@@ -15,6 +15,7 @@ import {
   type ErrorCategory,
 } from "@/components/api/types";
 import { RelativeTime, formatAbsolute, formatShortDateTime } from "@/components/format";
+import { PageHeader, RefreshControl } from "@/components/shell/page-header";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -117,25 +118,9 @@ export function ActivityView() {
 
   return (
     <div className="grid gap-6">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div className="grid gap-1">
-          <h1 className="text-2xl font-semibold tracking-tight">Activity</h1>
-          <p className="text-sm text-muted-foreground">
-            Every call Plugboard made to a connected provider, newest first.
-          </p>
-        </div>
-        <Button
-          variant="ghost"
-          size="icon"
-          className="size-8"
-          aria-label="Refresh"
-          title="Refresh"
-          disabled={activity.isFetching}
-          onClick={() => void activity.refetch()}
-        >
-          <RefreshCwIcon aria-hidden="true" className={cn(activity.isFetching && "animate-spin")} />
-        </Button>
-      </div>
+      <PageHeader title="Activity" description="Every call Plugboard made to a connected provider, newest first.">
+        <RefreshControl fetching={activity.isFetching} onRefresh={() => void activity.refetch()} />
+      </PageHeader>
 
       <form
         role="search"

@@ -2,7 +2,7 @@
 
 import * as React from "react";
 import Link from "next/link";
-import { ActivityIcon, CircleAlertIcon, InboxIcon, RefreshCwIcon } from "lucide-react";
+import { ActivityIcon, CircleAlertIcon, InboxIcon } from "lucide-react";
 
 import { errorMessage } from "@/components/api/client";
 import { useCatalog } from "@/components/api/queries";
@@ -12,13 +12,13 @@ import { HEALTH_BADGE, HealthBadge, HealthReasons, RateLimitNote, formatMs, form
 import { useHealthHistory, useIntegrationHealth } from "@/components/health/queries";
 import type { HealthStatus, IntegrationHealth } from "@/components/health/types";
 import { ProviderIcon } from "@/components/integrations/provider-icon";
+import { PageHeader, RefreshControl } from "@/components/shell/page-header";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Label } from "@/components/ui/label";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
-import { cn } from "@/lib/utils";
 
 const ORDER: HealthStatus[] = ["unhealthy", "healthy", "no_activity"];
 const CIRCUIT_LABEL = { closed: "Closed", open: "Open", half_open: "Half-open" } as const;
@@ -44,37 +44,23 @@ export function HealthView() {
 
   return (
     <div className="grid gap-6">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div className="grid gap-1">
-          <h1 className="text-2xl font-semibold tracking-tight">Health</h1>
-          <p className="text-sm text-muted-foreground">
-            {overview.data
-              ? `Judged over the last ${overview.data.window.minutes} minutes: unhealthy above ${overview.data.thresholds.maxErrorRatePercent}% errors, ${overview.data.thresholds.maxAvgLatencyMs.toLocaleString()} ms average latency or ${overview.data.thresholds.maxConsecutiveFailures} failures in a row, or with the circuit breaker open.`
-              : "How each connected integration is doing, and why."}
-          </p>
-        </div>
-        <div className="flex items-center gap-2 text-xs text-muted-foreground">
-          {overview.data?.generatedAt && (
-            <span>
-              Updated <RelativeTime value={overview.data.generatedAt} />
-            </span>
-          )}
-          <Button
-            variant="ghost"
-            size="icon"
-            className="size-8"
-            aria-label="Refresh"
-            title="Refresh"
-            disabled={overview.isFetching || history.isFetching}
-            onClick={() => {
-              void overview.refetch();
-              void history.refetch();
-            }}
-          >
-            <RefreshCwIcon aria-hidden="true" className={cn((overview.isFetching || history.isFetching) && "animate-spin")} />
-          </Button>
-        </div>
-      </div>
+      <PageHeader
+        title="Health"
+        description={
+          overview.data
+            ? `Judged over the last ${overview.data.window.minutes} minutes: unhealthy above ${overview.data.thresholds.maxErrorRatePercent}% errors, ${overview.data.thresholds.maxAvgLatencyMs.toLocaleString()} ms average latency or ${overview.data.thresholds.maxConsecutiveFailures} failures in a row, or with the circuit breaker open.`
+            : "How each connected integration is doing, and why."
+        }
+      >
+        <RefreshControl
+          updatedAt={overview.data?.generatedAt}
+          fetching={overview.isFetching || history.isFetching}
+          onRefresh={() => {
+            void overview.refetch();
+            void history.refetch();
+          }}
+        />
+      </PageHeader>
 
       {overview.isError && (
         <Alert variant="destructive" data-testid="health-error">

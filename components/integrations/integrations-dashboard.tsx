@@ -1,7 +1,7 @@
 "use client";
 
 import * as React from "react";
-import { CircleAlertIcon, EyeIcon, InboxIcon, RefreshCwIcon, SearchIcon } from "lucide-react";
+import { CircleAlertIcon, EyeIcon, InboxIcon, SearchIcon } from "lucide-react";
 
 import { errorMessage } from "@/components/api/client";
 import { useCatalog, useIntegrationStatus } from "@/components/api/queries";
@@ -12,17 +12,16 @@ import {
   type Provider,
   type ProviderCategory,
 } from "@/components/api/types";
-import { RelativeTime } from "@/components/format";
 import { IntegrationCard } from "@/components/integrations/integration-card";
 import { cardState } from "@/components/integrations/state";
 import { SummaryStrip, type SummaryCounts } from "@/components/integrations/summary-strip";
+import { PageHeader, RefreshControl } from "@/components/shell/page-header";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
-import { cn } from "@/lib/utils";
 
 function groupByCategory(providers: Provider[]) {
   const groups = new Map<string, Provider[]>();
@@ -81,41 +80,22 @@ export function IntegrationsDashboard() {
 
   return (
     <div className="grid gap-6">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div className="grid gap-1">
-          <h1 className="text-2xl font-semibold tracking-tight">Integrations</h1>
-          <p className="text-sm text-muted-foreground">
-            Connect the tools your business runs on and keep an eye on their health.
-          </p>
-        </div>
-        <div className="flex items-center gap-2 text-xs text-muted-foreground">
-          {user && !canEdit && (
-            <Badge variant="outline" data-testid="read-only-badge" title="Ask an admin to connect or change integrations">
-              <EyeIcon aria-hidden="true" />
-              Read-only
-            </Badge>
-          )}
-          {status.data?.generatedAt && (
-            <span>
-              Updated <RelativeTime value={status.data.generatedAt} />
-            </span>
-          )}
-          <Button
-            variant="ghost"
-            size="icon"
-            className="size-8"
-            aria-label="Refresh"
-            title="Refresh"
-            disabled={status.isFetching}
-            onClick={() => {
-              void status.refetch();
-              void catalog.refetch();
-            }}
-          >
-            <RefreshCwIcon aria-hidden="true" className={cn(status.isFetching && "animate-spin")} />
-          </Button>
-        </div>
-      </div>
+      <PageHeader title="Integrations" description="Connect the tools your business runs on and keep an eye on their health.">
+        {user && !canEdit && (
+          <Badge variant="outline" data-testid="read-only-badge" title="Ask an admin to connect or change integrations">
+            <EyeIcon aria-hidden="true" />
+            Read-only
+          </Badge>
+        )}
+        <RefreshControl
+          updatedAt={status.data?.generatedAt}
+          fetching={status.isFetching}
+          onRefresh={() => {
+            void status.refetch();
+            void catalog.refetch();
+          }}
+        />
+      </PageHeader>
 
       {user && !canEdit && (
         <Alert>

@@ -3,25 +3,25 @@
 // and the health page draws its charts from it all in the browser — then the integration card
 // shows the same verdict and limits, and the activity log is one click away.
 import path from "node:path";
-import { expect, test, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
-import { ADMIN, BASE_URL, CRON_SECRET, ROOT, VIEWER } from "@/tests/e2e/env";
-import { runCli, signedInRequest } from "@/tests/e2e/helpers";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { ADMIN, CRON_SECRET, ROOT } from "@/tests/e2e/env";
+import { apiClients, runCli, type ApiClients } from "@/tests/e2e/helpers";
 
 const SENDGRID = { apiKey: "SG.PlugboardValid000000001.FakeSecretForTestsOnly0000000000000000000001", fromEmail: "ops@plugboard.test" };
 const SENDGRID_WRONG = "SG.PlugboardWrongKey0000001.FakeSecretForTestsOnly0000000000000000000009";
 
+let clients: ApiClients | undefined;
 let admin: APIRequestContext;
 let viewer: APIRequestContext;
 let anonymous: APIRequestContext;
 
 test.beforeAll(async () => {
-  admin = await signedInRequest(ADMIN.email, ADMIN.password);
-  viewer = await signedInRequest(VIEWER.email, VIEWER.password);
-  anonymous = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  clients = await apiClients();
+  ({ admin, viewer, anonymous } = clients);
 });
 test.afterAll(async () => {
   await admin?.delete("/api/integrations/sendgrid");
-  await Promise.all([admin?.dispose(), viewer?.dispose(), anonymous?.dispose()]);
+  await clients?.dispose();
 });
 
 async function signIn(page: Page) {
