@@ -1,12 +1,16 @@
 // Health in the running app: real provider calls (SendGrid, against the fake) fill the activity
 // log, the health-check cron stores snapshots, the rate limit refuses a call before it leaves,
 // and the health page draws its charts from it all in the browser — then the integration card
-// shows the same verdict and limits, and the activity log is one click away.
+// shows the same verdict and limits, and the activity log is one click away. It runs in a
+// workspace of its own, so its calls and rate-limit use touch no other spec.
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { ADMIN, CRON_SECRET, ROOT } from "@/tests/e2e/env";
+import { CRON_SECRET, ROOT } from "@/tests/e2e/env";
 import { apiClients, runCli, type ApiClients } from "@/tests/e2e/helpers";
 
+const OWNER = { email: "health-admin@plugboard.test", password: "health admin password for e2e" };
+const READER = { email: "health-viewer@plugboard.test", password: "health viewer password for e2e" };
+const WORKSPACE = "Health Workspace";
 const SENDGRID = { apiKey: "SG.PlugboardValid000000001.FakeSecretForTestsOnly0000000000000000000001", fromEmail: "ops@plugboard.test" };
 const SENDGRID_WRONG = "SG.PlugboardWrongKey0000001.FakeSecretForTestsOnly0000000000000000000009";
 
@@ -16,19 +20,18 @@ let viewer: APIRequestContext;
 let anonymous: APIRequestContext;
 
 test.beforeAll(async () => {
-  clients = await apiClients();
+  runCli("scripts/admin-create.ts", ["--email", OWNER.email, "--password", OWNER.password, "--workspace", WORKSPACE]);
+  runCli("scripts/admin-create.ts", ["--email", READER.email, "--password", READER.password, "--role", "viewer", "--workspace", WORKSPACE]);
+  clients = await apiClients({ admin: OWNER, viewer: READER });
   ({ admin, viewer, anonymous } = clients);
 });
-test.afterAll(async () => {
-  await admin?.delete("/api/integrations/sendgrid");
-  await clients?.dispose();
-});
+test.afterAll(async () => clients?.dispose());
 
 async function signIn(page: Page) {
   await page.goto("/health");
   await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password").fill(OWNER.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/health/);
 }
@@ -39,7 +42,7 @@ test("activity, a health check and the rate limit, through the API", async () =>
   for (let i = 0; i < 2; i++) {
     expect((await admin.post("/api/integrations/sendgrid/connect", { data: { fields: { ...SENDGRID, apiKey: SENDGRID_WRONG } } })).status()).toBe(422);
   }
-  // Tests until the rate limit (12 connection tests a day in this server's RATE_LIMITS) refuses one.
+  // Tests until the rate limit (10 connection tests a day in this server's RATE_LIMITS) refuses one.
   let refused: { ok: boolean; category?: string; attempts: number; message: string } | undefined;
   for (let i = 0; i < 25 && !refused; i++) {
     const result = await (await admin.post("/api/integrations/sendgrid/test")).json();
@@ -47,15 +50,16 @@ test("activity, a health check and the rate limit, through the API", async () =>
     else expect(result.message).toMatch(/Connected/);
   }
   expect(refused).toMatchObject({ ok: false, category: "rate_limit", attempts: 0 });
-  expect(refused!.message).toMatch(/Rate limit for SendGrid connection\.test reached \(12 calls per 24 hours\)/);
+  expect(refused!.message).toMatch(/Rate limit for SendGrid connection\.test reached \(10 calls per 24 hours\)/);
 
-  // The cron run: one connection, healthy (the refusals never reached SendGrid), a snapshot stored.
+  // The cron run (every workspace): a snapshot of each connection; SendGrid stays healthy, since
+  // the refused tests never reached it.
   expect((await anonymous.get("/api/cron/health-check")).status()).toBe(401);
   const cron = await anonymous.get("/api/cron/health-check", { headers: { authorization: `Bearer ${CRON_SECRET}` } });
   expect(cron.status()).toBe(200);
-  expect(await cron.json()).toMatchObject({ connections: 1, healthy: 1, unhealthy: 0, alerts: [] });
+  expect((await cron.json()).healthy).toBeGreaterThanOrEqual(1);
   // The same run from the command line, as a second process on the app's embedded database.
-  expect(JSON.parse(runCli("jobs/health-check.ts", []))).toMatchObject({ connections: 1, healthy: 1, alerts: [] });
+  expect(JSON.parse(runCli("jobs/health-check.ts", [])).connections).toBeGreaterThanOrEqual(1);
 
   // Integration health needs a session (only /api/health itself is public); viewers may read it.
   expect((await anonymous.get("/api/health/integrations")).status()).toBe(401);
@@ -65,7 +69,8 @@ test("activity, a health check and the rate limit, through the API", async () =>
   const body = await overview.json();
   expect(body.integrations.sendgrid).toMatchObject({ status: "healthy", reasons: [], failures: 0, lastCheck: { status: "healthy" } });
   expect(body.integrations.sendgrid.rateLimited).toBeGreaterThanOrEqual(1);
-  expect(body.rateLimits.sendgrid).toMatchObject({ perConnection: { text: "600 calls per minute" }, operations: [{ operation: "connection.test", limit: { text: "12 calls per 24 hours" } }], overridden: true });
+  expect(body.rateLimits.sendgrid).toMatchObject({ perConnection: { text: "600 calls per minute" }, operations: [{ operation: "connection.test", limit: { text: "10 calls per 24 hours" } }], overridden: true });
+  expect(Object.keys(body.integrations)).toEqual(["sendgrid"]);
   expect(JSON.stringify(body)).not.toContain("PlugboardValid");
 
   const bad = await viewer.get("/api/health/integrations?windowMinutes=2");
@@ -85,7 +90,7 @@ test("the health page draws its charts from the activity, and the card agrees", 
   await expect(card.getByTestId("health-status-sendgrid")).toHaveText("Healthy");
   await expect(card).toContainText("Last check:");
   await expect(card).not.toContainText("not yet");
-  await expect(card.getByTestId("rate-limit-sendgrid")).toContainText(/600 calls per minute.*; connection\.test: 12 calls per 24 hours/);
+  await expect(card.getByTestId("rate-limit-sendgrid")).toContainText(/600 calls per minute.*; connection\.test: 10 calls per 24 hours/);
 
   // Each chart is an SVG drawn with data: lines with a path, bars with height.
   for (const id of ["error-rate", "latency", "calls"]) {

@@ -18,11 +18,13 @@ export interface ApiClients {
   dispose(): Promise<void>;
 }
 
-/** HTTP clients signed in as the e2e admin and viewer, and one without a session. */
-export async function apiClients(): Promise<ApiClients> {
+type Account = { email: string; password: string };
+
+/** HTTP clients signed in as an admin and a viewer (the e2e ones by default), and one without a session. */
+export async function apiClients(users: { admin: Account; viewer: Account } = { admin: ADMIN, viewer: VIEWER }): Promise<ApiClients> {
   const [admin, viewer, anonymous] = await Promise.all([
-    signedInRequest(ADMIN.email, ADMIN.password),
-    signedInRequest(VIEWER.email, VIEWER.password),
+    signedInRequest(users.admin.email, users.admin.password),
+    signedInRequest(users.viewer.email, users.viewer.password),
     playwrightRequest.newContext({ baseURL: BASE_URL }),
   ]);
   return { admin, viewer, anonymous, dispose: async () => void (await Promise.all([admin.dispose(), viewer.dispose(), anonymous.dispose()])) };

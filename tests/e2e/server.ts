@@ -25,8 +25,9 @@ const env: NodeJS.ProcessEnv = {
   // Tiny pipeline delays so failure paths finish quickly.
   PIPELINE_BACKOFF_BASE_MS: "5",
   PIPELINE_BACKOFF_CAP_MS: "20",
-  // A small allowance for SendGrid connection tests, so the health spec can reach the limit.
-  RATE_LIMITS: "sendgrid:connection.test=12/1d",
+  // A small allowance for SendGrid connection tests (per workspace), so the health spec can reach
+  // the limit in its own workspace.
+  RATE_LIMITS: "sendgrid:connection.test=10/1d",
 };
 delete env.DATABASE_URL;
 const app = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/launch.ts", "start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
