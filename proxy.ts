@@ -3,16 +3,19 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 
-// Reachable without a session: sign-in and setup, the liveness check, provider webhooks
-// (signature-checked) and cron routes (CRON_SECRET-checked). The liveness check is matched
-// exactly: /api/health/… (integration health) needs a session like the rest of the API.
-const PUBLIC_PREFIXES = ["/login", "/setup", "/api/auth/", "/api/setup", "/api/webhooks/", "/api/cron/"];
-const PUBLIC_PATHS = new Set(["/api/health"]);
+// Reachable without a session: sign-in and setup, health, provider webhooks (signature-checked)
+// and cron routes (CRON_SECRET-checked).
+// Entries ending in "/" cover everything below them; the others match exactly.
+const PUBLIC_PATHS = ["/login", "/setup", "/api/auth/", "/api/health", "/api/setup", "/api/webhooks/", "/api/cron/"];
+
+export function isPublicPath(pathname: string): boolean {
+  return PUBLIC_PATHS.some((p) => (p.endsWith("/") ? pathname.startsWith(p) : pathname === p));
+}
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (PUBLIC_PATHS.has(pathname) || PUBLIC_PREFIXES.some((p) => pathname === p.replace(/\/$/, "") || pathname.startsWith(p))) return NextResponse.next();
+  if (isPublicPath(pathname)) return NextResponse.next();
   const token = await getToken({ req: request, secret: process.env.NEXTAUTH_SECRET });
   const isApi = pathname.startsWith("/api/");
   if (!token) {

@@ -64,8 +64,12 @@ export function IntegrationHealthSummary({ providerId }: { providerId: string })
   );
 }
 
+/** "25 calls per second", "connection.test: 600 calls per minute", or "none documented". */
 function limitSummary(view: RateLimitView): string {
-  return view.perConnection ? view.perConnection.text : "No limit";
+  const parts = view.perConnection ? [view.perConnection.text] : [];
+  if (view.used && view.perConnection) parts[0] += ` (${view.used.count.toLocaleString()} used now)`;
+  for (const o of view.operations) if (o.limit) parts.push(`${o.operation}: ${o.limit.text}`);
+  return parts.length ? parts.join("; ") : "none documented";
 }
 
 /** The rate limits in force for a provider, with their source on hover. */
@@ -73,16 +77,11 @@ export function RateLimitNote({ providerId }: { providerId: string }) {
   const { data } = useIntegrationHealth();
   const view = data?.rateLimits[providerId];
   if (!view) return null;
-  const operations = view.operations.filter((o) => o.limit);
   const source = `${view.overridden ? "Set by RATE_LIMITS on this deployment. Default: " : ""}${view.source}`;
   return (
     <p className="flex items-start gap-1.5 text-xs text-muted-foreground" data-testid={`rate-limit-${providerId}`} title={source}>
       <GaugeIcon aria-hidden="true" className="mt-px size-3.5 shrink-0" />
-      <span>
-        Rate limit: {limitSummary(view)}
-        {view.used && view.perConnection && ` (${view.used.count.toLocaleString()} used now)`}
-        {operations.map((o) => `; ${o.operation}: ${o.limit!.text}`).join("")}
-      </span>
+      <span>Rate limit: {limitSummary(view)}</span>
     </p>
   );
 }

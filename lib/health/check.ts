@@ -55,6 +55,11 @@ export interface HealthCheckReport {
 export const HEALTH_CHECK_ACTOR = "cron:health-check";
 const PROBE_CONCURRENCY = 4;
 const EMAIL_LANGUAGES: readonly EmailLanguage[] = ["en", "de"];
+/** The `status` value of the integration_alert template, in the admin's language. */
+const STATUS_WORDS: Record<EmailLanguage, Record<AlertKind, string>> = {
+  en: { unhealthy: "unhealthy", recovered: "recovered" },
+  de: { unhealthy: "gestört", recovered: "wieder in Ordnung" },
+};
 
 export async function runHealthCheck(db: Db, options: HealthCheckOptions = {}): Promise<HealthCheckReport> {
   const started = Date.now();
@@ -108,7 +113,7 @@ export async function runHealthCheck(db: Db, options: HealthCheckOptions = {}): 
 
   // 3. Alerts on change only.
   const alerts = await decideAlerts(db, health, now());
-  const emails = await sendAlerts(db, alerts, health, notify, now());
+  const emails = await sendAlerts(db, alerts, health, notify);
 
   // 4. Housekeeping of the tables this feature owns.
   const pruned = await prune(db, now());
@@ -181,33 +186,33 @@ async function claimAlert(db: Db, c: ConnectionHealth, kind: AlertKind, at: Date
 }
 
 /** One email per admin, in the admin's language. A failed send is counted and logged, not retried. */
-async function sendAlerts(db: Db, alerts: HealthAlert[], health: ConnectionHealth[], notify: AlertNotifier, at: Date): Promise<{ sent: number; failed: number }> {
+async function sendAlerts(db: Db, alerts: HealthAlert[], health: ConnectionHealth[], notify: AlertNotifier): Promise<{ sent: number; failed: number }> {
   const result = { sent: 0, failed: 0 };
   if (!alerts.length) return result;
   const workspaceIds = [...new Set(alerts.map((a) => a.workspaceId))];
-  const [admins, workspaces] = await Promise.all([
-    db.user.findMany({ where: { workspaceId: { in: workspaceIds }, role: "admin" }, select: { email: true, language: true, workspaceId: true }, orderBy: { email: "asc" } }),
-    db.workspace.findMany({ where: { id: { in: workspaceIds } }, select: { id: true, name: true } }),
-  ]);
-  const names = new Map(workspaces.map((w) => [w.id, w.name]));
+  const admins = await db.user.findMany({
+    where: { workspaceId: { in: workspaceIds }, role: "admin" },
+    select: { email: true, name: true, language: true, workspaceId: true },
+    orderBy: { email: "asc" },
+  });
   const problems = new Map(health.map((c) => [c.connectionId, c.problems]));
   const base = (config().NEXTAUTH_URL ?? `http://localhost:${config().PORT}`).replace(/\/+$/, "");
   for (const alert of alerts) {
     const providerName = getProvider(alert.providerId)?.name ?? alert.providerId;
     for (const admin of admins.filter((a) => a.workspaceId === alert.workspaceId)) {
       const language = (EMAIL_LANGUAGES as readonly string[]).includes(admin.language) ? (admin.language as EmailLanguage) : "en";
+      // The values the integration_alert template takes: integration, status [reasons, dashboard_url, name].
+      const reasons = alert.kind === "unhealthy" ? describeProblems(problems.get(alert.connectionId) ?? [], language).join("; ") : "";
       const email: TemplateEmail = {
         to: admin.email,
         template: "integration_alert",
         language,
         values: {
-          workspaceName: names.get(alert.workspaceId) ?? "",
-          providerId: alert.providerId,
-          providerName,
-          status: alert.kind,
-          reasons: alert.kind === "unhealthy" ? describeProblems(problems.get(alert.connectionId) ?? [], language).join("; ") : "",
-          checkedAt: at.toISOString(),
-          dashboardUrl: `${base}/health`,
+          integration: providerName,
+          status: STATUS_WORDS[language][alert.kind],
+          ...(reasons ? { reasons } : {}),
+          dashboard_url: `${base}/health`,
+          ...(admin.name ? { name: admin.name } : {}),
         },
       };
       let sent: SendEmailResult;

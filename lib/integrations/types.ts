@@ -81,8 +81,8 @@ export interface RateLimit {
  * documentation; the RATE_LIMITS setting overrides them per provider or operation.
  */
 export interface RateLimitSpec {
-  /** Every call of one workspace's connection together. */
-  perConnection: RateLimit;
+  /** Every call of one workspace's connection together; null where the provider documents none. */
+  perConnection: RateLimit | null;
   /** Stricter limits for single operations (by CallContext.operation); they count against perConnection too. */
   operations?: Record<string, RateLimit>;
   /** Where the figures come from, in words (shown beside them). */

@@ -44,7 +44,7 @@ export function rateLimitsInForce(providerId: string): RateLimitsInForce {
   const spec = getProvider(providerId)?.rateLimits;
   const result: RateLimitsInForce = {
     providerId,
-    perConnection: spec ? { ...spec.perConnection } : null,
+    perConnection: spec?.perConnection ? { ...spec.perConnection } : null,
     operations: Object.fromEntries(Object.entries(spec?.operations ?? {}).map(([op, limit]) => [op, { ...limit }])),
     source: spec?.source ?? "No documented quota",
     overridden: false,

@@ -12,20 +12,23 @@ afterEach(() => {
 });
 
 describe("provider quotas in the manifests", () => {
-  it("every provider declares a per-connection limit with its source", () => {
+  it("every provider declares its quota (or that none is documented) with the source", () => {
+    const whole = (n: number) => Number.isInteger(n) && n >= 1;
     for (const p of providers) {
       expect(p.rateLimits, p.id).toBeDefined();
       const { perConnection, operations, source } = p.rateLimits!;
-      expect(Number.isInteger(perConnection.limit) && perConnection.limit >= 1, p.id).toBe(true);
-      expect(Number.isInteger(perConnection.windowSeconds) && perConnection.windowSeconds >= 1, p.id).toBe(true);
-      for (const limit of Object.values(operations ?? {})) expect(limit.limit >= 1 && limit.windowSeconds >= 1, p.id).toBe(true);
+      if (perConnection) expect(whole(perConnection.limit) && whole(perConnection.windowSeconds), p.id).toBe(true);
+      for (const limit of Object.values(operations ?? {})) expect(whole(limit.limit) && whole(limit.windowSeconds), p.id).toBe(true);
       expect(source.length, p.id).toBeGreaterThan(20);
     }
+    // No documented quota, no invented one: these are limited only through RATE_LIMITS.
+    expect(providers.filter((p) => !p.rateLimits!.perConnection).map((p) => p.id).sort()).toEqual(["mailchimp", "odoo", "sendgrid", "smtp", "twilio"]);
   });
 
   it("uses the documented figures by default", () => {
     expect(rateLimitsInForce("stripe")).toMatchObject({ perConnection: { limit: 25, windowSeconds: 1 }, overridden: false });
-    expect(rateLimitsInForce("sendgrid").perConnection).toEqual({ limit: 600, windowSeconds: 60 });
+    expect(rateLimitsInForce("sendgrid")).toMatchObject({ perConnection: null, operations: { "connection.test": { limit: 600, windowSeconds: 60 } } });
+    expect(bucketsFor("odoo", "crm.lead.create")).toEqual([]);
     expect(rateLimitsInForce("x").operations["tweets.create"]).toEqual({ limit: 100, windowSeconds: 86_400 });
   });
 });
@@ -55,7 +58,7 @@ describe("RATE_LIMITS", () => {
   });
 
   it("overrides a provider's limit, adds or removes operation limits", () => {
-    process.env.RATE_LIMITS = "stripe=100/1s,stripe:refunds.create=2/1m,x:tweets.create=off,sendgrid=off";
+    process.env.RATE_LIMITS = "stripe=100/1s,stripe:refunds.create=2/1m,x:tweets.create=off,sendgrid:connection.test=off,odoo=5/1s";
     resetConfig();
     expect(rateLimitsInForce("stripe")).toMatchObject({ perConnection: { limit: 100, windowSeconds: 1 }, operations: { "refunds.create": { limit: 2, windowSeconds: 60 } }, overridden: true });
     expect(bucketsFor("stripe", "refunds.create")).toEqual([
@@ -64,7 +67,8 @@ describe("RATE_LIMITS", () => {
     ]);
     expect(bucketsFor("stripe", "balance.retrieve")).toEqual([{ scope: "*", limit: 100, windowSeconds: 1 }]);
     expect(bucketsFor("x", "tweets.create")).toEqual([{ scope: "*", limit: 75, windowSeconds: 900 }]);
-    expect(bucketsFor("sendgrid", "mail.send")).toEqual([]);
+    expect(bucketsFor("sendgrid", "connection.test")).toEqual([]);
+    expect(bucketsFor("odoo", "crm.lead.create")).toEqual([{ scope: "*", limit: 5, windowSeconds: 1 }]);
     expect(bucketsFor("not-a-provider", "anything")).toEqual([]);
   });
 });

@@ -13,8 +13,8 @@ export const mailchimpManifest: OAuthManifest = {
   icon: "/providers/mailchimp.svg",
   status: "coming_soon",
   rateLimits: {
-    perConnection: { limit: 10, windowSeconds: 1 },
-    source: "Mailchimp Marketing API: at most 10 simultaneous connections per account (no per-window quota), kept as 10 calls per second",
+    perConnection: null,
+    source: "Mailchimp Marketing API: at most 10 simultaneous connections per account and no per-window quota; set one with RATE_LIMITS if needed",
   },
   oauth: {
     authorizeUrl: { env: "MAILCHIMP_OAUTH_AUTHORIZE_URL", default: "https://login.mailchimp.com/oauth2/authorize", description: "Mailchimp OAuth authorize endpoint" },

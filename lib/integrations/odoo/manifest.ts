@@ -21,8 +21,8 @@ export const odooManifest: ApiKeyManifest = {
   icon: "/providers/odoo.svg",
   status: "coming_soon",
   rateLimits: {
-    perConnection: { limit: 10, windowSeconds: 1 },
-    source: "Odoo documents no external API quota; 10 calls per second keeps a small Odoo instance responsive",
+    perConnection: null,
+    source: "Odoo documents no quota for its external API (odoo.com or self-hosted); set one with RATE_LIMITS if your instance needs it",
   },
   api: {},
   fields: [

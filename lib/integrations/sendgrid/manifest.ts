@@ -27,8 +27,11 @@ export const sendgridManifest: ApiKeyManifest = {
   icon: "/providers/sendgrid.svg",
   status: "available",
   rateLimits: {
-    perConnection: { limit: 600, windowSeconds: 60 },
-    source: "Twilio SendGrid Web API: 600 requests per minute per user by default (X-RateLimit-* headers)",
+    // Mail Send has no published request limit (the plan's volume applies), so only the other
+    // endpoints — the connection test reads the key's scopes — are limited.
+    perConnection: null,
+    operations: { "connection.test": { limit: 600, windowSeconds: 60 } },
+    source: "SendGrid Web API v3: 600 requests per minute per user on its account endpoints (X-RateLimit-* headers); Mail Send has no published request limit",
   },
   api: {
     base: { env: "SENDGRID_API_BASE", default: "https://api.sendgrid.com", description: "SendGrid v3 API base URL (https://api.eu.sendgrid.com for EU subusers)" },

@@ -25,8 +25,8 @@ export const smtpManifest: ApiKeyManifest = {
   icon: "/providers/smtp.svg",
   status: "coming_soon",
   rateLimits: {
-    perConnection: { limit: 30, windowSeconds: 60 },
-    source: "SMTP has no protocol quota; 30 messages per minute is Exchange Online's per-mailbox sending limit, a safe default for shared mail servers",
+    perConnection: null,
+    source: "SMTP has no protocol quota; your mail server's own sending limits apply (Exchange Online: 30 messages per minute per mailbox) — set one with RATE_LIMITS",
   },
   api: {},
   fields: [

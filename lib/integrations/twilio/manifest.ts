@@ -24,8 +24,8 @@ export const twilioManifest: ApiKeyManifest = {
   icon: "/providers/twilio.svg",
   status: "coming_soon",
   rateLimits: {
-    perConnection: { limit: 100, windowSeconds: 1 },
-    source: "Twilio REST API: 100 concurrent requests per account, kept as 100 calls per second (messages beyond a sender's rate are queued by Twilio)",
+    perConnection: null,
+    source: "Twilio REST API: 100 concurrent requests per account and no per-window quota; messages beyond a sender's rate are queued by Twilio",
   },
   api: {
     base: { env: "TWILIO_API_BASE", default: "https://api.twilio.com", description: "Twilio REST API base URL" },

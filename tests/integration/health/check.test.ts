@@ -47,7 +47,7 @@ const HOUR = 3_600_000;
 async function setup() {
   const admin = await signedIn(h.t.db, "admin", "Acme");
   const german = await colleague(h.t.db, admin, "admin");
-  await h.t.db.user.update({ where: { id: german.userId }, data: { language: "de" } });
+  await h.t.db.user.update({ where: { id: german.userId }, data: { language: "de", name: "Grete" } });
   await colleague(h.t.db, admin, "viewer");
   const connection = await h.t.db.connection.create({ data: { workspaceId: admin.workspaceId, providerId: "stripe", authType: "api_key", status: "connected" } });
   return { admin, german, connection };
@@ -87,8 +87,9 @@ describe("alerts", () => {
       [admin.workspaceId, german.email, "de", "integration_alert"],
     ].sort((a, b) => String(a[1]).localeCompare(String(b[1]))));
     const english = mail.sent.find((m) => m.email.language === "en")!.email;
-    expect(english.values).toMatchObject({ workspaceName: "Acme", providerName: "Stripe", status: "unhealthy", reasons: "High error rate: 42.9%; 6 consecutive failures", dashboardUrl: expect.stringMatching(/\/health$/) });
-    expect(mail.sent.find((m) => m.email.language === "de")!.email.values.reasons).toBe("Hohe Fehlerquote: 42,9 %; 6 Fehlschläge in Folge");
+    // The values the integration_alert template takes: integration, status [reasons, dashboard_url, name].
+    expect(english.values).toEqual({ integration: "Stripe", status: "unhealthy", reasons: "High error rate: 42.9%; 6 consecutive failures", dashboard_url: expect.stringMatching(/^http.*\/health$/) });
+    expect(mail.sent.find((m) => m.email.language === "de")!.email.values).toMatchObject({ integration: "Stripe", status: "gestört", reasons: "Hohe Fehlerquote: 42,9 %; 6 Fehlschläge in Folge", name: "Grete" });
     expect(raised).toEqual([{ type: "connection.unhealthy", data: { providerId: "stripe", connectionId: connection.id, reasons: ["High error rate: 42.9%", "6 consecutive failures"] }, client: expect.anything() }]);
     // Raised inside the transaction that recorded the alert, not on the plain client.
     expect(raised[0]!.client).not.toBe(h.t.db);
@@ -106,8 +107,8 @@ describe("alerts", () => {
     expect(third.alerts).toEqual([{ workspaceId: admin.workspaceId, connectionId: connection.id, providerId: "stripe", kind: "recovered", reasons: [] }]);
     expect(mail.sent.slice(2).map((m) => [m.email.to, m.email.values.status, m.email.values.reasons])).toEqual(
       [
-        [admin.email, "recovered", ""],
-        [german.email, "recovered", ""],
+        [admin.email, "recovered", undefined],
+        [german.email, "wieder in Ordnung", undefined],
       ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
     expect(raised.map((e) => [e.type, e.client !== h.t.db])).toEqual([
