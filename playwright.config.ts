@@ -35,6 +35,7 @@ export default defineConfig({
     { name: "browser", testMatch: /(dashboard|inbound-webhooks)\.spec\.ts/, dependencies: ["api"] },
     // After the dashboard test, whose counts assume only Stripe gets connected.
     { name: "odoo-email", testMatch: /odoo-email\.spec\.ts/, dependencies: ["browser"] },
+    { name: "health", testMatch: /health\.spec\.ts/, dependencies: ["odoo-email"] },
   ],
   webServer: {
     command: "node_modules/.bin/tsx tests/e2e/server.ts",

@@ -3,6 +3,7 @@
 import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { parseRateLimitOverrides } from "@/lib/rate-limits/overrides";
 
 const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const num = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
@@ -69,6 +70,19 @@ const schema = z.object({
   INBOUND_WEBHOOK_RETRY_BASE_SECONDS: int(60).describe("Delay before the first retry of a failed inbound event; doubles per attempt (run by /api/cron/inbound-webhooks)"),
   MAILCHIMP_WEBHOOK_SECRET: optionalString.describe("Secret that Mailchimp webhook URLs carry (?secret=…): 24+ random characters. Unset: Mailchimp webhooks are refused"),
   MAILCHIMP_WEBHOOK_MAX_AGE_SECONDS: int(3600).describe("Mailchimp webhook deliveries whose fired_at is older than this are refused as replays"),
+  HEALTH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(60).describe("Window an integration's health is judged over (error rate, latency, consecutive failures)"),
+  HEALTH_MAX_ERROR_RATE_PERCENT: z.coerce.number().min(0).max(100).default(10).describe("An integration whose error rate in the window is above this is unhealthy"),
+  HEALTH_MAX_AVG_LATENCY_MS: int(5_000).describe("An integration whose average latency in the window is above this is unhealthy"),
+  HEALTH_MAX_CONSECUTIVE_FAILURES: z.coerce.number().int().min(1).default(5).describe("This many failed calls in a row (with no success since) make an integration unhealthy"),
+  RATE_LIMITS: optionalString
+    .superRefine((v, ctx) => {
+      try {
+        parseRateLimitOverrides(v);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    })
+    .describe("Changes to the providers' documented rate limits: comma-separated provider[:operation]=LIMIT/WINDOW (window 1s, 15m, 1h, 1d) or provider=off"),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -25,6 +25,7 @@ import {
   type TestResult,
 } from "@/components/api/types";
 import { RelativeTime, formatNumber, useNow } from "@/components/format";
+import { IntegrationHealthSummary, RateLimitNote } from "@/components/health/health-status";
 import { CredentialsDialog, type CredentialsMode } from "@/components/integrations/credentials-dialog";
 import { DisconnectDialog } from "@/components/integrations/disconnect-dialog";
 import { ProviderIcon } from "@/components/integrations/provider-icon";
@@ -136,6 +137,7 @@ export function IntegrationCard({
 
         {connected && status && <ConnectionDetails providerId={provider.id} status={status} />}
         {connected && status && (status.usage ?? []).length > 0 && <UsageStats usage={status.usage} />}
+        {connected && <IntegrationHealthSummary providerId={provider.id} />}
         {connected && status && status.circuitState !== "closed" && (
           <CircuitNotice providerName={provider.name} state={status.circuitState} />
         )}
@@ -159,6 +161,7 @@ export function IntegrationCard({
           </p>
         )}
         <TestResultView providerId={provider.id} pending={test.isPending} outcome={testOutcome} />
+        {!provider.comingSoon && <RateLimitNote providerId={provider.id} />}
       </CardContent>
 
       <CardFooter className="flex-wrap gap-2 border-t px-5 pt-4 [.border-t]:pt-4">

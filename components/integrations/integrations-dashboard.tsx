@@ -12,10 +12,10 @@ import {
   type Provider,
   type ProviderCategory,
 } from "@/components/api/types";
-import { RelativeTime } from "@/components/format";
 import { IntegrationCard } from "@/components/integrations/integration-card";
 import { cardState } from "@/components/integrations/state";
 import { SummaryStrip, type SummaryCounts } from "@/components/integrations/summary-strip";
+import { RelativeTime } from "@/components/format";
 import { RefreshButton } from "@/components/list/list-page";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";

@@ -13,6 +13,7 @@ import { cn } from "@/lib/utils";
 
 const NAV = [
   { href: "/integrations", label: "Integrations" },
+  { href: "/health", label: "Health" },
   { href: "/activity", label: "Activity" },
   { href: "/webhooks", label: "Webhooks" },
   { href: "/leads", label: "Leads" },

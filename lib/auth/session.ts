@@ -39,7 +39,4 @@ export async function requireUser(request: Request): Promise<SessionUser> {
   return user;
 }
 
-/** The actor string recorded in activity and audit entries. */
-export function actorOf(user: SessionUser): string {
-  return `user:${user.email}`;
-}
+export { actorOf } from "@/lib/auth/actor";

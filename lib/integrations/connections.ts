@@ -6,7 +6,8 @@
 // be shown. Nothing here returns or logs a secret: answers say which fields are set, and provider
 // error messages are scrubbed of the submitted values before they are stored or answered.
 import { recordAudit } from "@/lib/audit";
-import { actorOf, type SessionUser } from "@/lib/auth/session";
+import { actorOf } from "@/lib/auth/actor";
+import type { SessionUser } from "@/lib/auth/session";
 import { config } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";
 import { emitEvent } from "@/lib/events";
@@ -94,9 +95,17 @@ function validateComplete(manifest: ApiKeyManifest, values: Record<string, unkno
 // ---------------------------------------------------------------------------------------------
 // Live test through the pipeline
 
+/** Who a live test runs for: the workspace, and the actor the activity log names. */
+export interface Caller {
+  workspaceId: string;
+  actor: string;
+}
+
+const callerOf = (user: SessionUser): Caller => ({ workspaceId: user.workspaceId, actor: actorOf(user) });
+
 async function liveTest(
   manifest: ConnectableManifest,
-  user: SessionUser,
+  caller: Caller,
   values: FieldValues,
   connectionId: string | null,
 ): Promise<CallResult<TestOutcome>> {
@@ -106,7 +115,7 @@ async function liveTest(
   return callProvider(
     // Candidate credentials (connect, edit) are tested without a connectionId: a typo in a new key
     // must not mark the stored, working connection as needing re-authorisation or trip its breaker.
-    { workspaceId: user.workspaceId, connectionId, providerId: manifest.id, operation: TEST_OPERATION, actor: actorOf(user) },
+    { workspaceId: caller.workspaceId, connectionId, providerId: manifest.id, operation: TEST_OPERATION, actor: caller.actor },
     (signal) => adapter.testConnection(values, { signal, timeoutMs }),
     {
       timeoutMs,
@@ -275,7 +284,7 @@ export async function connectApiKey(user: SessionUser, providerId: string, field
   const manifest = requireConnectable(providerId);
   const shaped = checkShape(manifest, fields, false);
   const values = validateComplete(manifest, shaped);
-  const result = await liveTest(manifest, user, values, null);
+  const result = await liveTest(manifest, callerOf(user), values, null);
   if (!result.ok) throw testFailure(manifest, result);
   const db = await getDb();
   const existing = await findConnection(db, user.workspaceId, providerId);
@@ -318,7 +327,7 @@ export async function updateConnection(user: SessionUser, providerId: string, fi
   if (Object.keys(cleared).length) throw badRequest(`Invalid ${Object.keys(cleared).join(", ")}`, cleared);
   const values = validateComplete(manifest, merged);
 
-  const result = await liveTest(manifest, user, values, null);
+  const result = await liveTest(manifest, callerOf(user), values, null);
   if (!result.ok) throw testFailure(manifest, result);
   const changed = Object.keys(patch).filter((n) => !(patch[n] === "" && secret.has(n))).sort();
   return saveTested(db, user, manifest, existing, values, result.value, {
@@ -334,14 +343,19 @@ export async function updateConnection(user: SessionUser, providerId: string, fi
  */
 export async function testConnection(user: SessionUser, providerId: string): Promise<TestResult> {
   requireAdmin(user);
+  return testStoredConnection(callerOf(user), providerId);
+}
+
+/** The same test for a caller without a session, e.g. the health-check job (`actor: "cron"`). */
+export async function testStoredConnection(caller: Caller, providerId: string): Promise<TestResult> {
   const manifest = requireConnectable(providerId);
   const db = await getDb();
-  const row = await findConnection(db, user.workspaceId, providerId);
+  const row = await findConnection(db, caller.workspaceId, providerId);
   if (!row || row.status === "disconnected") throw notFound(`${manifest.name} is not connected in this workspace`);
   const secrets = await readSecrets(db, row, manifest);
   if (!secrets) throw notFound(`${manifest.name} has no stored credentials in this workspace; connect it again`);
 
-  const result = await liveTest(manifest, user, { ...storedSettingFields(row), ...secrets }, row.id);
+  const result = await liveTest(manifest, caller, { ...storedSettingFields(row), ...secrets }, row.id);
   const now = new Date();
   // Conditional on not disconnected: a disconnect that raced this test wins.
   const where = { id: row.id, status: { not: "disconnected" as const } };
@@ -358,6 +372,9 @@ export async function testConnection(user: SessionUser, providerId: string): Pro
         needsReauth: false,
       },
     });
+  } else if (result.category === "rate_limit" && result.attempts === 0) {
+    // Refused by Plugboard's own rate limit before reaching the provider: nothing was learned
+    // about the credentials, so the connection keeps its state.
   } else {
     // The pipeline already counted the failure (and flagged re-auth for rejected credentials);
     // a failed manual test also shows the card as failing until a call succeeds.
@@ -365,7 +382,7 @@ export async function testConnection(user: SessionUser, providerId: string): Pro
       const failed = await tx.connection.updateMany({ where, data: { status: "error", lastTestedAt: now, lastError: result.message, lastErrorCategory: result.category } });
       // Reported when the connection turns to failing, not again for every failed test after that.
       if (failed.count && row.status !== "error") {
-        await emitEvent(tx, { workspaceId: user.workspaceId, type: "connection.error", data: { providerId, connectionId: row.id, category: result.category, message: result.message } });
+        await emitEvent(tx, { workspaceId: caller.workspaceId, type: "connection.error", data: { providerId, connectionId: row.id, category: result.category, message: result.message } });
       }
     });
   }

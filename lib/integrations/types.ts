@@ -71,6 +71,26 @@ export interface ApiKeyAdapter {
   classifyError(error: unknown): ProviderError;
 }
 
+/** At most `limit` calls per `windowSeconds` (a fixed window). */
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
+}
+
+/**
+ * The request quota Plugboard keeps to before calling a provider, so a burst gets a `rate_limit`
+ * answer from the pipeline instead of a ban from the provider. Defaults come from the provider's
+ * documentation; the RATE_LIMITS setting overrides them per provider or operation.
+ */
+export interface RateLimitSpec {
+  /** Every call of one workspace's connection together; null where the provider documents none. */
+  perConnection: RateLimit | null;
+  /** Stricter limits for single operations (by CallContext.operation); they count against perConnection too. */
+  operations?: Record<string, RateLimit>;
+  /** Where the figures come from, in words (shown beside them). */
+  source: string;
+}
+
 interface ManifestBase {
   id: string;
   name: string;
@@ -83,6 +103,8 @@ interface ManifestBase {
   status: ProviderAvailability;
   /** API base URLs by name (`base`, `graph`, …). */
   api: Record<string, EndpointSetting>;
+  /** The provider's documented quotas, enforced by the call pipeline. */
+  rateLimits?: RateLimitSpec;
 }
 
 export interface ApiKeyManifest extends ManifestBase {

@@ -1,6 +1,7 @@
-// The one road every provider call takes: circuit breaker check, per-attempt timeout, error
-// classification, retries with backoff (or the provider's Retry-After), then one activity row and
-// the connection's usage counters, health and breaker state — written together in one transaction.
+// The one road every provider call takes: circuit breaker check, the provider's rate limit,
+// per-attempt timeout, error classification, retries with backoff (or the provider's
+// Retry-After), then one activity row and the connection's usage counters, health and breaker
+// state — written together in one transaction.
 // Provider failures never throw from here: callers get a result they can show ("graceful fail").
 import { config } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";
@@ -9,6 +10,7 @@ import { logger, redactText } from "@/lib/log";
 import { retryDelay } from "@/lib/pipeline/backoff";
 import { acquirePermit, breakerStatements, type BreakerSettings } from "@/lib/pipeline/breaker";
 import { CATEGORY_POLICY, ProviderError, classifyError, type ErrorCategory } from "@/lib/pipeline/errors";
+import { acquireRatePermit } from "@/lib/rate-limits";
 
 export type CallResult<T> =
   | { ok: true; value: T; durationMs: number; attempts: number }
@@ -101,18 +103,19 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
     const decision = await acquirePermit(db, connectionId, breaker, now());
     if (!decision.allowed) {
       const message = `Circuit open for ${ctx.providerId}: ${decision.consecutiveFailures} consecutive failures; next try after ${decision.retryAt.toISOString()}`;
-      const durationMs = elapsed();
-      await persist(db, [
-        db.integrationActivity.create({
-          data: { ...activityBase(ctx), outcome: "short_circuit", errorCategory: "transient", durationMs, attempts: 0, message },
-        }),
-      ]);
-      return { ok: false, category: "transient", message, gracefulFail: true, durationMs, attempts: 0 };
+      return refuse(db, ctx, "transient", message, elapsed());
     }
     probe = decision.probe;
   }
 
-  // 2. Attempts. The half-open probe gets exactly one request: it is a test of the provider, and
+  // 2. Rate limit: every request needs a permit from the provider's quota, counted in the
+  //    database so all instances share it. A refusal answers at once, without calling the
+  //    provider. (A refused half-open probe leaves the circuit half-open until its lease ends.)
+  const permit = () => acquireRatePermit(db, ctx, now());
+  const first = await permit();
+  if (!first.allowed) return refuse(db, ctx, "rate_limit", first.message, elapsed());
+
+  // 3. Attempts. The half-open probe gets exactly one request: it is a test of the provider, and
   //    retrying it would send several requests to a provider we believe is down.
   const maxAttempts = probe ? 1 : Math.max(1, Math.floor(options.maxAttempts ?? cfg.PIPELINE_MAX_ATTEMPTS));
   let attempts = 0;
@@ -127,12 +130,14 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
       outcome = { ok: false, error: classified };
       if (!CATEGORY_POLICY[classified.category].retryable || attempts >= maxAttempts) break;
       await sleep(retryDelay(attempts, classified.retryAfterMs, backoff));
+      // A retry is another request against the quota; without a permit the last failure stands.
+      if (!(await permit()).allowed) break;
     }
   }
   const durationMs = elapsed();
   const at = now();
 
-  // 3. Bookkeeping, in one transaction.
+  // 4. Bookkeeping, in one transaction.
   if (outcome.ok) {
     const statements: Prisma.PrismaPromise<unknown>[] = [
       db.integrationActivity.create({ data: { ...activityBase(ctx), outcome: "success", durationMs, attempts } }),
@@ -209,6 +214,14 @@ function classify(error: unknown, custom: CallOptions["classify"]): ProviderErro
     }
   }
   return classifyError(error);
+}
+
+/** A call answered without reaching the provider (open circuit, rate limit): one activity row, a graceful result. */
+async function refuse(db: Db, ctx: CallContext, category: ErrorCategory, message: string, durationMs: number): Promise<CallResult<never>> {
+  await persist(db, [
+    db.integrationActivity.create({ data: { ...activityBase(ctx), outcome: "short_circuit", errorCategory: category, durationMs, attempts: 0, message } }),
+  ]);
+  return { ok: false, category, message, gracefulFail: true, durationMs, attempts: 0 };
 }
 
 function activityBase(ctx: CallContext) {

@@ -3,8 +3,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
-import { ADMIN, BASE_URL, CRON_SECRET, ROOT, SERVER_LOG, VIEWER } from "@/tests/e2e/env";
-import { signedInRequest, signIn } from "@/tests/e2e/helpers";
+import { ADMIN, BASE_URL, CRON_SECRET, ROOT, SERVER_LOG } from "@/tests/e2e/env";
+import { apiClients, signIn, type ApiClients } from "@/tests/e2e/helpers";
 
 const STRIPE_KEY = "sk_test_PlugboardValidKey000000000001";
 const PUBLIC_ROUTES = new Set(["/api/health", "/api/setup"]);
@@ -30,18 +30,16 @@ function apiRoutes(): { path: string; methods: string[] }[] {
   return out;
 }
 
+let clients: ApiClients | undefined;
 let admin: APIRequestContext;
 let viewer: APIRequestContext;
 let anonymous: APIRequestContext;
 
 test.beforeAll(async () => {
-  admin = await signedInRequest(ADMIN.email, ADMIN.password);
-  viewer = await signedInRequest(VIEWER.email, VIEWER.password);
-  anonymous = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  clients = await apiClients();
+  ({ admin, viewer, anonymous } = clients);
 });
-test.afterAll(async () => {
-  await Promise.all([admin?.dispose(), viewer?.dispose(), anonymous?.dispose()]);
-});
+test.afterAll(async () => clients?.dispose());
 
 test("health answers without a session", async () => {
   const response = await anonymous.get("/api/health");

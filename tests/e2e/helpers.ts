@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { expect, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
-import { BASE_URL, DATA_DIR, ROOT } from "@/tests/e2e/env";
+import { ADMIN, BASE_URL, DATA_DIR, ROOT, VIEWER } from "@/tests/e2e/env";
 
 /** An HTTP client signed in through next-auth's credentials callback, as a browser would. */
 export async function signedInRequest(email: string, password: string): Promise<APIRequestContext> {
@@ -9,6 +9,25 @@ export async function signedInRequest(email: string, password: string): Promise<
   const result = await signIn(context, email, password);
   expect(result.error, `sign-in of ${email}`).toBeNull();
   return context;
+}
+
+export interface ApiClients {
+  admin: APIRequestContext;
+  viewer: APIRequestContext;
+  anonymous: APIRequestContext;
+  dispose(): Promise<void>;
+}
+
+type Account = { email: string; password: string };
+
+/** HTTP clients signed in as an admin and a viewer (the e2e ones by default), and one without a session. */
+export async function apiClients(users: { admin: Account; viewer: Account } = { admin: ADMIN, viewer: VIEWER }): Promise<ApiClients> {
+  const [admin, viewer, anonymous] = await Promise.all([
+    signedInRequest(users.admin.email, users.admin.password),
+    signedInRequest(users.viewer.email, users.viewer.password),
+    playwrightRequest.newContext({ baseURL: BASE_URL }),
+  ]);
+  return { admin, viewer, anonymous, dispose: async () => void (await Promise.all([admin.dispose(), viewer.dispose(), anonymous.dispose()])) };
 }
 
 /** Posts the sign-in form; returns next-auth's error text (null on success). */

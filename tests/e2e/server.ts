@@ -34,6 +34,9 @@ const env: NodeJS.ProcessEnv = {
   // The browser test's webhook receiver listens on 127.0.0.1, which the URL rules refuse by default.
   WEBHOOK_ALLOW_HTTP_HOSTS: "127.0.0.1",
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: "127.0.0.1",
+  // A small allowance for SendGrid connection tests (per workspace), so the health spec can reach
+  // the limit in its own workspace.
+  RATE_LIMITS: "sendgrid:connection.test=10/1d",
 };
 delete env.DATABASE_URL;
 const app = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/launch.ts", "start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });

@@ -44,7 +44,7 @@ describe("migrations", () => {
     const db = t.db;
     const workspace = await db.workspace.create({ data: { name: "Acme" } });
     const user = await db.user.create({
-      data: { workspaceId: workspace.id, email: "a@acme.test", name: "Ada", passwordHash: "x", role: "viewer", lastLoginAt: new Date() },
+      data: { workspaceId: workspace.id, email: "a@acme.test", name: "Ada", passwordHash: "x", role: "viewer", language: "de", lastLoginAt: new Date() },
     });
     const expiresAt = new Date(Date.now() + 3600_000);
     const connection = await db.connection.create({
@@ -181,7 +181,40 @@ describe("migrations", () => {
     });
     expect(read.expiresAt?.getTime()).toBe(expiresAt.getTime());
     expect(read.activities[0]).toMatchObject({ outcome: "failure", errorCategory: "auth", attempts: 2, statusCode: 401 });
-    expect(read.workspace.users[0]).toMatchObject({ role: "viewer", name: "Ada" });
+    expect(read.workspace.users[0]).toMatchObject({ role: "viewer", name: "Ada", language: "de" });
+    expect((await db.user.create({ data: { workspaceId: workspace.id, email: "b@acme.test", passwordHash: "x" } })).language).toBe("en");
+
+    const windowEnd = new Date();
+    await db.healthSnapshot.create({
+      data: {
+        workspaceId: workspace.id,
+        connectionId: connection.id,
+        providerId: "stripe",
+        status: "unhealthy",
+        reasons: ["High error rate: 23.0%"],
+        windowStart: new Date(windowEnd.getTime() - 3600_000),
+        windowEnd,
+        calls: 13,
+        failures: 3,
+        shortCircuits: 2,
+        errorRate: 3 / 13,
+        avgLatencyMs: 120,
+        p95LatencyMs: 480,
+        consecutiveFailures: 2,
+        circuitState: "open",
+        tested: true,
+      },
+    });
+    await db.healthAlertState.create({ data: { connectionId: connection.id, workspaceId: workspace.id, alertedStatus: "unhealthy", alertedAt: windowEnd } });
+    await db.rateLimitWindow.create({ data: { workspaceId: workspace.id, providerId: "stripe", scope: "*", windowStart: windowEnd, windowEnd: new Date(windowEnd.getTime() + 1000), count: 4 } });
+    const health = await db.connection.findUniqueOrThrow({ where: { id: connection.id }, include: { healthSnapshots: true, healthAlertState: true } });
+    expect(health.healthSnapshots[0]).toMatchObject({ status: "unhealthy", reasons: ["High error rate: 23.0%"], calls: 13, failures: 3, shortCircuits: 2, errorRate: 3 / 13, avgLatencyMs: 120, p95LatencyMs: 480, consecutiveFailures: 2, circuitState: "open", tested: true });
+    expect(health.healthSnapshots[0]!.windowEnd.getTime()).toBe(windowEnd.getTime());
+    expect(health.healthAlertState).toMatchObject({ alertedStatus: "unhealthy", workspaceId: workspace.id });
+    expect(health.healthAlertState!.alertedAt.getTime()).toBe(windowEnd.getTime());
+    expect(await db.rateLimitWindow.findFirstOrThrow()).toMatchObject({ scope: "*", count: 4, providerId: "stripe" });
+    // One window row per workspace, provider, scope and window start.
+    await expect(db.rateLimitWindow.create({ data: { workspaceId: workspace.id, providerId: "stripe", scope: "*", windowStart: windowEnd, windowEnd } })).rejects.toThrow();
     expect(read.workspace.auditLogs[0]).toMatchObject({ action: "connection.connect", details: { a: 1 } });
     expect(await db.loginAttempt.count()).toBe(1);
     expect((await db.setupToken.findFirstOrThrow()).usedAt).toBeInstanceOf(Date);
@@ -225,6 +258,8 @@ describe("migrations", () => {
     expect(await db.webhookEndpoint.count()).toBe(0);
     expect(await db.webhookEvent.count()).toBe(0);
     expect(await db.webhookAttempt.count()).toBe(0);
+    expect(await db.healthSnapshot.count()).toBe(0);
+    expect(await db.healthAlertState.count()).toBe(0);
   });
 });
 

@@ -10,6 +10,10 @@ export const googleCalendarManifest: OAuthManifest = {
   docsUrl: "https://developers.google.com/workspace/calendar/api/guides/overview",
   icon: "/providers/google-calendar.svg",
   status: "coming_soon",
+  rateLimits: {
+    perConnection: { limit: 600, windowSeconds: 60 },
+    source: "Calendar API usage limits: 600 requests per minute per user per project (10,000 per minute per project)",
+  },
   oauth: {
     authorizeUrl: { env: "GOOGLE_OAUTH_AUTHORIZE_URL", default: "https://accounts.google.com/o/oauth2/v2/auth", description: "Google OAuth consent screen" },
     tokenUrl: { env: "GOOGLE_OAUTH_TOKEN_URL", default: "https://oauth2.googleapis.com/token", description: "Google OAuth token endpoint" },

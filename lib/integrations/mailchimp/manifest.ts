@@ -12,6 +12,10 @@ export const mailchimpManifest: OAuthManifest = {
   docsUrl: "https://mailchimp.com/developer/marketing/guides/access-user-data-oauth-2/",
   icon: "/providers/mailchimp.svg",
   status: "coming_soon",
+  rateLimits: {
+    perConnection: null,
+    source: "Mailchimp Marketing API: at most 10 simultaneous connections per account and no per-window quota; set one with RATE_LIMITS if needed",
+  },
   oauth: {
     authorizeUrl: { env: "MAILCHIMP_OAUTH_AUTHORIZE_URL", default: "https://login.mailchimp.com/oauth2/authorize", description: "Mailchimp OAuth authorize endpoint" },
     tokenUrl: { env: "MAILCHIMP_OAUTH_TOKEN_URL", default: "https://login.mailchimp.com/oauth2/token", description: "Mailchimp OAuth token endpoint" },

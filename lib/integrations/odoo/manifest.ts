@@ -41,6 +41,10 @@ export const odooManifest: ApiKeyManifest = {
   docsUrl: "https://www.odoo.com/documentation/latest/developer/reference/external_api.html",
   icon: "/providers/odoo.svg",
   status: "available",
+  rateLimits: {
+    perConnection: null,
+    source: "Odoo documents no quota for its external API (odoo.com or self-hosted); set one with RATE_LIMITS if your instance needs it",
+  },
   api: {},
   fields: [
     { name: "url", label: "Odoo address", type: "url", secret: false, required: true, placeholder: "https://yourcompany.odoo.com" },

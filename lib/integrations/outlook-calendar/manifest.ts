@@ -13,6 +13,10 @@ export const outlookCalendarManifest: OAuthManifest = {
   docsUrl: "https://learn.microsoft.com/graph/outlook-calendar-concept-overview",
   icon: "/providers/outlook-calendar.svg",
   status: "coming_soon",
+  rateLimits: {
+    perConnection: { limit: 10_000, windowSeconds: 600 },
+    source: "Microsoft Graph Outlook service limits: 10,000 requests per 10 minutes per app per mailbox",
+  },
   oauth: {
     authorizeUrl: {
       env: "MICROSOFT_OAUTH_AUTHORIZE_URL",

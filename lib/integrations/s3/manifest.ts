@@ -27,6 +27,10 @@ export const s3Manifest: ApiKeyManifest = {
   docsUrl: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/Welcome.html",
   icon: "/providers/s3.svg",
   status: "coming_soon",
+  rateLimits: {
+    perConnection: { limit: 3_500, windowSeconds: 1 },
+    source: "Amazon S3: 3,500 PUT/COPY/POST/DELETE and 5,500 GET/HEAD requests per second per prefix",
+  },
   api: {
     base: {
       env: "S3_ENDPOINT",

@@ -22,6 +22,13 @@ export const sendgridManifest: ApiKeyManifest = {
   docsUrl: "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
   icon: "/providers/sendgrid.svg",
   status: "available",
+  rateLimits: {
+    // Mail Send has no published request limit (the plan's volume applies), so only the other
+    // endpoints — the connection test reads the key's scopes — are limited.
+    perConnection: null,
+    operations: { "connection.test": { limit: 600, windowSeconds: 60 } },
+    source: "SendGrid Web API v3: 600 requests per minute per user on its account endpoints (X-RateLimit-* headers); Mail Send has no published request limit",
+  },
   api: {
     base: { env: "SENDGRID_API_BASE", default: "https://api.sendgrid.com", description: "SendGrid v3 API base URL (https://api.eu.sendgrid.com for EU subusers)" },
   },

@@ -35,6 +35,10 @@ export const smtpManifest: ApiKeyManifest = {
   docsUrl: "https://datatracker.ietf.org/doc/html/rfc5321",
   icon: "/providers/smtp.svg",
   status: "available",
+  rateLimits: {
+    perConnection: null,
+    source: "SMTP has no protocol quota; your mail server's own sending limits apply (Exchange Online: 30 messages per minute per mailbox) — set one with RATE_LIMITS",
+  },
   api: {},
   fields: [
     { name: "host", label: "Server", type: "text", secret: false, required: true, placeholder: "smtp.yourcompany.com" },

@@ -32,6 +32,10 @@ export const stripeManifest: ApiKeyManifest = {
   docsUrl: "https://docs.stripe.com/keys",
   icon: "/providers/stripe.svg",
   status: "available",
+  rateLimits: {
+    perConnection: { limit: 25, windowSeconds: 1 },
+    source: "Stripe API rate limits: 100 requests per second in live mode, 25 in test mode and 25 per endpoint; Plugboard keeps to 25",
+  },
   api: {
     base: { env: "STRIPE_API_BASE", default: "https://api.stripe.com", description: "Stripe API base URL" },
   },

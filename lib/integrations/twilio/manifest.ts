@@ -23,6 +23,10 @@ export const twilioManifest: ApiKeyManifest = {
   docsUrl: "https://www.twilio.com/docs/iam/api/account",
   icon: "/providers/twilio.svg",
   status: "available",
+  rateLimits: {
+    perConnection: null,
+    source: "Twilio REST API: 100 concurrent requests per account and no per-window quota; messages beyond a sender's rate are queued by Twilio",
+  },
   api: {
     base: { env: "TWILIO_API_BASE", default: "https://api.twilio.com", description: "Twilio REST API base URL" },
   },

@@ -11,6 +11,11 @@ export const xManifest: OAuthManifest = {
   docsUrl: "https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token",
   icon: "/providers/x.svg",
   status: "coming_soon",
+  rateLimits: {
+    perConnection: { limit: 75, windowSeconds: 900 },
+    operations: { "tweets.create": { limit: 100, windowSeconds: 86_400 } },
+    source: "X API v2 limits are per endpoint and user: GET /2/users/me (the connection test) 75 per 15 minutes, POST /2/tweets 100 per 24 hours; Plugboard keeps every call within the 15-minute figure",
+  },
   oauth: {
     authorizeUrl: { env: "X_OAUTH_AUTHORIZE_URL", default: "https://x.com/i/oauth2/authorize", description: "X OAuth 2.0 authorize endpoint" },
     tokenUrl: { env: "X_OAUTH_TOKEN_URL", default: "https://api.x.com/2/oauth2/token", description: "X OAuth 2.0 token endpoint" },

@@ -1,10 +1,10 @@
 // The dashboard reads: integration status (one query, fast with many connections) and the
 // paged, filtered, workspace-scoped activity log.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@/lib/db/client";
 import { activityQuerySchema, listActivity } from "@/lib/integrations/activity";
 import { providerIds } from "@/lib/integrations/registry";
 import { integrationStatus } from "@/lib/integrations/status";
+import { countingDb } from "@/tests/helpers/counting-db";
 import { truncateAll } from "@/tests/helpers/db";
 import { signedIn, startHarness, type IntegrationHarness } from "./setup";
 
@@ -14,28 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 beforeEach(async () => truncateAll(h.t.db));
-
-/** Counts every model call made through the client (reads and writes alike). */
-function countingDb(db: Db): { db: Db; calls: string[] } {
-  const calls: string[] = [];
-  const proxy = new Proxy(db, {
-    get(target, model: string | symbol) {
-      const value = Reflect.get(target, model);
-      if (typeof model !== "string" || model.startsWith("$") || !value || typeof value !== "object") return value;
-      return new Proxy(value, {
-        get(delegate, method: string | symbol) {
-          const fn = Reflect.get(delegate, method);
-          if (typeof fn !== "function") return fn;
-          return (...args: unknown[]) => {
-            calls.push(`${model}.${String(method)}`);
-            return fn.apply(delegate, args);
-          };
-        },
-      });
-    },
-  });
-  return { db: proxy, calls };
-}
 
 describe("integrationStatus", () => {
   it("answers every registered provider from ONE query, ignoring unknown provider rows", async () => {
