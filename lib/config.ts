@@ -36,6 +36,11 @@ const schema = z.object({
   TRUST_PROXY_HEADERS: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false).describe("Take the client address from the first X-Forwarded-For entry (behind your own reverse proxy; automatic on Vercel)"),
   ACTIVITY_RETENTION_DAYS: int(30).describe("Days of provider-call activity kept (pruned by /api/cron/prune)"),
   REQUEST_BODY_LIMIT_BYTES: int(64 * 1024).describe("Largest JSON request body accepted (413 beyond)"),
+  TOKEN_REFRESH_WINDOW_HOURS: num(24).describe("/api/cron/refresh-tokens refreshes OAuth access tokens that expire within this many hours"),
+  TOKEN_REFRESH_IDLE_HOURS: num(24).describe("…and any refreshable OAuth connection not refreshed for this many hours, so providers do not expire idle refresh tokens"),
+  TOKEN_REFRESH_CONCURRENCY: int(32).describe("Refresh requests one token-refresh run sends at once"),
+  MICROSOFT_TENANT: z.string().trim().regex(/^[A-Za-z0-9.-]+$/, "a tenant id, domain, common, organizations or consumers").default("common").describe("Microsoft Entra tenant for Outlook sign-in: common, organizations, consumers, a tenant id or domain"),
+  LINKEDIN_ORGANIZATION_SCOPES: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false).describe("Also ask LinkedIn for the organisation page scopes (r_organization_social w_organization_social rw_organization_admin; needs Community Management API access)"),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -83,6 +88,12 @@ export function dataDir(): string {
 /** True when no DATABASE_URL is configured and Plugboard runs on its embedded PostgreSQL. */
 export function usesEmbeddedDatabase(): boolean {
   return !config().DATABASE_URL || config().PLUGBOARD_EMBEDDED;
+}
+
+/** The app's public base URL, without a trailing slash (OAuth redirect URIs are built on it). */
+export function publicBaseUrl(): string {
+  const configured = config().NEXTAUTH_URL ?? (process.env.VERCEL_URL ? `https://${process.env.VERCEL_URL}` : `http://localhost:${config().PORT}`);
+  return configured.replace(/\/+$/, "");
 }
 
 export function isProduction(): boolean {

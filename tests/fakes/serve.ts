@@ -1,9 +1,10 @@
-// Starts the fake Stripe and SendGrid on fixed ports for the browser test and the benchmarks:
+// Starts the fake Stripe, SendGrid and OAuth providers on fixed ports for the browser test and the benchmarks:
 //
-//   FAKE_STRIPE_PORT=12111 FAKE_SENDGRID_PORT=12112 node_modules/.bin/tsx tests/fakes/serve.ts
+//   FAKE_STRIPE_PORT=12111 FAKE_SENDGRID_PORT=12112 FAKE_OAUTH_PORT=12113 node_modules/.bin/tsx tests/fakes/serve.ts
 //
-// then run the app with STRIPE_API_BASE=http://127.0.0.1:12111 and
-// SENDGRID_API_BASE=http://127.0.0.1:12112 (and NO_PROXY=127.0.0.1,localhost).
+// then run the app with STRIPE_API_BASE=http://127.0.0.1:12111,
+// SENDGRID_API_BASE=http://127.0.0.1:12112, the OAuth settings it prints (fakeOAuthEnv in
+// tests/fakes/oauth.ts), and NO_PROXY=127.0.0.1,localhost.
 //
 // Accepted keys (anything else is refused the way the real provider refuses it):
 //   Stripe   sk_test_PlugboardValidKey000000000001   test mode, USD + EUR balance
@@ -20,6 +21,7 @@
 //
 // Ports default to 12111 / 12112; 0 picks a free one. Stops on SIGINT/SIGTERM.
 import { pathToFileURL } from "node:url";
+import { startFakeOAuth, type FakeOAuth } from "@/tests/fakes/oauth";
 import { startFakeSendGrid, type FakeSendGrid } from "@/tests/fakes/sendgrid";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe";
 
@@ -29,6 +31,8 @@ export { STRIPE_KEYS } from "@/tests/fakes/stripe";
 export interface FakeProviders {
   stripe: FakeStripe;
   sendgrid: FakeSendGrid;
+  /** Google, Microsoft, Mailchimp, LinkedIn and X authorization servers (with the test OAuth apps). */
+  oauth: FakeOAuth;
   /** The environment that points the app at these fakes. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -41,18 +45,23 @@ function port(value: string | undefined, fallback: number): number {
   return n;
 }
 
-export async function startFakeProviders(options: { stripePort?: number; sendgridPort?: number } = {}): Promise<FakeProviders> {
+export async function startFakeProviders(options: { stripePort?: number; sendgridPort?: number; oauthPort?: number } = {}): Promise<FakeProviders> {
   const stripe = await startFakeStripe({ port: options.stripePort ?? port(process.env.FAKE_STRIPE_PORT, 12111) });
   const sendgrid = await startFakeSendGrid({ port: options.sendgridPort ?? port(process.env.FAKE_SENDGRID_PORT, 12112) }).catch(async (e) => {
     await stripe.close();
     throw e;
   });
+  const oauth = await startFakeOAuth({ port: options.oauthPort ?? port(process.env.FAKE_OAUTH_PORT, 12113) }).catch(async (e) => {
+    await Promise.all([stripe.close(), sendgrid.close()]);
+    throw e;
+  });
   return {
     stripe,
     sendgrid,
-    env: { STRIPE_API_BASE: stripe.url, SENDGRID_API_BASE: sendgrid.url, NO_PROXY: "127.0.0.1,localhost", no_proxy: "127.0.0.1,localhost" },
+    oauth,
+    env: { STRIPE_API_BASE: stripe.url, SENDGRID_API_BASE: sendgrid.url, ...oauth.env, NO_PROXY: "127.0.0.1,localhost", no_proxy: "127.0.0.1,localhost" },
     async close() {
-      await Promise.all([stripe.close(), sendgrid.close()]);
+      await Promise.all([stripe.close(), sendgrid.close(), oauth.close()]);
     },
   };
 }
@@ -60,7 +69,8 @@ export async function startFakeProviders(options: { stripePort?: number; sendgri
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
   const fakes = await startFakeProviders();
-  process.stdout.write(`fake stripe   ${fakes.stripe.url}\nfake sendgrid ${fakes.sendgrid.url}\n`);
+  process.stdout.write(`fake stripe   ${fakes.stripe.url}\nfake sendgrid ${fakes.sendgrid.url}\nfake oauth    ${fakes.oauth.url}\n`);
+  for (const [name, value] of Object.entries(fakes.oauth.env)) process.stdout.write(`${name}=${value}\n`);
   const stop = () => {
     fakes.close().then(() => process.exit(0));
   };

@@ -9,16 +9,19 @@ export const googleCalendarManifest: OAuthManifest = {
   authType: "oauth2",
   docsUrl: "https://developers.google.com/workspace/calendar/api/guides/overview",
   icon: "/providers/google-calendar.svg",
-  status: "coming_soon",
+  status: "available",
   oauth: {
     authorizeUrl: { env: "GOOGLE_OAUTH_AUTHORIZE_URL", default: "https://accounts.google.com/o/oauth2/v2/auth", description: "Google OAuth consent screen" },
     tokenUrl: { env: "GOOGLE_OAUTH_TOKEN_URL", default: "https://oauth2.googleapis.com/token", description: "Google OAuth token endpoint" },
     revokeUrl: { env: "GOOGLE_OAUTH_REVOKE_URL", default: "https://oauth2.googleapis.com/revoke", description: "Google OAuth token revocation" },
     userinfoUrl: { env: "GOOGLE_OAUTH_USERINFO_URL", default: "https://openidconnect.googleapis.com/v1/userinfo", description: "Google OpenID Connect userinfo" },
-    scopes: ["openid", "email", "https://www.googleapis.com/auth/calendar.events", "https://www.googleapis.com/auth/calendar.readonly"],
+    // Events (create, move, cancel, read) and free/busy, plus who the account is.
+    scopes: ["openid", "email", "https://www.googleapis.com/auth/calendar.events", "https://www.googleapis.com/auth/calendar.events.freebusy"],
+    requiredScopes: ["email", "https://www.googleapis.com/auth/calendar.events", "https://www.googleapis.com/auth/calendar.events.freebusy"],
     pkce: true,
     clientIdEnv: "GOOGLE_CLIENT_ID",
     clientSecretEnv: "GOOGLE_CLIENT_SECRET",
+    provider: () => import("@/lib/integrations/google-calendar/oauth").then((m) => m.googleOAuth),
   },
   api: {
     base: { env: "GOOGLE_API_BASE", default: "https://www.googleapis.com", description: "Google APIs root URL (Calendar v3 lives under /calendar/v3)" },

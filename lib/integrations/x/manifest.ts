@@ -1,6 +1,7 @@
 import type { OAuthManifest } from "@/lib/integrations/types";
 
-// X API v2, OAuth 2.0 authorization code with PKCE; offline.access yields a refresh token.
+// X API v2, OAuth 2.0 authorization code with PKCE (required by X); offline.access yields a
+// refresh token, which X rotates on every refresh.
 export const xManifest: OAuthManifest = {
   id: "x",
   name: "X",
@@ -10,7 +11,7 @@ export const xManifest: OAuthManifest = {
   authType: "oauth2",
   docsUrl: "https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token",
   icon: "/providers/x.svg",
-  status: "coming_soon",
+  status: "available",
   oauth: {
     authorizeUrl: { env: "X_OAUTH_AUTHORIZE_URL", default: "https://x.com/i/oauth2/authorize", description: "X OAuth 2.0 authorize endpoint" },
     tokenUrl: { env: "X_OAUTH_TOKEN_URL", default: "https://api.x.com/2/oauth2/token", description: "X OAuth 2.0 token endpoint" },
@@ -20,6 +21,7 @@ export const xManifest: OAuthManifest = {
     pkce: true,
     clientIdEnv: "X_CLIENT_ID",
     clientSecretEnv: "X_CLIENT_SECRET",
+    provider: () => import("@/lib/integrations/x/oauth").then((m) => m.xOAuth),
   },
   api: {
     base: { env: "X_API_BASE", default: "https://api.x.com", description: "X API v2 base URL" },
