@@ -172,7 +172,7 @@ async function saveConnection(user: SessionUser, { manifest }: ResolvedOAuth, to
       actor: actorOf(user),
       action: "integration.connect",
       target: manifest.id,
-      details: { providerId: manifest.id, method: "oauth", accountLabel: identity.label, scopes: connected.grantedScopes, keptRefreshToken: !tokens.refreshToken && !!previous?.refreshToken },
+      details: { providerId: manifest.id, method: "oauth", accountLabel: identity.label, scopes: connected.grantedScopes, keptStoredRefresh: !tokens.refreshToken && !!previous?.refreshToken },
     });
     await emitEvent(tx, { workspaceId: user.workspaceId, type: "connection.connected", data: { providerId: manifest.id, connectionId: saved.id, accountLabel: identity.label } });
     return saved;

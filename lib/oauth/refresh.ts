@@ -49,14 +49,27 @@ const HOUR = 3_600_000;
 /** A connection whose refresh token is worth using: OAuth, has one, and not waiting for the admin. */
 const REFRESHABLE: Prisma.ConnectionWhereInput = { authType: "oauth2", refreshable: true, needsReauth: false, status: { not: "disconnected" } };
 
-/** Due for the cron: expires within the window, or idle past the idle period. */
+/**
+ * A token refreshed this recently (and not expired) is fresh enough for the cron. Without this,
+ * a run would refresh a one-hour token that another run renewed a moment ago — it still expires
+ * "within the window". Ten minutes also absorbs clock differences between instances.
+ */
+export const FRESH_FOR_MS = 10 * 60_000;
+
+/** Due for the cron: expires within the window, or idle past the idle period — and not just refreshed. */
 export function dueWhere(now: Date): Prisma.ConnectionWhereInput {
   const cfg = config();
   return {
     OR: [
-      { expiresAt: { lte: new Date(now.getTime() + cfg.TOKEN_REFRESH_WINDOW_HOURS * HOUR) } },
       { lastRefreshedAt: null },
-      { lastRefreshedAt: { lte: new Date(now.getTime() - cfg.TOKEN_REFRESH_IDLE_HOURS * HOUR) } },
+      { expiresAt: { lte: now } },
+      {
+        lastRefreshedAt: { lt: new Date(now.getTime() - FRESH_FOR_MS) },
+        OR: [
+          { expiresAt: { lte: new Date(now.getTime() + cfg.TOKEN_REFRESH_WINDOW_HOURS * HOUR) } },
+          { lastRefreshedAt: { lte: new Date(now.getTime() - cfg.TOKEN_REFRESH_IDLE_HOURS * HOUR) } },
+        ],
+      },
     ],
   };
 }

@@ -5,7 +5,7 @@
 //   Google     /google/…     consent page; token endpoint (client secret in the body, JSON answer with
 //                            id_token, refresh token only with access_type=offline + prompt=consent,
 //                            none on refresh); /revoke?token=; OpenID userinfo
-//   Microsoft  /microsoft/…  v2.0 authorize + token per tenant: id_token (unsigned JWT) and
+//   Microsoft  /{tenant}/…   v2.0 authorize + token per tenant: id_token (unsigned JWT) and
 //                            client_info (base64url {uid, utid}), a new refresh token on every refresh
 //   Mailchimp  /mailchimp/…  authorize + token (expires_in 0, scope null) + /oauth2/metadata (dc,
 //                            login) with `Authorization: OAuth <token>`; Marketing API root and ping per dc
@@ -111,7 +111,8 @@ export interface FakeOAuth extends FakeServerBase {
 
 const PATHS: Record<OAuthProviderKind, { authorize: string; token: string; revoke?: string; userinfo: string }> = {
   google: { authorize: "/google/o/oauth2/v2/auth", token: "/google/token", revoke: "/google/revoke", userinfo: "/google/v1/userinfo" },
-  microsoft: { authorize: "/microsoft/{tenant}/oauth2/v2.0/authorize", token: "/microsoft/{tenant}/oauth2/v2.0/token", userinfo: "/microsoft/oidc/userinfo" },
+  // The tenant is the first path segment, as at login.microsoftonline.com: MSAL rewrites that segment.
+  microsoft: { authorize: "/{tenant}/oauth2/v2.0/authorize", token: "/{tenant}/oauth2/v2.0/token", userinfo: "/microsoft/oidc/userinfo" },
   mailchimp: { authorize: "/mailchimp/oauth2/authorize", token: "/mailchimp/oauth2/token", userinfo: "/mailchimp/oauth2/metadata" },
   linkedin: { authorize: "/linkedin/oauth/v2/authorization", token: "/linkedin/oauth/v2/accessToken", revoke: "/linkedin/oauth/v2/revoke", userinfo: "/linkedin/v2/userinfo" },
   x: { authorize: "/x/i/oauth2/authorize", token: "/x/2/oauth2/token", revoke: "/x/2/oauth2/revoke", userinfo: "/x/2/users/me" },
@@ -212,6 +213,7 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
   // --- consent page -------------------------------------------------------------------------
 
   function providerAt(path: string): OAuthProviderKind | undefined {
+    if (/^\/[^/]+\/oauth2\/v2\.0\//.test(path)) return "microsoft";
     return OAUTH_PROVIDER_KINDS.find((k) => path.startsWith(`/${k}/`));
   }
 
