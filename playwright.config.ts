@@ -33,6 +33,7 @@ export default defineConfig({
     { name: "setup", testMatch: /first-run\.spec\.ts/ },
     { name: "api", testMatch: /api\.spec\.ts/, dependencies: ["setup"] },
     { name: "browser", testMatch: /dashboard\.spec\.ts/, dependencies: ["api"] },
+    { name: "oauth", testMatch: /oauth\.spec\.ts/, dependencies: ["browser"] },
   ],
   webServer: {
     command: "node_modules/.bin/tsx tests/e2e/server.ts",

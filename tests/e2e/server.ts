@@ -9,7 +9,7 @@ import { CRON_SECRET, DATA_DIR, E2E_DIR, E2E_PORT, FAKES_FILE, ROOT, SERVER_LOG,
 fs.rmSync(E2E_DIR, { recursive: true, force: true });
 fs.mkdirSync(DATA_DIR, { recursive: true });
 const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, oauthPort: 0 });
-fs.writeFileSync(FAKES_FILE, JSON.stringify({ stripe: fakes.stripe.url, sendgrid: fakes.sendgrid.url }));
+fs.writeFileSync(FAKES_FILE, JSON.stringify({ stripe: fakes.stripe.url, sendgrid: fakes.sendgrid.url, oauth: fakes.oauth.url }));
 const log = fs.createWriteStream(SERVER_LOG);
 
 const env: NodeJS.ProcessEnv = {
@@ -27,6 +27,10 @@ const env: NodeJS.ProcessEnv = {
   PIPELINE_BACKOFF_CAP_MS: "20",
 };
 delete env.DATABASE_URL;
+// Every OAuth app points at the fake authorization servers, except LinkedIn's, which stays
+// unconfigured so the dashboard's "not configured" card can be seen.
+delete env.LINKEDIN_CLIENT_ID;
+delete env.LINKEDIN_CLIENT_SECRET;
 const app = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/launch.ts", "start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
 for (const stream of [app.stdout, app.stderr]) {
   stream.on("data", (chunk: Buffer) => {

@@ -447,6 +447,8 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
       },
     },
     (req, res) => {
+      // For tests in another process (the browser tests): every token issued, to check they never leak.
+      if (req.method === "GET" && req.path === "/__fake/issued") return sendJson(res, 200, { tokens: issued });
       const provider = providerAt(req.path);
       const mc = /^\/mailchimp\/([a-z]+\d+)\/3\.0(\/.*)?$/.exec(req.path);
       if (mc) return mailchimpApi(req, res, mc[1]!, mc[2] ?? "/");
