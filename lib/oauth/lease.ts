@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
  * How long a lease lasts: longer than the longest refresh call can take (every attempt timing out,
@@ -24,22 +24,39 @@ export interface Lease {
   until: Date;
 }
 
+/** What the holder needs to refresh: the row's facts and its sealed credential. */
+export interface LeasedConnection {
+  id: string;
+  workspaceId: string;
+  providerId: string;
+  tokenVersion: number;
+  expiresAt: Date | null;
+  credential: { ciphertext: string; keyId: string } | null;
+}
+
 /**
  * Takes the lease on a connection when it is free (never taken, released, or expired) and the row
  * also matches `condition` (what makes the refresh still needed: due, or still on the token the
- * caller saw). Null when someone else holds it or the condition no longer holds.
+ * caller saw) — and reads the row and its credential in the same round trip. Null when someone
+ * else holds it or the condition no longer holds.
  */
-export async function acquireLease(db: Db, connectionId: string, condition: Prisma.ConnectionWhereInput, now: Date = new Date()): Promise<Lease | null> {
+export async function acquireLease(db: Db, connectionId: string, condition: Prisma.Sql = Prisma.sql`TRUE`, now: Date = new Date()): Promise<{ lease: Lease; connection: LeasedConnection } | null> {
   const lease: Lease = { id: crypto.randomUUID(), connectionId, until: new Date(now.getTime() + leaseDurationMs()) };
-  const taken = await db.connection.updateMany({
-    where: { AND: [{ id: connectionId }, { OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: now } }] }, condition] },
-    data: { refreshLeaseId: lease.id, refreshLeaseUntil: lease.until },
-  });
-  return taken.count === 1 ? lease : null;
+  const rows = await db.$queryRaw<(Omit<LeasedConnection, "credential"> & { ciphertext: string | null; keyId: string | null })[]>`
+    WITH leased AS (
+      UPDATE "Connection" SET "refreshLeaseId" = ${lease.id}, "refreshLeaseUntil" = ${lease.until}
+      WHERE "id" = ${connectionId} AND ("refreshLeaseUntil" IS NULL OR "refreshLeaseUntil" < ${now}) AND (${condition})
+      RETURNING "id", "workspaceId", "providerId", "tokenVersion", "expiresAt"
+    )
+    SELECT leased.*, c."ciphertext", c."keyId" FROM leased LEFT JOIN "Credential" c ON c."connectionId" = leased."id"`;
+  const row = rows[0];
+  if (!row) return null;
+  const { ciphertext, keyId, ...facts } = row;
+  return { lease, connection: { ...facts, credential: ciphertext && keyId ? { ciphertext, keyId } : null } };
 }
 
 /** The WHERE clause that matches the row only while this lease is held. */
-export function heldBy(lease: Lease): Prisma.ConnectionWhereInput {
+function heldBy(lease: Lease): Prisma.ConnectionWhereInput {
   return { id: lease.connectionId, refreshLeaseId: lease.id };
 }
 

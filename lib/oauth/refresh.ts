@@ -10,14 +10,16 @@ import { recordAudit } from "@/lib/audit";
 import { forEachConcurrently } from "@/lib/concurrency";
 import { config } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { emitEvent } from "@/lib/events";
 import { getProvider } from "@/lib/integrations/registry";
 import { logger } from "@/lib/log";
-import { acquireLease, heldBy, leaseDurationMs, releaseLease, waitForLease, type Lease } from "@/lib/oauth/lease";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { acquireLease, leaseDurationMs, releaseLease, waitForLease, type Lease, type LeasedConnection } from "@/lib/oauth/lease";
 import { requireOAuthProvider, resolveOAuth } from "@/lib/oauth/setup";
-import { mergeTokens, readTokens, writeTokens } from "@/lib/oauth/tokens";
+import { mergeTokens } from "@/lib/oauth/tokens";
+import type { StoredTokens } from "@/lib/oauth/types";
 import { callProvider, safeMessage, type CallOptions, type ErrorCategory } from "@/lib/pipeline";
+import { seal, unseal } from "@/lib/vault";
 
 /** Why a refresh is wanted, which decides when it is still needed once the lease is free. */
 export type RefreshTrigger =
@@ -46,8 +48,11 @@ export interface RefreshOptions {
 
 const HOUR = 3_600_000;
 
+// The lease, the due list and the save are plain SQL: each is one round trip (a refresh run does
+// thousands), and the due predicate is written once for the list and the lease alike.
+
 /** A connection whose refresh token is worth using: OAuth, has one, and not waiting for the admin. */
-const REFRESHABLE: Prisma.ConnectionWhereInput = { authType: "oauth2", refreshable: true, needsReauth: false, status: { not: "disconnected" } };
+const REFRESHABLE = Prisma.sql`"authType" = 'oauth2' AND "refreshable" AND NOT "needsReauth" AND "status" <> 'disconnected'`;
 
 /**
  * A token refreshed this recently (and not expired) is fresh enough for the cron. Without this,
@@ -57,25 +62,17 @@ const REFRESHABLE: Prisma.ConnectionWhereInput = { authType: "oauth2", refreshab
 export const FRESH_FOR_MS = 10 * 60_000;
 
 /** Due for the cron: expires within the window, or idle past the idle period — and not just refreshed. */
-export function dueWhere(now: Date): Prisma.ConnectionWhereInput {
+export function dueSql(now: Date): Prisma.Sql {
   const cfg = config();
-  return {
-    OR: [
-      { lastRefreshedAt: null },
-      { expiresAt: { lte: now } },
-      {
-        lastRefreshedAt: { lt: new Date(now.getTime() - FRESH_FOR_MS) },
-        OR: [
-          { expiresAt: { lte: new Date(now.getTime() + cfg.TOKEN_REFRESH_WINDOW_HOURS * HOUR) } },
-          { lastRefreshedAt: { lte: new Date(now.getTime() - cfg.TOKEN_REFRESH_IDLE_HOURS * HOUR) } },
-        ],
-      },
-    ],
-  };
+  const window = new Date(now.getTime() + cfg.TOKEN_REFRESH_WINDOW_HOURS * HOUR);
+  const idle = new Date(now.getTime() - cfg.TOKEN_REFRESH_IDLE_HOURS * HOUR);
+  const fresh = new Date(now.getTime() - FRESH_FOR_MS);
+  return Prisma.sql`("lastRefreshedAt" IS NULL OR "expiresAt" <= ${now}
+    OR ("lastRefreshedAt" < ${fresh} AND ("expiresAt" <= ${window} OR "lastRefreshedAt" <= ${idle})))`;
 }
 
-function stillNeeded(trigger: RefreshTrigger, now: Date): Prisma.ConnectionWhereInput {
-  return { AND: [REFRESHABLE, trigger.kind === "due" ? dueWhere(now) : { tokenVersion: trigger.seenVersion }] };
+function stillNeeded(trigger: RefreshTrigger, now: Date): Prisma.Sql {
+  return Prisma.sql`${REFRESHABLE} AND ${trigger.kind === "due" ? dueSql(now) : Prisma.sql`"tokenVersion" = ${trigger.seenVersion}`}`;
 }
 
 /**
@@ -87,8 +84,8 @@ export async function refreshConnection(connectionId: string, trigger: RefreshTr
   const now = options.now ?? (() => new Date());
   // Two rounds at most: the lease holder finishes (or its lease expires) while we wait, then we look again.
   for (let round = 0; round < 2; round++) {
-    const lease = await acquireLease(db, connectionId, stillNeeded(trigger, now()), now());
-    if (lease) return refreshHolding(db, lease, options, now);
+    const leased = await acquireLease(db, connectionId, stillNeeded(trigger, now()), now());
+    if (leased) return refreshHolding(db, leased.lease, leased.connection, options, now);
 
     const row = await db.connection.findUnique({
       where: { id: connectionId },
@@ -101,26 +98,22 @@ export async function refreshConnection(connectionId: string, trigger: RefreshTr
       if (trigger.kind === "due") return { result: "skipped", reason: "not_due" };
       return expireWithoutRefreshToken(db, connectionId, options.actor ?? "system", now());
     }
-    const leased = !!row.refreshLeaseUntil && row.refreshLeaseUntil.getTime() >= now().getTime();
-    if (!leased) return { result: "skipped", reason: "not_due" };
+    const heldElsewhere = !!row.refreshLeaseUntil && row.refreshLeaseUntil.getTime() >= now().getTime();
+    if (!heldElsewhere) return { result: "skipped", reason: "not_due" };
     if (!options.wait) return { result: "skipped", reason: "leased" };
     await waitForLease(db, connectionId, leaseDurationMs());
   }
   return { result: "skipped", reason: "leased" };
 }
 
-async function refreshHolding(db: Db, lease: Lease, options: RefreshOptions, now: () => Date): Promise<RefreshOutcome> {
+async function refreshHolding(db: Db, lease: Lease, row: LeasedConnection, options: RefreshOptions, now: () => Date): Promise<RefreshOutcome> {
   const actor = options.actor ?? "system";
-  const row = await db.connection.findUniqueOrThrow({
-    where: { id: lease.connectionId },
-    select: { id: true, workspaceId: true, providerId: true, tokenVersion: true, expiresAt: true },
-  });
   const owner = { workspaceId: row.workspaceId, connectionId: row.id };
   let resolved;
-  let stored;
+  let stored: StoredTokens | null;
   try {
     resolved = await resolveOAuth(requireOAuthProvider(row.providerId));
-    stored = await readTokens(db, owner);
+    stored = row.credential ? (unseal(row.credential, owner) as StoredTokens) : null;
   } catch (error) {
     // Not configured any more, or the credential cannot be decrypted: not the provider's fault,
     // and nothing a retry fixes. Say so on the connection; the grant itself may still be fine.
@@ -129,39 +122,39 @@ async function refreshHolding(db: Db, lease: Lease, options: RefreshOptions, now
     return { result: "failed", category: "permanent", message, needsReauth: false };
   }
   const { module, client, manifest } = resolved;
-  if (!stored?.refreshToken || !module.refresh) {
+  if (!stored?.accessToken || !stored.refreshToken || !module.refresh) {
     await releaseLease(db, lease, { refreshable: false });
     return expireWithoutRefreshToken(db, row.id, actor, now());
   }
 
   const refresh = module.refresh.bind(module);
+  const current = stored;
   const result = await callProvider(
     { workspaceId: row.workspaceId, connectionId: row.id, providerId: row.providerId, operation: "token.refresh", actor },
-    (signal) => refresh(client, stored, signal),
+    (signal) => refresh(client, current, signal),
     { ...options.call, db, classify: (error) => module.classifyError(error) },
   );
 
   if (result.ok) {
-    const tokens = mergeTokens(result.value, stored);
-    const at = now();
-    const saved = await saveWhileHolding(db, lease, async (tx) => {
-      const updated = await tx.connection.updateMany({
-        where: heldBy(lease),
-        data: {
-          expiresAt: result.value.expiresAt,
-          lastRefreshedAt: at,
-          tokenVersion: { increment: 1 },
-          refreshable: Boolean(tokens.refreshToken),
-          ...(result.value.grantedScopes ? { grantedScopes: result.value.grantedScopes } : {}),
-          refreshLeaseId: null,
-          refreshLeaseUntil: null,
-        },
-      });
-      if (updated.count !== 1) return false;
-      await writeTokens(tx, owner, tokens);
-      return true;
+    const tokens = mergeTokens(result.value, current);
+    const saved = await saveWhileHolding(db, lease, () => {
+      const at = now();
+      const sealed = seal(tokens, owner);
+      const scopes = result.value.grantedScopes ? Prisma.sql`, "grantedScopes" = ${result.value.grantedScopes}` : Prisma.empty;
+      // One statement, so atomic: the row changes and the new tokens are stored only while this
+      // lease is held (and the connection was not disconnected meanwhile) — never one without the other.
+      return db.$queryRaw<{ connectionId: string }[]>`
+        WITH held AS (
+          UPDATE "Connection" SET "expiresAt" = ${result.value.expiresAt}, "lastRefreshedAt" = ${at}, "tokenVersion" = "tokenVersion" + 1,
+            "refreshable" = ${Boolean(tokens.refreshToken)}, "refreshLeaseId" = NULL, "refreshLeaseUntil" = NULL, "updatedAt" = ${at}${scopes}
+          WHERE "id" = ${lease.connectionId} AND "refreshLeaseId" = ${lease.id} AND "status" <> 'disconnected'
+          RETURNING "id"
+        )
+        UPDATE "Credential" SET "ciphertext" = ${sealed.ciphertext}, "keyId" = ${sealed.keyId}, "version" = ${sealed.version}, "updatedAt" = ${at}
+        WHERE "connectionId" IN (SELECT "id" FROM held)
+        RETURNING "connectionId"`;
     });
-    if (!saved) {
+    if (!saved.length) {
       logger.error("token refresh: lease lost before the new tokens were saved", { connectionId: row.id, providerId: row.providerId });
       return { result: "failed", category: "transient", message: "The refresh took longer than its lease; the new tokens were not saved", needsReauth: false };
     }
@@ -188,13 +181,13 @@ async function refreshHolding(db: Db, lease: Lease, options: RefreshOptions, now
 }
 
 /**
- * Writes new tokens in one transaction, retried on a database hiccup: with rotating refresh
- * tokens (X) the old one is already spent, so losing the new one would kill the connection.
+ * Writes the new tokens, retried on a database hiccup: with rotating refresh tokens (X) the old
+ * one is already spent, so losing the new one would kill the connection.
  */
-async function saveWhileHolding(db: Db, lease: Lease, write: (tx: Prisma.TransactionClient) => Promise<boolean>): Promise<boolean> {
+async function saveWhileHolding<T>(db: Db, lease: Lease, write: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.$transaction(write);
+      return await write();
     } catch (error) {
       if (attempt >= 3) throw error;
       logger.warn("token refresh: saving the new tokens failed; retrying", { connectionId: lease.connectionId, attempt, error });
@@ -290,12 +283,11 @@ export async function refreshDueTokens(options: RefreshOptions & { concurrency?:
   //    even when some stay due after a failure).
   let after = "";
   for (;;) {
-    const page = await db.connection.findMany({
-      where: { AND: [REFRESHABLE, dueWhere(now()), { id: { gt: after } }, { OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: now() } }] }] },
-      select: { id: true, workspaceId: true, providerId: true },
-      orderBy: { id: "asc" },
-      take: PAGE,
-    });
+    const at = now();
+    const page = await db.$queryRaw<{ id: string; workspaceId: string; providerId: string }[]>`
+      SELECT "id", "workspaceId", "providerId" FROM "Connection"
+      WHERE ${REFRESHABLE} AND ${dueSql(at)} AND "id" > ${after} AND ("refreshLeaseUntil" IS NULL OR "refreshLeaseUntil" < ${at})
+      ORDER BY "id" LIMIT ${PAGE}`;
     if (!page.length) break;
     after = page[page.length - 1]!.id;
     const refreshable = page.filter((row) => getProvider(row.providerId)?.authType === "oauth2");

@@ -38,6 +38,17 @@ export function requireOAuthProvider(providerId: string): OAuthProvider {
   return manifest as OAuthProvider;
 }
 
+const modules = new Map<string, Promise<OAuthProviderModule>>();
+function loadModule(manifest: OAuthProvider): Promise<OAuthProviderModule> {
+  let loaded = modules.get(manifest.id);
+  if (!loaded) {
+    loaded = manifest.oauth.provider();
+    modules.set(manifest.id, loaded);
+    loaded.catch(() => modules.delete(manifest.id));
+  }
+  return loaded;
+}
+
 export interface ResolvedOAuth {
   manifest: OAuthProvider;
   module: OAuthProviderModule;
@@ -54,7 +65,7 @@ export async function resolveOAuth(manifest: OAuthProvider): Promise<ResolvedOAu
     throw new ApiError(409, `${manifest.name} is not configured on this deployment: set ${setup.missing.join(" and ")}, and register ${setup.redirectUri} as the redirect URI at ${manifest.name}`);
   }
   const o = manifest.oauth;
-  const module = await o.provider();
+  const module = await loadModule(manifest);
   const base: OAuthClient = {
     providerId: manifest.id,
     providerName: manifest.name,

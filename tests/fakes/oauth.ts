@@ -21,6 +21,7 @@
 //   FAKE_OAUTH_PORT=12113 node_modules/.bin/tsx tests/fakes/serve.ts  → see fakeOAuthEnv() for the app's settings.
 import crypto from "node:crypto";
 import type http from "node:http";
+import { pathToFileURL } from "node:url";
 import { sendJson, startFakeServer, type FakeServerBase, type RecordedRequest } from "@/tests/fakes/http";
 
 export type OAuthProviderKind = "google" | "microsoft" | "mailchimp" | "linkedin" | "x";
@@ -438,6 +439,31 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
     return problem(404, "Resource Not Found", "The requested resource could not be found.");
   }
 
+  /**
+   * The fake's control API, for tests and benchmarks that run it in another process:
+   *   GET  /__fake/issued                                  every token issued (leak checks)
+   *   POST /__fake/seed { provider, count }                grants as seedGrant() makes them
+   *   POST /__fake/configure { delayMs?, behaviour? }      answer delay; behaviour per provider
+   *   GET  /__fake/token-requests?provider=&grant_type=    how many token requests arrived
+   */
+  function control(req: RecordedRequest, res: http.ServerResponse) {
+    const body = req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {};
+    if (req.method === "GET" && req.path === "/__fake/issued") return sendJson(res, 200, { tokens: issued });
+    if (req.method === "POST" && req.path === "/__fake/seed") {
+      const provider = body.provider as OAuthProviderKind;
+      return sendJson(res, 200, { grants: Array.from({ length: Number(body.count ?? 1) }, () => fake.seedGrant(provider)) });
+    }
+    if (req.method === "POST" && req.path === "/__fake/configure") {
+      if (typeof body.delayMs === "number") server.setDelay(body.delayMs);
+      for (const [kind, value] of Object.entries((body.behaviour ?? {}) as Record<string, ProviderBehaviour>)) Object.assign(behaviour[kind as OAuthProviderKind], value);
+      return sendJson(res, 200, { ok: true });
+    }
+    if (req.method === "GET" && req.path === "/__fake/token-requests") {
+      return sendJson(res, 200, { count: fake.tokenRequests(req.query.provider as OAuthProviderKind, req.query.grant_type).length });
+    }
+    sendJson(res, 404, { error: "unknown control path" });
+  }
+
   const server = await startFakeServer(
     {
       port: options.port,
@@ -447,8 +473,7 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
       },
     },
     (req, res) => {
-      // For tests in another process (the browser tests): every token issued, to check they never leak.
-      if (req.method === "GET" && req.path === "/__fake/issued") return sendJson(res, 200, { tokens: issued });
+      if (req.path.startsWith("/__fake/")) return control(req, res);
       const provider = providerAt(req.path);
       const mc = /^\/mailchimp\/([a-z]+\d+)\/3\.0(\/.*)?$/.exec(req.path);
       if (mc) return mailchimpApi(req, res, mc[1]!, mc[2] ?? "/");
@@ -522,3 +547,14 @@ function decodeEntities(text: string): string {
 
 /** Mailchimp API keys the fake's Marketing API accepts (the suffix is the data centre). */
 export const MAILCHIMP_API_KEYS = ["0123456789abcdef0123456789abcdef-us19", "fedcba9876543210fedcba9876543210-us6"] as const;
+
+// `node_modules/.bin/tsx tests/fakes/oauth.ts`: the OAuth fakes alone (FAKE_OAUTH_PORT, default any
+// free port), driven through the control API above; prints `listening <url>`.
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  const fake = await startFakeOAuth({ port: Number(process.env.FAKE_OAUTH_PORT ?? 0) });
+  process.stdout.write(`listening ${fake.url}\n`);
+  const stop = () => void fake.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

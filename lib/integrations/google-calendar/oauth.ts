@@ -11,9 +11,12 @@ const SCOPE_ALIASES: Record<string, string> = {
   "https://www.googleapis.com/auth/userinfo.profile": "profile",
 };
 
+// Loaded on first use (googleapis takes most of a second to import), once.
+let googleapis: Promise<typeof import("googleapis")> | undefined;
+const loadGoogleapis = () => (googleapis ??= import("googleapis"));
+
 async function oauth2(client: OAuthClient, signal?: AbortSignal) {
-  // Loaded on first use: googleapis takes most of a second to import.
-  const { google } = await import("googleapis");
+  const { google } = await loadGoogleapis();
   return new google.auth.OAuth2({
     clientId: client.clientId,
     clientSecret: client.clientSecret,
@@ -40,7 +43,7 @@ function tokenSet(tokens: { access_token?: string | null; refresh_token?: string
 
 export const googleOAuth: OAuthProviderModule = {
   async authorizationUrl(client, { state, codeChallenge }) {
-    const { CodeChallengeMethod } = await import("googleapis").then((m) => m.Auth);
+    const { CodeChallengeMethod } = (await loadGoogleapis()).Auth;
     return (await oauth2(client)).generateAuthUrl({
       access_type: "offline",
       // Always show consent, so Google sends a refresh token even to an account that granted before.

@@ -36,8 +36,10 @@ function networkClient(signal: AbortSignal | undefined, last: LastAnswer): INetw
   return { sendGetRequestAsync: (url, options) => send(url, "GET", options), sendPostRequestAsync: (url, options) => send(url, "POST", options) };
 }
 
+let msalNode: Promise<typeof import("@azure/msal-node")> | undefined;
+
 async function msal(client: OAuthClient, signal: AbortSignal | undefined, last: LastAnswer) {
-  const { ConfidentialClientApplication, LogLevel } = await import("@azure/msal-node");
+  const { ConfidentialClientApplication, LogLevel } = await (msalNode ??= import("@azure/msal-node"));
   const tenant = config().MICROSOFT_TENANT;
   const token = new URL(client.endpoints.token);
   // MSAL insists on an https authority; with metadata given it never contacts it.

@@ -258,25 +258,25 @@ describe("the lease", () => {
   it("goes to one holder at a time, expires, and is released only by its holder", async () => {
     const c = await seeded("google-calendar", past());
     const now = new Date();
-    const first = await acquireLease(h.t.db, c.id, {}, now);
-    expect(first).not.toBeNull();
-    expect(await acquireLease(h.t.db, c.id, {}, now)).toBeNull();
+    const first = await acquireLease(h.t.db, c.id, undefined, now);
+    expect(first?.connection).toMatchObject({ id: c.id, workspaceId: c.workspaceId, providerId: "google-calendar", tokenVersion: 0, credential: { keyId: expect.any(String) } });
+    expect(await acquireLease(h.t.db, c.id, undefined, now)).toBeNull();
     // Someone else's release does nothing.
-    expect((await releaseLease(h.t.db, { ...first!, id: "not-the-holder" })).count).toBe(0);
-    expect(await acquireLease(h.t.db, c.id, {}, now)).toBeNull();
+    expect((await releaseLease(h.t.db, { ...first!.lease, id: "not-the-holder" })).count).toBe(0);
+    expect(await acquireLease(h.t.db, c.id, undefined, now)).toBeNull();
     // A dead holder's lease expires.
-    expect(await acquireLease(h.t.db, c.id, {}, new Date(first!.until.getTime() + 1))).not.toBeNull();
+    expect(await acquireLease(h.t.db, c.id, undefined, new Date(first!.lease.until.getTime() + 1))).not.toBeNull();
   });
 
   it("an on-demand caller waits for the holder and reuses its result instead of refreshing again", async () => {
     const c = await seeded("x", past());
     const version = (await row(c.id)).tokenVersion;
-    const lease = await acquireLease(h.t.db, c.id, {});
+    const leased = await acquireLease(h.t.db, c.id);
     const waiting = refreshConnection(c.id, { kind: "expired", seenVersion: version }, { wait: true });
     await new Promise((r) => setTimeout(r, 300));
     // The holder stores a new token (as a finished refresh would) and releases.
     await h.t.db.connection.update({ where: { id: c.id }, data: { tokenVersion: { increment: 1 }, expiresAt: new Date(Date.now() + HOUR) } });
-    await releaseLease(h.t.db, lease!);
+    await releaseLease(h.t.db, leased!.lease);
     expect(await waiting).toEqual({ result: "reused", tokenVersion: version + 1 });
     expect(h.fakes.oauth.tokenRequests("x")).toHaveLength(0);
   });
