@@ -217,6 +217,18 @@ export async function getConnection(user: SessionUser, providerId: string): Prom
 // ---------------------------------------------------------------------------------------------
 // Writes
 
+/** A connection that was just connected (or reconnected) with credentials that work. */
+export const FRESHLY_CONNECTED = {
+  status: "connected",
+  lastError: null,
+  lastErrorCategory: null,
+  needsReauth: false,
+  // New credentials start with a closed circuit.
+  circuitState: "closed",
+  consecutiveFailures: 0,
+  circuitOpenedAt: null,
+} as const;
+
 /** Saves tested credentials: connection row, sealed secrets and audit entry, atomically. */
 async function saveTested(
   db: Db,
@@ -230,19 +242,12 @@ async function saveTested(
   const { secrets, settings } = splitFields(manifest, values);
   const now = new Date();
   const healthy = {
-    status: "connected" as const,
+    ...FRESHLY_CONNECTED,
     authType: "api_key" as const,
     accountLabel: outcome.accountLabel,
     grantedScopes: outcome.grantedScopes ?? [],
     expiresAt: null,
     lastTestedAt: now,
-    lastError: null,
-    lastErrorCategory: null,
-    needsReauth: false,
-    // New, tested credentials start with a closed circuit.
-    circuitState: "closed" as const,
-    consecutiveFailures: 0,
-    circuitOpenedAt: null,
     settings: withFields(existing, settings),
   };
   // One interactive transaction, so a connection is never "connected" without its credential (or

@@ -9,6 +9,7 @@ import { getDb } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { emitEvent } from "@/lib/events";
 import { ApiError } from "@/lib/http/api";
+import { FRESHLY_CONNECTED } from "@/lib/integrations/connections";
 import { STATUS_SELECT, statusFromRow, type IntegrationStatus } from "@/lib/integrations/status";
 import { claimState, createState } from "@/lib/oauth/state";
 import { requireOAuthProvider, resolveOAuth, type ResolvedOAuth } from "@/lib/oauth/setup";
@@ -141,7 +142,7 @@ async function saveConnection(user: SessionUser, { manifest }: ResolvedOAuth, to
   const settings = withOAuthSettings(existing?.settings, identity) as Record<string, unknown>;
   delete settings.fields; // an API-key connection this grant replaces (Mailchimp)
   const connected = {
-    status: "connected" as const,
+    ...FRESHLY_CONNECTED,
     authType: "oauth2" as const,
     accountLabel: identity.label,
     grantedScopes: tokens.grantedScopes ?? manifest.oauth.scopes,
@@ -149,12 +150,6 @@ async function saveConnection(user: SessionUser, { manifest }: ResolvedOAuth, to
     lastTestedAt: now,
     lastRefreshedAt: now,
     refreshable: Boolean(sealedTokens.refreshToken),
-    lastError: null,
-    lastErrorCategory: null,
-    needsReauth: false,
-    circuitState: "closed" as const,
-    consecutiveFailures: 0,
-    circuitOpenedAt: null,
     refreshLeaseId: null,
     refreshLeaseUntil: null,
     settings: settings as Prisma.InputJsonValue,

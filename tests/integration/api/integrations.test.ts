@@ -2,27 +2,13 @@
 // the session seam replaced by a fixed signed-in user (next-auth needs Next's request context).
 // Everything below the session — validation, lib, pipeline, database, SDKs against the fakes — is real.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { SessionUser } from "@/lib/auth/session";
+import { session } from "@/tests/helpers/session";
 import { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 import { STRIPE_KEYS } from "@/tests/fakes/stripe";
 import { colleague, signedIn, useHarness } from "../integrations/setup";
 
-const auth = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock("@/lib/auth/session", async () => {
-  const { ApiError } = await import("@/lib/http/api");
-  // Same contract as the real requireUser: 401 signed out, 403 for a viewer on a mutating method.
-  return {
-    requireUser: async (request: Request) => {
-      if (!auth.user) throw new ApiError(401, "Sign in to use this endpoint");
-      if (["POST", "PUT", "PATCH", "DELETE"].includes(request.method) && auth.user.role !== "admin") {
-        throw new ApiError(403, "Your account is a viewer: ask an admin to make this change");
-      }
-      return auth.user;
-    },
-    currentUser: async () => auth.user,
-    actorOf: (user: SessionUser) => `user:${user.email}`,
-  };
-});
+vi.mock("@/lib/auth/session", () => import("@/tests/helpers/session"));
+const auth = session;
 
 const catalogRoute = await import("@/app/api/integrations/route");
 const statusRoute = await import("@/app/api/integrations/status/route");

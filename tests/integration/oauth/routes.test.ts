@@ -2,25 +2,14 @@
 // fixed signed-in user (next-auth needs Next's request context). Below the session everything is
 // real: cookies, redirects, the refusal page, the fakes. And no token in any answer or log line.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { SessionUser } from "@/lib/auth/session";
+import { session } from "@/tests/helpers/session";
 import { resetConfig } from "@/lib/config";
 import { OAUTH_CLIENTS } from "@/tests/fakes/oauth";
 import { seedOAuthConnection } from "@/tests/helpers/oauth";
 import { colleague, signedIn, useHarness } from "../integrations/setup";
 
-const auth = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock("@/lib/auth/session", async () => {
-  const { ApiError } = await import("@/lib/http/api");
-  return {
-    requireUser: async (request: Request) => {
-      if (!auth.user) throw new ApiError(401, "Sign in to use this endpoint");
-      if (["POST", "PUT", "PATCH", "DELETE"].includes(request.method) && auth.user.role !== "admin") throw new ApiError(403, "Your account is a viewer: ask an admin to make this change");
-      return auth.user;
-    },
-    currentUser: async () => auth.user,
-    actorOf: (user: SessionUser) => `user:${user.email}`,
-  };
-});
+vi.mock("@/lib/auth/session", () => import("@/tests/helpers/session"));
+const auth = session;
 
 const startRoute = await import("@/app/api/integrations/[id]/oauth/start/route");
 const callbackRoute = await import("@/app/api/integrations/[id]/oauth/callback/route");
