@@ -155,8 +155,9 @@ async function refreshHolding(db: Db, lease: Lease, row: LeasedConnection, optio
         RETURNING "connectionId"`;
     });
     if (!saved.length) {
+      // Disconnected meanwhile (which frees the lease), or the refresh outlived its lease.
       logger.error("token refresh: lease lost before the new tokens were saved", { connectionId: row.id, providerId: row.providerId });
-      return { result: "failed", category: "transient", message: "The refresh took longer than its lease; the new tokens were not saved", needsReauth: false };
+      return { result: "failed", category: "transient", message: "The connection changed while its tokens were being refreshed; the new tokens were not kept", needsReauth: false };
     }
     return { result: "refreshed", tokenVersion: row.tokenVersion + 1 };
   }
@@ -174,7 +175,7 @@ async function refreshHolding(db: Db, lease: Lease, row: LeasedConnection, optio
 
   // Transient, rate limit, anything else: the pipeline already retried with backoff. A token that
   // still works is left alone (the next run tries again); one that has expired shows the error.
-  const expired = !row.expiresAt || row.expiresAt.getTime() <= now().getTime();
+  const expired = row.expiresAt !== null && row.expiresAt.getTime() <= now().getTime();
   await releaseLease(db, lease, expired ? { status: "error" } : {});
   logger.warn("token refresh failed", { providerId: manifest.id, connectionId: row.id, category: result.category, attempts: result.attempts });
   return { result: "failed", category: result.category, message: result.message, needsReauth: false };

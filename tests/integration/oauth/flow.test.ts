@@ -4,7 +4,7 @@
 // omitted refresh token; declined consent; an unconfigured provider; Mailchimp's API key.
 import { describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
-import { connectApiKey, getConnection } from "@/lib/integrations/connections";
+import { connectApiKey, getConnection, testConnection } from "@/lib/integrations/connections";
 import { integrationStatus } from "@/lib/integrations/status";
 import { completeOAuth, startOAuth } from "@/lib/oauth/flow";
 import { deploymentCatalog } from "@/lib/oauth/setup";
@@ -51,6 +51,17 @@ describe("connect through OAuth", () => {
       expect(await h.t.db.oAuthState.count({ where: { usedAt: null } })).toBe(0);
     });
   }
+
+  it("tests every provider's stored grant by reading the account with its token", async () => {
+    const user = await signedIn(h.t.db);
+    for (const expected of expectations) {
+      await connectThroughFake(h.fakes.oauth, user, expected.id);
+      const result = await testConnection(user, expected.id);
+      expect(result, expected.id).toMatchObject({ ok: true, message: `Connected: ${expected.label}`, status: { status: "active", accountLabel: expected.label } });
+    }
+    // Mailchimp's metadata call answers with the OAuth scheme; Microsoft's test reads the OIDC userinfo.
+    expect(h.fakes.oauth.requests.filter((r) => r.path === "/microsoft/oidc/userinfo")).toHaveLength(1);
+  });
 
   it("asks Google for offline access with consent, incremental scopes and an S256 PKCE challenge the fake verifies", async () => {
     const user = await signedIn(h.t.db);
