@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { connectApiKey, getConnection, testConnection } from "@/lib/integrations/connections";
+import { getProvider } from "@/lib/integrations/registry";
 import { integrationStatus } from "@/lib/integrations/status";
 import { completeOAuth, startOAuth } from "@/lib/oauth/flow";
 import { deploymentCatalog } from "@/lib/oauth/setup";
@@ -84,6 +85,18 @@ describe("connect through OAuth", () => {
     // The challenge the provider saw is S256 of the verifier sent at the token endpoint.
     const sentChallenge = new URLSearchParams(h.fakes.oauth.requests.find((r) => r.path.endsWith("/decision"))!.body).get("code_challenge");
     expect(sentChallenge).toBe(codeChallengeS256(verifier));
+  });
+
+  it("sends an S256 challenge to exactly the providers whose manifest says they take PKCE", async () => {
+    const user = await signedIn(h.t.db);
+    for (const id of ["google-calendar", "outlook-calendar", "mailchimp", "linkedin", "x"]) {
+      const manifest = getProvider(id);
+      const url = new URL((await startOAuth(user, id)).location);
+      const pkce = manifest?.authType === "oauth2" && manifest.oauth.pkce;
+      expect(url.searchParams.get("code_challenge_method"), id).toBe(pkce ? "S256" : null);
+      expect(url.searchParams.get("code_challenge")?.length ?? 0, id).toBe(pkce ? 43 : 0);
+      expect(url.searchParams.get("state"), id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    }
   });
 
   it("sends X's token request with basic client auth and the PKCE verifier", async () => {
@@ -211,6 +224,18 @@ describe("what the provider refuses", () => {
     expect(outcome.message).not.toContain("email,");
     expect(await h.t.db.connection.count()).toBe(0);
     expect(h.fakes.oauth.requests.filter((r) => r.path === "/google/revoke")).toHaveLength(1);
+
+    // Microsoft reports Graph scopes in its own spelling; X must grant offline access.
+    for (const [providerId, granted, missing] of [
+      ["outlook-calendar", ["openid", "profile", "offline_access", "User.Read"], "Calendars.ReadWrite"],
+      ["x", ["tweet.read", "tweet.write", "users.read"], "offline.access"],
+    ] as const) {
+      const started = await startOAuth(user, providerId);
+      const redirect = await h.fakes.oauth.consent(started.location, { scopes: [...granted] });
+      const refused = await completeOAuth(user, providerId, callbackQuery(redirect), started.binding);
+      expect(refused, providerId).toMatchObject({ ok: false, reason: "missing_scopes", message: expect.stringContaining(`not granted: ${missing}.`) });
+    }
+    expect(await h.t.db.connection.count()).toBe(0);
   });
 
   it("a declined consent leaves the existing connection as it was and says what happened", async () => {
