@@ -36,6 +36,7 @@ export default defineConfig({
     // After the dashboard test, whose counts assume only Stripe gets connected.
     { name: "odoo-email", testMatch: /odoo-email\.spec\.ts/, dependencies: ["browser"] },
     { name: "health", testMatch: /health\.spec\.ts/, dependencies: ["odoo-email"] },
+    { name: "oauth", testMatch: /oauth\.spec\.ts/, dependencies: ["health"] },
   ],
   webServer: {
     command: "node_modules/.bin/tsx tests/e2e/server.ts",

@@ -83,6 +83,11 @@ const schema = z.object({
       }
     })
     .describe("Changes to the providers' documented rate limits: comma-separated provider[:operation]=LIMIT/WINDOW (window 1s, 15m, 1h, 1d) or provider=off"),
+  TOKEN_REFRESH_WINDOW_HOURS: num(24).describe("/api/cron/refresh-tokens refreshes OAuth access tokens that expire within this many hours"),
+  TOKEN_REFRESH_IDLE_HOURS: num(24).describe("…and any refreshable OAuth connection not refreshed for this many hours, so providers do not expire idle refresh tokens"),
+  TOKEN_REFRESH_CONCURRENCY: int(32).describe("Refresh requests one token-refresh run sends at once"),
+  MICROSOFT_TENANT: z.string().trim().regex(/^[A-Za-z0-9.-]+$/, "a tenant id, domain, common, organizations or consumers").default("common").describe("Microsoft Entra tenant for Outlook sign-in: common, organizations, consumers, a tenant id or domain"),
+  LINKEDIN_ORGANIZATION_SCOPES: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false).describe("Also ask LinkedIn for the organisation page scopes (r_organization_social w_organization_social rw_organization_admin; needs Community Management API access)"),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -132,10 +137,14 @@ export function usesEmbeddedDatabase(): boolean {
   return !config().DATABASE_URL || config().PLUGBOARD_EMBEDDED;
 }
 
-/** The base URL providers reach this app at (no trailing slash): PUBLIC_URL, else NEXTAUTH_URL, else localhost. */
+/**
+ * The base URL providers reach this app at, without a trailing slash (webhook URLs, Twilio
+ * signatures, OAuth redirect URIs): PUBLIC_URL, else NEXTAUTH_URL, else Vercel's URL, else localhost.
+ */
 export function publicBaseUrl(): string {
   const c = config();
-  return (c.PUBLIC_URL ?? c.NEXTAUTH_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, "");
+  const configured = c.PUBLIC_URL ?? c.NEXTAUTH_URL ?? (process.env.VERCEL_URL ? `https://${process.env.VERCEL_URL}` : `http://localhost:${c.PORT}`);
+  return configured.replace(/\/+$/, "");
 }
 
 export function isProduction(): boolean {

@@ -29,16 +29,17 @@ export function DisconnectDialog({
   provider: Provider;
   open: boolean;
   onOpenChange: (open: boolean) => void;
-  onDisconnected?: () => void;
+  /** `revoke`: whether the provider revoked the grant ("failed": it stays listed in the account's connected apps). */
+  onDisconnected?: (answer: { revoke?: string }) => void;
 }) {
   const queryClient = useQueryClient();
   const mutation = useMutation({
     mutationFn: () =>
-      apiFetch<{ ok: true }>(`/api/integrations/${encodeURIComponent(provider.id)}`, { method: "DELETE" }),
-    onSuccess: () => {
+      apiFetch<{ ok: true; revoke?: string }>(`/api/integrations/${encodeURIComponent(provider.id)}`, { method: "DELETE" }),
+    onSuccess: (answer) => {
       mergeStatus(queryClient, provider.id, null);
       void queryClient.invalidateQueries({ queryKey: queryKeys.status });
-      onDisconnected?.();
+      onDisconnected?.(answer);
       onOpenChange(false);
     },
   });

@@ -8,6 +8,7 @@ import {
   CircleAlertIcon,
   CircleCheckIcon,
   FlaskConicalIcon,
+  KeyRoundIcon,
   LoaderCircleIcon,
   PencilIcon,
   PlugIcon,
@@ -29,7 +30,8 @@ import { IntegrationHealthSummary, RateLimitNote } from "@/components/health/hea
 import { CredentialsDialog, type CredentialsMode } from "@/components/integrations/credentials-dialog";
 import { DisconnectDialog } from "@/components/integrations/disconnect-dialog";
 import { ProviderIcon } from "@/components/integrations/provider-icon";
-import { STATE_BADGE, cardState, hasStoredConnection, type CardState } from "@/components/integrations/state";
+import { OAuthSetupNotice } from "@/components/integrations/oauth-setup-notice";
+import { STATE_BADGE, cardState, hasStoredConnection, oauthConfigured, type CardState } from "@/components/integrations/state";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
@@ -66,6 +68,7 @@ export function IntegrationCard({
   const titleId = `integration-${provider.id}-title`;
   const [dialog, setDialog] = React.useState<DialogState>(null);
   const [testOutcome, setTestOutcome] = React.useState<TestOutcome | null>(null);
+  const [revokeFailed, setRevokeFailed] = React.useState(false);
   const queryClient = useQueryClient();
   // The auth method is already under the name; the chips list what the integration does.
   const capabilities = (provider.capabilities ?? []).filter((c) => c !== "api_key" && c !== "oauth");
@@ -155,6 +158,7 @@ export function IntegrationCard({
             <p className="mt-1 break-words text-destructive/90">{status.lastError.message}</p>
           </div>
         )}
+        {canEdit && (state === "not_configured" || state === "not_connected") && <OAuthSetupNotice provider={provider} />}
         {state === "needs_reauth" && (
           <p className="text-xs text-muted-foreground">
             {provider.name} no longer accepts the stored credentials. Reconnect to resume syncing.
@@ -162,6 +166,12 @@ export function IntegrationCard({
         )}
         <TestResultView providerId={provider.id} pending={test.isPending} outcome={testOutcome} />
         {!provider.comingSoon && <RateLimitNote providerId={provider.id} />}
+        {revokeFailed && !connected && (
+          <p data-testid={`integration-revoke-failed-${provider.id}`} className="text-xs text-muted-foreground">
+            Disconnected. {provider.name} did not confirm that it revoked Plugboard&apos;s access; you can remove Plugboard from your{" "}
+            {provider.name} account&apos;s connected apps.
+          </p>
+        )}
       </CardContent>
 
       <CardFooter className="flex-wrap gap-2 border-t px-5 pt-4 [.border-t]:pt-4">
@@ -193,7 +203,7 @@ export function IntegrationCard({
         )}
       </CardFooter>
 
-      {canEdit && provider.authType === "api_key" && (
+      {canEdit && provider.authFields.length > 0 && (
         <CredentialsDialog
           provider={provider}
           mode={dialog?.kind === "credentials" ? dialog.mode : "connect"}
@@ -209,7 +219,10 @@ export function IntegrationCard({
           provider={provider}
           open={dialog?.kind === "disconnect"}
           onOpenChange={(open) => !open && setDialog(null)}
-          onDisconnected={() => setTestOutcome(null)}
+          onDisconnected={(answer) => {
+            setTestOutcome(null);
+            setRevokeFailed(answer.revoke === "failed");
+          }}
         />
       )}
     </Card>
@@ -239,8 +252,23 @@ function CardActions({
   if (state === "unavailable") {
     return <span className="text-xs text-muted-foreground">Not available on this deployment.</span>;
   }
+  if (state === "not_configured") {
+    return <span className="text-xs text-muted-foreground">Needs its OAuth app set up on the server first.</span>;
+  }
   if (state === "not_connected") {
-    return <ConnectAction provider={provider} label="Connect" onOpen={() => onOpen({ kind: "credentials", mode: "connect" })} />;
+    const openKeyForm = () => onOpen({ kind: "credentials", mode: "connect" });
+    // OAuth providers that also take an API key (Mailchimp) offer both ways in.
+    return (
+      <>
+        {oauthConfigured(provider) && <ConnectAction provider={provider} label="Connect" onOpen={openKeyForm} />}
+        {provider.authType === "oauth2" && provider.authFields.length > 0 && (
+          <Button variant="outline" size="sm" onClick={openKeyForm} data-testid={`integration-api-key-${provider.id}`}>
+            <KeyRoundIcon aria-hidden="true" />
+            Use an API key
+          </Button>
+        )}
+      </>
+    );
   }
 
   return (
@@ -331,7 +359,8 @@ function ConnectionDetails({ providerId, status }: { providerId: string; status:
       ? ""
       : expiry < now
         ? "text-destructive"
-        : expiry - now < 3 * 24 * 3600 * 1000
+        : // A token Plugboard renews by itself is no cause for concern until it has actually expired.
+          !status.tokenRenews && expiry - now < 3 * 24 * 3600 * 1000
           ? "text-[color-mix(in_oklch,var(--warning)_55%,black)]"
           : "";
 
@@ -347,7 +376,9 @@ function ConnectionDetails({ providerId, status }: { providerId: string; status:
       </dd>
       {status.tokenExpiresAt && (
         <>
-          <dt className="text-muted-foreground">{expiry !== null && now !== null && expiry < now ? "Token expired" : "Token expires"}</dt>
+          <dt className="text-muted-foreground">
+            {expiry !== null && now !== null && expiry < now ? "Token expired" : status.tokenRenews ? "Token renews" : "Token expires"}
+          </dt>
           <dd className={cn("text-right", expiryTone)}>
             <RelativeTime value={status.tokenExpiresAt} />
           </dd>

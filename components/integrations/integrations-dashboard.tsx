@@ -13,6 +13,7 @@ import {
   type ProviderCategory,
 } from "@/components/api/types";
 import { IntegrationCard } from "@/components/integrations/integration-card";
+import { OAuthFlash } from "@/components/integrations/oauth-flash";
 import { cardState } from "@/components/integrations/state";
 import { SummaryStrip, type SummaryCounts } from "@/components/integrations/summary-strip";
 import { RelativeTime } from "@/components/format";
@@ -53,7 +54,7 @@ function countStates(providers: Provider[], statuses: Record<string, Integration
     const state = cardState(provider, statuses[provider.id]);
     if (state === "active" || state === "connecting") counts.active++;
     else if (state === "error" || state === "needs_reauth") counts.error++;
-    else if (state === "not_connected") counts.notConnected++;
+    else if (state === "not_connected" || state === "not_configured") counts.notConnected++;
   }
   return counts;
 }
@@ -120,6 +121,8 @@ export function IntegrationsDashboard() {
           </AlertDescription>
         </Alert>
       )}
+
+      <OAuthFlash />
 
       <SummaryStrip counts={counts} loading={loading || !status.data} />
 

@@ -3,6 +3,7 @@ import type { IntegrationStatus, Provider } from "@/components/api/types";
 export type CardState =
   | "coming_soon"
   | "unavailable"
+  | "not_configured"
   | "not_connected"
   | "connecting"
   | "active"
@@ -20,7 +21,12 @@ export function cardState(
   if (!status && statusUnknown) return "unknown";
   const hasConnection =
     !!status && (status.connected || status.connectionStatus !== "disconnected");
-  if (!status || !hasConnection) return provider.available ? "not_connected" : "unavailable";
+  if (!status || !hasConnection) {
+    if (!provider.available) return "unavailable";
+    // An OAuth provider whose app this deployment lacks, and that takes no API key either.
+    if (!oauthConfigured(provider) && provider.authFields.length === 0) return "not_configured";
+    return "not_connected";
+  }
   if (status.needsReauth) return "needs_reauth";
   if (status.status === "error" || status.connectionStatus === "error") return "error";
   if (status.connectionStatus === "connecting") return "connecting";
@@ -38,6 +44,7 @@ export const STATE_BADGE: Record<
   connecting: { label: "Connecting", variant: "secondary" },
   not_connected: { label: "Not connected", variant: "outline" },
   unavailable: { label: "Not available", variant: "outline" },
+  not_configured: { label: "Not configured", variant: "outline" },
   coming_soon: { label: "Coming soon", variant: "secondary" },
   unknown: { label: "Status unknown", variant: "outline" },
 };
@@ -45,4 +52,9 @@ export const STATE_BADGE: Record<
 /** States in which a stored connection exists (so Test / Edit / Disconnect make sense). */
 export function hasStoredConnection(state: CardState): boolean {
   return state === "active" || state === "error" || state === "needs_reauth" || state === "connecting";
+}
+
+/** False when the provider signs in through OAuth and this deployment has no OAuth app for it. */
+export function oauthConfigured(provider: Provider): boolean {
+  return provider.authType !== "oauth2" || provider.oauth?.setup?.configured !== false;
 }

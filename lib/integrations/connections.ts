@@ -13,10 +13,12 @@ import { getDb, type Db } from "@/lib/db/client";
 import { emitEvent } from "@/lib/events";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, badRequest, describeZodError, notFound } from "@/lib/http/api";
-import { requireConnectable, requireProvider, type ConnectableManifest } from "@/lib/integrations/lookup";
+import { apiKeyManifestOf, requireAvailable, requireConnectable, requireProvider, type ConnectableManifest } from "@/lib/integrations/lookup";
 import { scrubSecrets } from "@/lib/integrations/secrets";
 import { STATUS_SELECT, statusFromRow, type IntegrationStatus } from "@/lib/integrations/status";
 import type { ApiKeyManifest, TestOutcome } from "@/lib/integrations/types";
+import { revokeStoredGrant, testOAuthConnection, type RevokeResult } from "@/lib/oauth/connection";
+import { withOAuthSettings } from "@/lib/oauth/tokens";
 import { callProvider, classifyError, ProviderError, type CallResult } from "@/lib/pipeline";
 import { describeSecrets, readCredential, seal, VaultDecryptError, type Secrets } from "@/lib/vault";
 
@@ -151,7 +153,7 @@ function testFailure(manifest: ApiKeyManifest, result: Extract<CallResult<unknow
 // Reads
 
 type ConnectionRow = Prisma.ConnectionGetPayload<{ select: typeof CONNECTION_SELECT }>;
-const CONNECTION_SELECT = { ...STATUS_SELECT, id: true, workspaceId: true, settings: true } as const;
+const CONNECTION_SELECT = { ...STATUS_SELECT, id: true, workspaceId: true, settings: true, authType: true } as const;
 
 async function findConnection(db: Db, workspaceId: string, providerId: string): Promise<ConnectionRow | null> {
   return db.connection.findUnique({ where: { workspaceId_providerId: { workspaceId, providerId } }, select: CONNECTION_SELECT });
@@ -201,11 +203,11 @@ function view(manifest: ApiKeyManifest, row: ConnectionRow | null, secrets: Secr
  * the provider (e.g. sending mail). Null when not connected. Never log or return the result.
  */
 export async function readConnectionFields(workspaceId: string, providerId: string): Promise<{ connectionId: string; fields: FieldValues } | null> {
-  const manifest = requireProvider(providerId);
-  if (manifest.authType !== "api_key") return null;
+  const manifest = apiKeyManifestOf(requireProvider(providerId));
+  if (!manifest) return null;
   const db = await getDb();
   const row = await findConnection(db, workspaceId, providerId);
-  if (!row || row.status === "disconnected") return null;
+  if (!row || row.status === "disconnected" || row.authType !== "api_key") return null;
   const secrets = await readSecrets(db, row, manifest);
   if (!secrets) return null;
   return { connectionId: row.id, fields: { ...storedSettingFields(row), ...secrets } };
@@ -213,16 +215,28 @@ export async function readConnectionFields(workspaceId: string, providerId: stri
 
 /** One provider's connection as the detail view shows it (404 for an unknown provider). */
 export async function getConnection(user: SessionUser, providerId: string): Promise<ConnectionView | IntegrationStatus> {
-  const manifest = requireProvider(providerId);
+  const manifest = apiKeyManifestOf(requireProvider(providerId));
   const db = await getDb();
   const row = await findConnection(db, user.workspaceId, providerId);
-  if (manifest.authType !== "api_key") return statusFromRow(providerId, row);
+  if (!manifest || row?.authType === "oauth2") return statusFromRow(providerId, row);
   const secrets = row && row.status !== "disconnected" ? await readSecrets(db, row, manifest).catch(() => null) : null;
   return view(manifest, row, secrets);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writes
+
+/** A connection that was just connected (or reconnected) with credentials that work. */
+export const FRESHLY_CONNECTED = {
+  status: "connected",
+  lastError: null,
+  lastErrorCategory: null,
+  needsReauth: false,
+  // New credentials start with a closed circuit.
+  circuitState: "closed",
+  consecutiveFailures: 0,
+  circuitOpenedAt: null,
+} as const;
 
 /** Saves tested credentials: connection row, sealed secrets and audit entry, atomically. */
 async function saveTested(
@@ -237,19 +251,12 @@ async function saveTested(
   const { secrets, settings } = splitFields(manifest, values);
   const now = new Date();
   const healthy = {
-    status: "connected" as const,
+    ...FRESHLY_CONNECTED,
     authType: "api_key" as const,
     accountLabel: outcome.accountLabel,
     grantedScopes: outcome.grantedScopes ?? [],
     expiresAt: null,
     lastTestedAt: now,
-    lastError: null,
-    lastErrorCategory: null,
-    needsReauth: false,
-    // New, tested credentials start with a closed circuit.
-    circuitState: "closed" as const,
-    consecutiveFailures: 0,
-    circuitOpenedAt: null,
     settings: withFields(existing, settings),
   };
   // One interactive transaction, so a connection is never "connected" without its credential (or
@@ -348,14 +355,20 @@ export async function testConnection(user: SessionUser, providerId: string): Pro
 
 /** The same test for a caller without a session, e.g. the health-check job (`actor: "cron"`). */
 export async function testStoredConnection(caller: Caller, providerId: string): Promise<TestResult> {
-  const manifest = requireConnectable(providerId);
+  const provider = requireAvailable(providerId);
   const db = await getDb();
   const row = await findConnection(db, caller.workspaceId, providerId);
-  if (!row || row.status === "disconnected") throw notFound(`${manifest.name} is not connected in this workspace`);
-  const secrets = await readSecrets(db, row, manifest);
-  if (!secrets) throw notFound(`${manifest.name} has no stored credentials in this workspace; connect it again`);
-
-  const result = await liveTest(manifest, caller, { ...storedSettingFields(row), ...secrets }, row.id);
+  if (!row || row.status === "disconnected") throw notFound(`${provider.name} is not connected in this workspace`);
+  let result: CallResult<TestOutcome>;
+  if (row.authType === "oauth2") {
+    // An OAuth grant is tested by reading the account with its (refreshed when needed) token.
+    result = await testOAuthConnection(caller, providerId);
+  } else {
+    const manifest = requireConnectable(providerId);
+    const secrets = await readSecrets(db, row, manifest);
+    if (!secrets) throw notFound(`${manifest.name} has no stored credentials in this workspace; connect it again`);
+    result = await liveTest(manifest, caller, { ...storedSettingFields(row), ...secrets }, row.id);
+  }
   const now = new Date();
   // Conditional on not disconnected: a disconnect that raced this test wins.
   const where = { id: row.id, status: { not: "disconnected" as const } };
@@ -395,15 +408,17 @@ export async function testStoredConnection(caller: Caller, providerId: string): 
 }
 
 /**
- * Disconnects: wipes the credential and forgets the account, atomically. Idempotent — a provider
- * that is not connected answers the same, without a new audit entry.
+ * Disconnects: revokes an OAuth grant at the provider where it can (best effort: a failed revoke
+ * never stops the disconnect), then wipes the credential and forgets the account, atomically.
+ * Idempotent — a provider that is not connected answers the same, without a new audit entry.
  */
-export async function disconnect(user: SessionUser, providerId: string): Promise<{ ok: true; status: IntegrationStatus }> {
+export async function disconnect(user: SessionUser, providerId: string): Promise<{ ok: true; status: IntegrationStatus; revoke: RevokeResult }> {
   requireAdmin(user);
   const manifest = requireProvider(providerId);
   const db = await getDb();
   const row = await findConnection(db, user.workspaceId, providerId);
-  if (!row) return { ok: true, status: statusFromRow(providerId, null) };
+  if (!row) return { ok: true, status: statusFromRow(providerId, null), revoke: "nothing_to_revoke" };
+  const revoke = row.status === "disconnected" ? "nothing_to_revoke" : await revokeStoredGrant(db, row, actorOf(user));
   const saved = await db.$transaction(async (tx) => {
     const wiped = await tx.credential.deleteMany({ where: { connectionId: row.id } });
     const updated = await tx.connection.update({
@@ -419,15 +434,18 @@ export async function disconnect(user: SessionUser, providerId: string): Promise
         circuitState: "closed",
         consecutiveFailures: 0,
         circuitOpenedAt: null,
-        settings: withFields(row, null),
+        refreshable: false,
+        refreshLeaseId: null,
+        refreshLeaseUntil: null,
+        settings: withOAuthSettings(withFields(row, null) as Prisma.JsonValue, null),
       },
       select: STATUS_SELECT,
     });
     if (row.status !== "disconnected" || wiped.count > 0) {
-      await recordAudit(tx, { workspaceId: user.workspaceId, actor: actorOf(user), action: "integration.disconnect", target: manifest.id, details: { providerId } });
+      await recordAudit(tx, { workspaceId: user.workspaceId, actor: actorOf(user), action: "integration.disconnect", target: manifest.id, details: { providerId, revoke } });
       await emitEvent(tx, { workspaceId: user.workspaceId, type: "connection.disconnected", data: { providerId, connectionId: row.id } });
     }
     return updated;
   });
-  return { ok: true, status: statusFromRow(providerId, saved) };
+  return { ok: true, status: statusFromRow(providerId, saved), revoke };
 }

@@ -13,13 +13,31 @@ export function requireProvider(id: string): ProviderManifest {
   return manifest;
 }
 
-/**
- * The manifest of a provider that can be connected with an API key right now: 404 when unknown,
- * 409 when it is coming soon (or an OAuth provider, whose connect flow does not exist yet).
- */
-export function requireConnectable(id: string): ConnectableManifest {
+/** The manifest of a provider that works on this release: 404 when unknown, 409 when coming soon. */
+export function requireAvailable(id: string): ProviderManifest {
   const manifest = requireProvider(id);
   if (manifest.status !== "available") throw new ApiError(409, `${manifest.name} is coming soon and cannot be connected yet`);
-  if (manifest.authType !== "api_key" || !manifest.adapter) throw new ApiError(409, `${manifest.name} cannot be connected with an API key`);
-  return manifest as ConnectableManifest;
+  return manifest;
+}
+
+/**
+ * How a provider is connected with an API key: its own manifest, or — for an OAuth provider that
+ * also takes a key (Mailchimp) — a view of it with the key's fields. Null when it takes no key.
+ */
+export function apiKeyManifestOf(manifest: ProviderManifest): ApiKeyManifest | null {
+  if (manifest.authType === "api_key") return manifest;
+  if (!manifest.apiKey) return null;
+  const { oauth: _oauth, apiKey, ...base } = manifest;
+  return { ...base, authType: "api_key", ...apiKey };
+}
+
+/**
+ * The manifest of a provider that can be connected with an API key right now: 404 when unknown,
+ * 409 when it is coming soon (or takes no API key).
+ */
+export function requireConnectable(id: string): ConnectableManifest {
+  const manifest = requireAvailable(id);
+  const apiKey = apiKeyManifestOf(manifest);
+  if (!apiKey?.adapter) throw new ApiError(409, `${manifest.name} cannot be connected with an API key; use Connect to sign in at ${manifest.name}`);
+  return apiKey as ConnectableManifest;
 }

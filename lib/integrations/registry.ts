@@ -11,7 +11,7 @@ import { sendgridManifest } from "@/lib/integrations/sendgrid/manifest";
 import { smtpManifest } from "@/lib/integrations/smtp/manifest";
 import { stripeManifest } from "@/lib/integrations/stripe/manifest";
 import { twilioManifest } from "@/lib/integrations/twilio/manifest";
-import type { AuthField, EndpointSetting, ProviderManifest } from "@/lib/integrations/types";
+import type { AuthField, EndpointSetting, OAuthSetup, ProviderManifest } from "@/lib/integrations/types";
 import { xManifest } from "@/lib/integrations/x/manifest";
 
 export const providers: readonly ProviderManifest[] = [
@@ -49,9 +49,10 @@ export interface CatalogEntry {
   comingSoon: boolean;
   docsUrl: string;
   icon: string;
-  /** The API-key form (empty for OAuth providers). */
+  /** The API-key form (empty for OAuth-only providers). */
   authFields: AuthField[];
-  oauth: { scopes: string[] } | null;
+  /** `setup`: whether this deployment has the provider's OAuth app (filled in by the catalog route). */
+  oauth: { scopes: string[]; setup?: OAuthSetup } | null;
 }
 
 export function catalogEntry(manifest: ProviderManifest): CatalogEntry {
@@ -67,7 +68,7 @@ export function catalogEntry(manifest: ProviderManifest): CatalogEntry {
     comingSoon: manifest.status === "coming_soon",
     docsUrl: manifest.docsUrl,
     icon: manifest.icon,
-    authFields: manifest.authType === "api_key" ? manifest.fields.map((f) => ({ ...f })) : [],
+    authFields: (manifest.authType === "api_key" ? manifest.fields : (manifest.apiKey?.fields ?? [])).map((f) => ({ ...f })),
     oauth: manifest.authType === "oauth2" ? { scopes: [...manifest.oauth.scopes] } : null,
   };
 }

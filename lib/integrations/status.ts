@@ -21,6 +21,8 @@ export interface IntegrationStatus {
   lastSyncAt: string | null;
   lastTestedAt: string | null;
   tokenExpiresAt: string | null;
+  /** The OAuth token is renewed automatically before it expires (a refresh token is stored). */
+  tokenRenews: boolean;
   needsReauth: boolean;
   usage: UsageStat[];
   lastError: { message: string; category: ErrorCategory | "unknown" } | null;
@@ -43,6 +45,7 @@ export const STATUS_SELECT = {
   lastError: true,
   lastErrorCategory: true,
   circuitState: true,
+  refreshable: true,
 } as const;
 
 export interface StatusRow {
@@ -60,6 +63,7 @@ export interface StatusRow {
   lastError: string | null;
   lastErrorCategory: ErrorCategory | null;
   circuitState: CircuitState;
+  refreshable?: boolean;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -76,6 +80,7 @@ export function statusFromRow(providerId: string, row: StatusRow | null): Integr
       lastSyncAt: null,
       lastTestedAt: null,
       tokenExpiresAt: null,
+      tokenRenews: false,
       needsReauth: false,
       usage: [],
       lastError: null,
@@ -98,6 +103,7 @@ export function statusFromRow(providerId: string, row: StatusRow | null): Integr
     lastSyncAt: iso(row.lastSyncAt),
     lastTestedAt: iso(row.lastTestedAt),
     tokenExpiresAt: iso(row.expiresAt),
+    tokenRenews: connected && !row.needsReauth && (row.refreshable ?? false),
     needsReauth: row.needsReauth,
     usage,
     lastError: row.lastError ? { message: row.lastError, category: row.lastErrorCategory ?? "unknown" } : null,

@@ -2,6 +2,7 @@
 // generic connection flow, the catalog API, the UI and the README/.env.example generator read
 // manifests; nothing outside a provider's own folder switches on provider ids.
 import type { z } from "zod";
+import type { OAuthProviderModule } from "@/lib/oauth/types";
 import type { ProviderError } from "@/lib/pipeline/errors";
 
 export const PROVIDER_CATEGORIES = ["calendar", "crm", "email", "sms", "payments", "marketing", "social", "storage"] as const;
@@ -44,10 +45,24 @@ export interface OAuthSpec {
   /** Where to read who authorised (OIDC userinfo or the provider's "me" endpoint). */
   userinfoUrl?: EndpointSetting;
   scopes: string[];
+  /** Scopes the connection cannot work without: a grant lacking one is refused. Default: all of `scopes`. */
+  requiredScopes?: string[];
   pkce: boolean;
   /** Environment variables holding the OAuth app's client id and secret. */
   clientIdEnv: string;
   clientSecretEnv: string;
+  /** The provider's OAuth specifics (lib/oauth runs the flow). Loaded on first use, like `adapter`. */
+  provider?: () => Promise<OAuthProviderModule>;
+}
+
+/** What the catalog says about a deployment's OAuth app for a provider (see lib/oauth/setup.ts). */
+export interface OAuthSetup {
+  /** Client id and secret are set: the Connect button can work. */
+  configured: boolean;
+  /** The environment variables still to set. */
+  missing: string[];
+  /** The exact redirect URI to register at the provider. */
+  redirectUri: string;
 }
 
 /** What a successful live test learned about the account. */
@@ -119,9 +134,13 @@ export interface ApiKeyManifest extends ManifestBase {
   adapter?: () => Promise<ApiKeyAdapter>;
 }
 
+/** An API-key way in beside OAuth (Mailchimp's `key-dc`), run by the generic API-key flow. */
+export type ApiKeyMethod = Pick<ApiKeyManifest, "fields" | "schema" | "adapter">;
+
 export interface OAuthManifest extends ManifestBase {
   authType: "oauth2";
   oauth: OAuthSpec;
+  apiKey?: ApiKeyMethod;
 }
 
 export type ProviderManifest = ApiKeyManifest | OAuthManifest;

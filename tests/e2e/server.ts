@@ -8,10 +8,10 @@ import { BASE_URL, CRON_SECRET, DATA_DIR, E2E_DIR, E2E_PORT, FAKES_FILE, MAILCHI
 
 fs.rmSync(E2E_DIR, { recursive: true, force: true });
 fs.mkdirSync(DATA_DIR, { recursive: true });
-const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0, twilioPort: 0, mailchimpPort: 0 });
+const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0, twilioPort: 0, mailchimpPort: 0, oauthPort: 0 });
 fs.writeFileSync(
   FAKES_FILE,
-  JSON.stringify({ stripe: fakes.stripe.url, sendgrid: fakes.sendgrid.url, odoo: fakes.odoo.url, smtpPort: fakes.smtp.port, twilio: fakes.twilio.url, mailchimp: fakes.mailchimp.apiBase }),
+  JSON.stringify({ stripe: fakes.stripe.url, sendgrid: fakes.sendgrid.url, odoo: fakes.odoo.url, smtpPort: fakes.smtp.port, twilio: fakes.twilio.url, mailchimp: fakes.mailchimp.apiBase, oauth: fakes.oauth.url }),
 );
 const log = fs.createWriteStream(SERVER_LOG);
 
@@ -39,6 +39,10 @@ const env: NodeJS.ProcessEnv = {
   RATE_LIMITS: "sendgrid:connection.test=10/1d",
 };
 delete env.DATABASE_URL;
+// Every OAuth app points at the fake authorization servers, except LinkedIn's, which stays
+// unconfigured so the dashboard's "not configured" card can be seen.
+delete env.LINKEDIN_CLIENT_ID;
+delete env.LINKEDIN_CLIENT_SECRET;
 const app = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/launch.ts", "start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
 for (const stream of [app.stdout, app.stderr]) {
   stream.on("data", (chunk: Buffer) => {

@@ -1,9 +1,10 @@
-// Starts the fake Stripe and SendGrid on fixed ports for the browser test and the benchmarks:
+// Starts the fake Stripe, SendGrid and OAuth providers on fixed ports for the browser test and the benchmarks:
 //
-//   FAKE_STRIPE_PORT=12111 FAKE_SENDGRID_PORT=12112 node_modules/.bin/tsx tests/fakes/serve.ts
+//   FAKE_STRIPE_PORT=12111 FAKE_SENDGRID_PORT=12112 FAKE_OAUTH_PORT=12117 node_modules/.bin/tsx tests/fakes/serve.ts
 //
-// then run the app with STRIPE_API_BASE=http://127.0.0.1:12111 and
-// SENDGRID_API_BASE=http://127.0.0.1:12112 (and NO_PROXY=127.0.0.1,localhost).
+// then run the app with STRIPE_API_BASE=http://127.0.0.1:12111,
+// SENDGRID_API_BASE=http://127.0.0.1:12112, the OAuth settings it prints (fakeOAuthEnv in
+// tests/fakes/oauth.ts), and NO_PROXY=127.0.0.1,localhost.
 //
 // Accepted keys (anything else is refused the way the real provider refuses it):
 //   Stripe   sk_test_PlugboardValidKey000000000001   test mode, USD + EUR balance
@@ -31,6 +32,7 @@
 import { pathToFileURL } from "node:url";
 import { startFakeMailchimp, type FakeMailchimp } from "@/tests/fakes/mailchimp";
 import { startFakeOdoo, type FakeOdoo } from "@/tests/fakes/odoo";
+import { startFakeOAuth, type FakeOAuth } from "@/tests/fakes/oauth";
 import { startFakeSendGrid, type FakeSendGrid } from "@/tests/fakes/sendgrid";
 import { startFakeSmtp, type FakeSmtp } from "@/tests/fakes/smtp";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe";
@@ -50,6 +52,8 @@ export interface FakeProviders {
   smtp: FakeSmtp;
   twilio: FakeTwilio;
   mailchimp: FakeMailchimp;
+  /** Google, Microsoft, Mailchimp, LinkedIn and X authorization servers (with the test OAuth apps). */
+  oauth: FakeOAuth;
   /** The environment that points the app at these fakes. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -62,6 +66,7 @@ export interface FakePorts {
   smtpPort?: number;
   twilioPort?: number;
   mailchimpPort?: number;
+  oauthPort?: number;
 }
 
 function port(value: string | undefined, fallback: number): number {
@@ -90,6 +95,7 @@ export async function startFakeProviders(options: FakePorts = {}): Promise<FakeP
   const smtp = await start(() => startFakeSmtp({ port: options.smtpPort ?? port(process.env.FAKE_SMTP_PORT, 12114) }));
   const twilio = await start(() => startFakeTwilio({ port: options.twilioPort ?? port(process.env.FAKE_TWILIO_PORT, 12115) }));
   const mailchimp = await start(() => startFakeMailchimp({ port: options.mailchimpPort ?? port(process.env.FAKE_MAILCHIMP_PORT, 12116) }));
+  const oauth = await start(() => startFakeOAuth({ port: options.oauthPort ?? port(process.env.FAKE_OAUTH_PORT, 12117) }));
   return {
     stripe,
     sendgrid,
@@ -97,7 +103,11 @@ export async function startFakeProviders(options: FakePorts = {}): Promise<FakeP
     smtp,
     twilio,
     mailchimp,
+    oauth,
     env: {
+      // The OAuth apps and authorization servers first: the Mailchimp API below is the fake
+      // Marketing API (audiences), which the OAuth fake also imitates for identity reads only.
+      ...oauth.env,
       STRIPE_API_BASE: stripe.url,
       SENDGRID_API_BASE: sendgrid.url,
       TWILIO_API_BASE: twilio.url,
@@ -115,8 +125,9 @@ const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileUR
 if (isMain) {
   const fakes = await startFakeProviders();
   process.stdout.write(
-    `fake stripe    ${fakes.stripe.url}\nfake sendgrid  ${fakes.sendgrid.url}\nfake odoo      ${fakes.odoo.url}\nfake smtp      ${fakes.smtp.host}:${fakes.smtp.port}\nfake twilio    ${fakes.twilio.url}\nfake mailchimp ${fakes.mailchimp.apiBase}\n`,
+    `fake stripe    ${fakes.stripe.url}\nfake sendgrid  ${fakes.sendgrid.url}\nfake odoo      ${fakes.odoo.url}\nfake smtp      ${fakes.smtp.host}:${fakes.smtp.port}\nfake twilio    ${fakes.twilio.url}\nfake mailchimp ${fakes.mailchimp.apiBase}\nfake oauth     ${fakes.oauth.url}\n`,
   );
+  for (const [name, value] of Object.entries(fakes.oauth.env)) process.stdout.write(`${name}=${value}\n`);
   const stop = () => {
     fakes.close().then(() => process.exit(0));
   };

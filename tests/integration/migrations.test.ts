@@ -70,6 +70,11 @@ describe("migrations", () => {
         circuitState: "half_open",
         consecutiveFailures: 2,
         circuitOpenedAt: new Date(),
+        refreshable: true,
+        tokenVersion: 4,
+        lastRefreshedAt: new Date(),
+        refreshLeaseId: "lease-1",
+        refreshLeaseUntil: expiresAt,
       },
     });
     await db.credential.create({ data: { connectionId: connection.id, ciphertext: "v1.a.b.c", keyId: "k1", version: 1 } });
@@ -90,6 +95,10 @@ describe("migrations", () => {
     });
     await db.auditLog.create({ data: { workspaceId: workspace.id, actor: "system", action: "connection.connect", target: connection.id, details: { a: 1 } } });
     await db.loginAttempt.create({ data: { key: "account:a@acme.test" } });
+    await db.oAuthState.create({
+      data: { stateHash: "sh", workspaceId: workspace.id, userId: user.id, providerId: "x", bindingHash: "bh", verifierCiphertext: "v1.a.b.c", keyId: "k1", redirectUri: "https://app.test/cb", scopes: ["a", "b"], expiresAt, usedAt: new Date() },
+    });
+    expect(await db.oAuthState.findUniqueOrThrow({ where: { stateHash: "sh" }, include: { user: true } })).toMatchObject({ scopes: ["a", "b"], keyId: "k1", user: { id: user.id } });
     await db.setupToken.create({ data: { tokenHash: "h", expiresAt, usedAt: new Date() } });
     const session = await db.webinarSession.create({
       data: { workspaceId: workspace.id, title: "Intro", description: "d", startsAt: expiresAt, durationMinutes: 45, capacity: 30, status: "published", onlineUrl: "https://meet.example.test/x", priceMinor: 4900, currency: "usd", odooEventId: 7 },
@@ -177,9 +186,14 @@ describe("migrations", () => {
       circuitState: "half_open",
       consecutiveFailures: 2,
       usageValue: "12",
+      refreshable: true,
+      tokenVersion: 4,
+      refreshLeaseId: "lease-1",
       credential: { keyId: "k1", version: 1 },
     });
     expect(read.expiresAt?.getTime()).toBe(expiresAt.getTime());
+    expect(read.refreshLeaseUntil?.getTime()).toBe(expiresAt.getTime());
+    expect(read.lastRefreshedAt).toBeInstanceOf(Date);
     expect(read.activities[0]).toMatchObject({ outcome: "failure", errorCategory: "auth", attempts: 2, statusCode: 401 });
     expect(read.workspace.users[0]).toMatchObject({ role: "viewer", name: "Ada", language: "de" });
     expect((await db.user.create({ data: { workspaceId: workspace.id, email: "b@acme.test", passwordHash: "x" } })).language).toBe("en");
@@ -260,6 +274,7 @@ describe("migrations", () => {
     expect(await db.webhookAttempt.count()).toBe(0);
     expect(await db.healthSnapshot.count()).toBe(0);
     expect(await db.healthAlertState.count()).toBe(0);
+    expect(await db.oAuthState.count()).toBe(0);
   });
 });
 

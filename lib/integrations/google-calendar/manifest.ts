@@ -9,7 +9,7 @@ export const googleCalendarManifest: OAuthManifest = {
   authType: "oauth2",
   docsUrl: "https://developers.google.com/workspace/calendar/api/guides/overview",
   icon: "/providers/google-calendar.svg",
-  status: "coming_soon",
+  status: "available",
   rateLimits: {
     perConnection: { limit: 600, windowSeconds: 60 },
     source: "Calendar API usage limits: 600 requests per minute per user per project (10,000 per minute per project)",
@@ -19,10 +19,13 @@ export const googleCalendarManifest: OAuthManifest = {
     tokenUrl: { env: "GOOGLE_OAUTH_TOKEN_URL", default: "https://oauth2.googleapis.com/token", description: "Google OAuth token endpoint" },
     revokeUrl: { env: "GOOGLE_OAUTH_REVOKE_URL", default: "https://oauth2.googleapis.com/revoke", description: "Google OAuth token revocation" },
     userinfoUrl: { env: "GOOGLE_OAUTH_USERINFO_URL", default: "https://openidconnect.googleapis.com/v1/userinfo", description: "Google OpenID Connect userinfo" },
-    scopes: ["openid", "email", "https://www.googleapis.com/auth/calendar.events", "https://www.googleapis.com/auth/calendar.readonly"],
+    // Events (create, move, cancel, read) and free/busy, plus who the account is.
+    scopes: ["openid", "email", "https://www.googleapis.com/auth/calendar.events", "https://www.googleapis.com/auth/calendar.events.freebusy"],
+    requiredScopes: ["email", "https://www.googleapis.com/auth/calendar.events", "https://www.googleapis.com/auth/calendar.events.freebusy"],
     pkce: true,
     clientIdEnv: "GOOGLE_CLIENT_ID",
     clientSecretEnv: "GOOGLE_CLIENT_SECRET",
+    provider: () => import("@/lib/integrations/google-calendar/oauth").then((m) => m.googleOAuth),
   },
   api: {
     base: { env: "GOOGLE_API_BASE", default: "https://www.googleapis.com", description: "Google APIs root URL (Calendar v3 lives under /calendar/v3)" },

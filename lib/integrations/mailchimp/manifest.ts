@@ -1,17 +1,26 @@
+import { z } from "zod";
 import type { OAuthManifest } from "@/lib/integrations/types";
 
+// An API key is 32 hexadecimal characters, a dash, and the data centre it lives in (`us19`).
+export const mailchimpApiKeySchema = z.object({
+  apiKey: z
+    .string({ error: "Enter your Mailchimp API key" })
+    .trim()
+    .regex(/^[0-9a-f]{32}-[a-z]+\d+$/i, "A Mailchimp API key looks like 0123…cdef-us19 (32 characters, a dash and the data centre)"),
+});
+
 // Mailchimp OAuth has no scopes and its tokens do not expire; the metadata endpoint tells which
-// data centre (`dc`) the account lives in, which the API base URL needs.
+// data centre (`dc`) the account lives in, which the API base URL needs. An API key works too.
 export const mailchimpManifest: OAuthManifest = {
   id: "mailchimp",
   name: "Mailchimp",
   category: "marketing",
   description: "Add customers to Mailchimp audiences and keep tags and consent in sync.",
-  capabilities: ["oauth", "webhooks", "sync"],
+  capabilities: ["oauth", "api_key", "webhooks", "sync"],
   authType: "oauth2",
   docsUrl: "https://mailchimp.com/developer/marketing/guides/access-user-data-oauth-2/",
   icon: "/providers/mailchimp.svg",
-  status: "coming_soon",
+  status: "available",
   rateLimits: {
     perConnection: null,
     source: "Mailchimp Marketing API: at most 10 simultaneous connections per account and no per-window quota; set one with RATE_LIMITS if needed",
@@ -24,6 +33,22 @@ export const mailchimpManifest: OAuthManifest = {
     pkce: false,
     clientIdEnv: "MAILCHIMP_CLIENT_ID",
     clientSecretEnv: "MAILCHIMP_CLIENT_SECRET",
+    provider: () => import("@/lib/integrations/mailchimp/oauth").then((m) => m.mailchimpOAuth),
+  },
+  apiKey: {
+    fields: [
+      {
+        name: "apiKey",
+        label: "API key",
+        type: "password",
+        secret: true,
+        required: true,
+        placeholder: "0123456789abcdef0123456789abcdef-us19",
+        help: "Profile → Extras → API keys → Create A Key. The part after the dash is your data centre.",
+      },
+    ],
+    schema: mailchimpApiKeySchema,
+    adapter: () => import("@/lib/integrations/mailchimp/api-key").then((m) => m.mailchimpApiKeyAdapter),
   },
   api: {
     base: {

@@ -1,8 +1,9 @@
 import type { OAuthManifest } from "@/lib/integrations/types";
 
-// Microsoft identity platform (v2.0 endpoints, "common" tenant for work and personal accounts).
-// It has no RFC 7009 revocation endpoint, so there is no revokeUrl: disconnecting forgets the
-// tokens and the user can remove the app under My Apps / account.live.com.
+// Microsoft identity platform (v2.0 endpoints). {tenant} in the URLs is MICROSOFT_TENANT (default
+// "common": work and personal accounts). It has no RFC 7009 revocation endpoint, so there is no
+// revokeUrl: disconnecting forgets the tokens and the user can remove the app under My Apps /
+// account.live.com.
 export const outlookCalendarManifest: OAuthManifest = {
   id: "outlook-calendar",
   name: "Outlook Calendar",
@@ -12,7 +13,7 @@ export const outlookCalendarManifest: OAuthManifest = {
   authType: "oauth2",
   docsUrl: "https://learn.microsoft.com/graph/outlook-calendar-concept-overview",
   icon: "/providers/outlook-calendar.svg",
-  status: "coming_soon",
+  status: "available",
   rateLimits: {
     perConnection: { limit: 10_000, windowSeconds: 600 },
     source: "Microsoft Graph Outlook service limits: 10,000 requests per 10 minutes per app per mailbox",
@@ -20,15 +21,17 @@ export const outlookCalendarManifest: OAuthManifest = {
   oauth: {
     authorizeUrl: {
       env: "MICROSOFT_OAUTH_AUTHORIZE_URL",
-      default: "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
-      description: "Microsoft identity platform authorize endpoint",
+      default: "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize",
+      description: "Microsoft identity platform authorize endpoint ({tenant}: MICROSOFT_TENANT)",
     },
-    tokenUrl: { env: "MICROSOFT_OAUTH_TOKEN_URL", default: "https://login.microsoftonline.com/common/oauth2/v2.0/token", description: "Microsoft identity platform token endpoint" },
+    tokenUrl: { env: "MICROSOFT_OAUTH_TOKEN_URL", default: "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token", description: "Microsoft identity platform token endpoint ({tenant}: MICROSOFT_TENANT)" },
     userinfoUrl: { env: "MICROSOFT_OAUTH_USERINFO_URL", default: "https://graph.microsoft.com/oidc/userinfo", description: "Microsoft OpenID Connect userinfo" },
-    scopes: ["openid", "profile", "email", "offline_access", "User.Read", "Calendars.ReadWrite"],
+    scopes: ["openid", "profile", "offline_access", "User.Read", "Calendars.ReadWrite"],
+    requiredScopes: ["User.Read", "Calendars.ReadWrite"],
     pkce: true,
     clientIdEnv: "MICROSOFT_CLIENT_ID",
     clientSecretEnv: "MICROSOFT_CLIENT_SECRET",
+    provider: () => import("@/lib/integrations/outlook-calendar/oauth").then((m) => m.microsoftOAuth),
   },
   api: {
     graph: { env: "MICROSOFT_GRAPH_API_BASE", default: "https://graph.microsoft.com/v1.0", description: "Microsoft Graph base URL" },

@@ -1,6 +1,7 @@
 import type { OAuthManifest } from "@/lib/integrations/types";
 
-// X API v2, OAuth 2.0 authorization code with PKCE; offline.access yields a refresh token.
+// X API v2, OAuth 2.0 authorization code with PKCE (required by X); offline.access yields a
+// refresh token, which X rotates on every refresh.
 export const xManifest: OAuthManifest = {
   id: "x",
   name: "X",
@@ -10,7 +11,7 @@ export const xManifest: OAuthManifest = {
   authType: "oauth2",
   docsUrl: "https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token",
   icon: "/providers/x.svg",
-  status: "coming_soon",
+  status: "available",
   rateLimits: {
     perConnection: { limit: 75, windowSeconds: 900 },
     operations: { "tweets.create": { limit: 100, windowSeconds: 86_400 } },
@@ -25,6 +26,7 @@ export const xManifest: OAuthManifest = {
     pkce: true,
     clientIdEnv: "X_CLIENT_ID",
     clientSecretEnv: "X_CLIENT_SECRET",
+    provider: () => import("@/lib/integrations/x/oauth").then((m) => m.xOAuth),
   },
   api: {
     base: { env: "X_API_BASE", default: "https://api.x.com", description: "X API v2 base URL" },

@@ -47,13 +47,17 @@ const connect = (id: string, body: unknown) => connectRoute.POST(request("POST",
 const patch = (id: string, body: unknown) => itemRoute.PATCH(request("PATCH", `/api/integrations/${id}`, JSON.stringify(body)), idParams(id)).then(read);
 
 describe("GET /api/integrations", () => {
-  it("lists all 11 providers as data, stripe, sendgrid, odoo, smtp and twilio available", async () => {
+  it("lists all 11 providers as data: the API-key and OAuth providers that work available, with their OAuth setup", async () => {
     const { status, body } = await read(await catalogRoute.GET(request("GET", "/api/integrations"), noParams));
     expect(status).toBe(200);
     const providers = body.providers as { id: string; available: boolean; comingSoon: boolean; icon: string; authFields: unknown[] }[];
     expect(providers).toHaveLength(11);
-    expect(providers.filter((p) => p.available).map((p) => p.id).sort()).toEqual(["odoo", "sendgrid", "smtp", "stripe", "twilio"]);
-    expect(providers.filter((p) => p.comingSoon)).toHaveLength(6);
+    expect(providers.filter((p) => p.available).map((p) => p.id).sort()).toEqual(["google-calendar", "linkedin", "mailchimp", "odoo", "outlook-calendar", "sendgrid", "smtp", "stripe", "twilio", "x"]);
+    expect(providers.filter((p) => p.comingSoon)).toHaveLength(1);
+    // The harness configures every OAuth app; the redirect URI is the one to register at the provider.
+    expect(providers.find((p) => p.id === "google-calendar")).toMatchObject({
+      oauth: { setup: { configured: true, missing: [], redirectUri: expect.stringMatching(/\/api\/integrations\/google-calendar\/oauth\/callback$/) } },
+    });
     expect(providers.find((p) => p.id === "stripe")).toMatchObject({ icon: "/providers/stripe.svg", authFields: [{ name: "secretKey", type: "password", secret: true }, { name: "webhookSecret" }] });
     for (const p of providers) {
       expect(p).not.toHaveProperty("schema");
@@ -170,8 +174,8 @@ describe("bad input never becomes a 500", () => {
     expect((await read(await itemRoute.DELETE(request("DELETE", "/api/integrations/nope"), idParams("nope")))).status).toBe(404);
     expect((await read(await itemRoute.GET(request("GET", "/api/integrations/nope"), idParams("nope")))).status).toBe(404);
     expect((await patch("nope", { fields: {} })).status).toBe(404);
-    const soon = await connect("mailchimp", { fields: {} });
-    expect(soon).toMatchObject({ status: 409, body: { error: "Mailchimp is coming soon and cannot be connected yet" } });
+    const soon = await connect("twilio", { fields: {} });
+    expect(soon).toMatchObject({ status: 409, body: { error: "Twilio is coming soon and cannot be connected yet" } });
   });
 
   it("answers 413 for an oversized body and 415 for a non-JSON content type", async () => {

@@ -155,11 +155,15 @@ describe("connect (API key)", () => {
     const unknown = await rejection(connectApiKey(user, "paypal", { apiKey: "x" }));
     expect(unknown.status).toBe(404);
     expect(unknown.message).toMatch(/Unknown integration "paypal"/);
-    for (const id of ["google-calendar", "s3"]) {
+    for (const id of ["s3"]) {
       const soon = await rejection(connectApiKey(user, id, {}));
       expect(soon.status).toBe(409);
       expect(soon.message).toMatch(/coming soon/);
     }
+    // An OAuth-only provider is connected through its consent page, not with a key.
+    const oauthOnly = await rejection(connectApiKey(user, "google-calendar", {}));
+    expect(oauthOnly.status).toBe(409);
+    expect(oauthOnly.message).toMatch(/cannot be connected with an API key; use Connect/);
     expect((await rejection(testConnection(user, "s3"))).status).toBe(409);
     expect((await rejection(updateConnection(user, "s3", {}))).status).toBe(409);
   });

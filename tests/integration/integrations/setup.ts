@@ -1,5 +1,5 @@
 // Shared set-up for the integration tests of lib/integrations: a migrated database, the fake
-// Stripe and SendGrid with the app pointed at them, fast pipeline backoff, and signed-in users.
+// Stripe, SendGrid and OAuth providers with the app pointed at them, fast pipeline backoff, and signed-in users.
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { resetConfig } from "@/lib/config";
@@ -22,7 +22,7 @@ const ENV = {
 };
 
 export async function startHarness(): Promise<IntegrationHarness> {
-  const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0, twilioPort: 0, mailchimpPort: 0 });
+  const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0, twilioPort: 0, mailchimpPort: 0, oauthPort: 0 });
   const previous: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries({ ...ENV, ...fakes.env })) {
     previous[k] = process.env[k];
@@ -68,6 +68,7 @@ export function useHarness(): Pick<IntegrationHarness, "t" | "fakes"> {
     fakes.smtp.reset();
     fakes.twilio.reset();
     fakes.mailchimp.reset();
+    fakes.oauth.reset();
   });
   return {
     get t() {

@@ -14,18 +14,22 @@ describe("provider registry", () => {
     expect(new Set(providerIds).size).toBe(providerIds.length);
   });
 
-  it("makes stripe, sendgrid, odoo, smtp and twilio available; the rest are coming soon", () => {
+  it("makes the API-key and OAuth providers that work available; the rest are coming soon", () => {
     const available = providers.filter((p) => p.status === "available").map((p) => p.id);
-    expect(available.sort()).toEqual(["odoo", "sendgrid", "smtp", "stripe", "twilio"]);
+    expect(available.sort()).toEqual(["google-calendar", "linkedin", "mailchimp", "odoo", "outlook-calendar", "sendgrid", "smtp", "stripe", "twilio", "x"]);
     for (const p of providers) {
       if (p.status === "available") {
-        expect(p.authType).toBe("api_key");
-        expect(p.authType === "api_key" && typeof p.adapter).toBe("function");
+        // Something must drive the connect button: an API-key adapter, or the provider's OAuth module.
+        if (p.authType === "api_key") expect(typeof p.adapter).toBe("function");
+        else expect(typeof p.oauth.provider).toBe("function");
       } else {
         // Coming soon: nothing that could drive a connect button.
-        expect(p.authType === "api_key" ? p.adapter : undefined).toBeUndefined();
+        expect(p.authType === "api_key" ? p.adapter : p.oauth.provider).toBeUndefined();
       }
     }
+    // Mailchimp takes an API key beside OAuth, through the generic API-key flow.
+    const mailchimp = getProvider("mailchimp");
+    expect(mailchimp?.authType === "oauth2" && typeof mailchimp.apiKey?.adapter).toBe("function");
   });
 
   it("gives every provider a category, docs link and an icon file under public/providers", () => {
@@ -53,6 +57,7 @@ describe("provider registry", () => {
           if (url) expect(url.default).toMatch(/^https:\/\/[a-z0-9.-]+\//);
         }
         expect(p.oauth.clientIdEnv).toMatch(/^[A-Z][A-Z0-9_]+$/);
+        for (const scope of p.oauth.requiredScopes ?? []) expect(p.oauth.scopes).toContain(scope);
       }
     }
     expect(getProvider("google-calendar")).toMatchObject({ oauth: { tokenUrl: { default: "https://oauth2.googleapis.com/token" } } });
@@ -84,5 +89,6 @@ describe("provider registry", () => {
       ["webhookSecret", true, false],
     ]);
     expect(entries.find((e) => e.id === "linkedin")!.authFields).toEqual([]);
+    expect(entries.find((e) => e.id === "mailchimp")!.authFields.map((f) => f.name)).toEqual(["apiKey"]);
   });
 });

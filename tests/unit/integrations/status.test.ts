@@ -35,6 +35,7 @@ describe("statusFromRow", () => {
       lastSyncAt: null,
       lastTestedAt: "2026-11-21T10:00:00.000Z",
       tokenExpiresAt: null,
+      tokenRenews: false,
       needsReauth: false,
       usage: [
         { label: "Calls", value: 12 },
@@ -54,6 +55,9 @@ describe("statusFromRow", () => {
       lastError: { message: "nope", category: "auth" },
     });
     expect(statusFromRow("stripe", row({ circuitState: "open" })).status).toBe("error");
+    // An OAuth token with a stored refresh token renews itself — unless the grant was refused.
+    expect(statusFromRow("x", row({ refreshable: true })).tokenRenews).toBe(true);
+    expect(statusFromRow("x", row({ refreshable: true, needsReauth: true })).tokenRenews).toBe(false);
     expect(statusFromRow("stripe", row({ lastError: "old", lastErrorCategory: null })).lastError).toEqual({ message: "old", category: "unknown" });
   });
 

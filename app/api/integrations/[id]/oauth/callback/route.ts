@@ -1,0 +1,23 @@
+// GET /api/integrations/[id]/oauth/callback — the provider sends the browser back here. A refused
+// state answers a page saying why (nothing stored); otherwise back to the dashboard with a message.
+import { requireUser } from "@/lib/auth/session";
+import { handle, readQuery } from "@/lib/http/api";
+import { bindingCookie, completeOAuth } from "@/lib/oauth/flow";
+import { backToDashboard, callbackQuerySchema, readCookie, refusedCallbackPage } from "@/lib/oauth/http";
+import { OAuthStateError } from "@/lib/oauth/state";
+
+type Context = { params: Promise<{ id: string }> };
+
+export const dynamic = "force-dynamic";
+
+export const GET = handle<Context>(async (request, { params }) => {
+  const user = await requireUser(request);
+  const { id } = await params;
+  const query = readQuery(request, callbackQuerySchema);
+  try {
+    return backToDashboard(await completeOAuth(user, id, query, readCookie(request, bindingCookie(id).name)));
+  } catch (error) {
+    if (error instanceof OAuthStateError) return refusedCallbackPage(error);
+    throw error;
+  }
+});

@@ -1,0 +1,99 @@
+// Google's OAuth specifics, through googleapis' OAuth2 client with every endpoint from
+// configuration: offline access with the consent prompt (so a refresh token comes back),
+// incremental scopes, PKCE S256, the OpenID userinfo for the account's email, and revocation.
+import type { OAuthClient, OAuthProviderModule, TokenSet } from "@/lib/oauth/types";
+import { classifyOAuthError, oauthError, splitScopes } from "@/lib/oauth/wire";
+import { ProviderError } from "@/lib/pipeline/errors";
+
+// Google reports the OpenID scopes by their long names.
+const SCOPE_ALIASES: Record<string, string> = {
+  "https://www.googleapis.com/auth/userinfo.email": "email",
+  "https://www.googleapis.com/auth/userinfo.profile": "profile",
+};
+
+// Loaded on first use (googleapis takes most of a second to import), once.
+let googleapis: Promise<typeof import("googleapis")> | undefined;
+const loadGoogleapis = () => (googleapis ??= import("googleapis"));
+
+async function oauth2(client: OAuthClient, signal?: AbortSignal) {
+  const { google } = await loadGoogleapis();
+  return new google.auth.OAuth2({
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    redirectUri: client.redirectUri,
+    endpoints: {
+      oauth2AuthBaseUrl: client.endpoints.authorize,
+      oauth2TokenUrl: client.endpoints.token,
+      ...(client.endpoints.revoke ? { oauth2RevokeUrl: client.endpoints.revoke } : {}),
+    },
+    // Retries belong to the pipeline: the SDK's own would multiply them, and resend refresh requests.
+    transporterOptions: { retryConfig: { retry: 0 }, ...(signal ? { signal } : {}) },
+  });
+}
+
+function tokenSet(tokens: { access_token?: string | null; refresh_token?: string | null; expiry_date?: number | null; scope?: string | null }): TokenSet {
+  if (!tokens.access_token) throw new ProviderError("Google sent a token answer without an access token", { category: "permanent" });
+  return {
+    accessToken: tokens.access_token,
+    ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
+    expiresAt: tokens.expiry_date ? new Date(tokens.expiry_date) : null,
+    grantedScopes: splitScopes(tokens.scope),
+  };
+}
+
+export const googleOAuth: OAuthProviderModule = {
+  async authorizationUrl(client, { state, codeChallenge }) {
+    const { CodeChallengeMethod } = (await loadGoogleapis()).Auth;
+    return (await oauth2(client)).generateAuthUrl({
+      access_type: "offline",
+      // Always show consent, so Google sends a refresh token even to an account that granted before.
+      prompt: "consent",
+      include_granted_scopes: true,
+      scope: client.scopes,
+      state,
+      code_challenge: codeChallenge,
+      code_challenge_method: CodeChallengeMethod.S256,
+    });
+  },
+
+  async exchangeCode(client, { code, codeVerifier }, signal) {
+    const { tokens } = await (await oauth2(client, signal)).getToken({ code, codeVerifier, redirect_uri: client.redirectUri });
+    return tokenSet(tokens);
+  },
+
+  async identify(client, tokens, signal) {
+    if (!client.endpoints.userinfo) throw new ProviderError("GOOGLE_OAUTH_USERINFO_URL is not set", { category: "permanent" });
+    const auth = await oauth2(client, signal);
+    auth.setCredentials({ access_token: tokens.accessToken });
+    const { data } = await auth.request<{ sub?: string; email?: string; name?: string }>({ url: client.endpoints.userinfo, retry: false, signal });
+    if (!data.sub) throw new ProviderError("Google's userinfo answer has no account id", { category: "permanent" });
+    return { accountId: data.sub, label: data.email ?? data.name ?? "Google account" };
+  },
+
+  async refresh(client, stored, signal) {
+    const auth = await oauth2(client, signal);
+    auth.setCredentials({ refresh_token: stored.refreshToken });
+    // With only a refresh token set, getAccessToken() sends exactly one refresh request.
+    await auth.getAccessToken();
+    // Google does not rotate refresh tokens: the answer has none, and the stored one stays.
+    return tokenSet({ ...auth.credentials, refresh_token: null });
+  },
+
+  async revoke(client, stored, signal) {
+    // Revoking the refresh token ends the whole grant (and its access tokens).
+    await (await oauth2(client, signal)).revokeToken(stored.refreshToken ?? stored.accessToken);
+  },
+
+  classifyError(error) {
+    const e = error as { response?: { status?: number; data?: unknown; headers?: unknown }; status?: number };
+    const status = e?.response?.status ?? e?.status;
+    if (typeof status === "number" && status >= 400) {
+      const headers = e.response?.headers;
+      const retryAfter = headers && typeof (headers as Headers).get === "function" ? (headers as Headers).get("retry-after") : null;
+      return oauthError("Google", status, e.response?.data, retryAfter);
+    }
+    return classifyOAuthError(error);
+  },
+
+  normalizeScope: (scope) => SCOPE_ALIASES[scope] ?? scope,
+};
