@@ -1,8 +1,8 @@
 // Availability: is one calendar free for a time range (failing open when it cannot be asked), and
 // the free slots inside working hours, day by day, for several calendars over several weeks.
 import { z } from "zod";
-import { callCalendar, formatCalendarRef, openCalendar, providerName, type CalendarRef, type CalendarSession } from "@/lib/calendar/session";
-import { addDays, isoWeekday, isValidDate, isValidTime, isValidTimeZone, localDate, localTime, minutesOf, startOfDay, zonedToInstant } from "@/lib/calendar/time";
+import { calendarRefSchema, callCalendar, formatCalendarRef, openCalendar, parseCalendarRef, providerName, type CalendarRef, type CalendarSession } from "@/lib/calendar/session";
+import { addDays, isoWeekday, isValidDate, isValidTime, isValidTimeZone, localDate, localTime, minutesOf, parseDateTimeIn, startOfDay, zonedToInstant } from "@/lib/calendar/time";
 import { CalendarNotConnectedError } from "@/lib/calendar/token-source";
 import type { ProviderEvent } from "@/lib/calendar/types";
 import { getDb } from "@/lib/db/client";
@@ -109,22 +109,31 @@ export interface WorkingHours {
 
 export const DEFAULT_WORKING_HOURS: WorkingHours = { timeZone: null, dayStart: "09:00", dayEnd: "17:00", weekdays: [1, 2, 3, 4, 5] };
 
-export const workingHoursSchema = z
-  .strictObject({
-    timeZone: z
-      .string()
-      .refine(isValidTimeZone, { message: 'Unknown time zone: use an IANA name such as "Europe/Berlin"' })
-      .nullable()
-      .default(null),
-    dayStart: z.string().refine(isValidTime, { message: 'Use HH:MM, e.g. "09:00"' }).default("09:00"),
-    dayEnd: z.string().refine(isValidTime, { message: 'Use HH:MM, e.g. "17:00"' }).default("17:00"),
-    weekdays: z
-      .array(z.number().int().min(1, { message: "Weekdays run from 1 (Monday) to 7 (Sunday)" }).max(7, { message: "Weekdays run from 1 (Monday) to 7 (Sunday)" }))
-      .max(7)
-      .default([1, 2, 3, 4, 5])
-      .transform((days) => [...new Set(days)].sort()),
-  })
-  .refine((h) => minutesOf(h.dayEnd) > minutesOf(h.dayStart), { message: "dayEnd must be after dayStart (working hours cannot cross midnight)", path: ["dayEnd"] });
+const weekday = z.number().int().min(1, { message: "Weekdays run from 1 (Monday) to 7 (Sunday)" }).max(7, { message: "Weekdays run from 1 (Monday) to 7 (Sunday)" });
+
+/** The fields of a working-hours body (shared by the settings route). */
+export const workingHoursFields = {
+  timeZone: z
+    .string()
+    .refine(isValidTimeZone, { message: 'Unknown time zone: use an IANA name such as "Europe/Berlin"' })
+    .nullable()
+    .default(null),
+  dayStart: z.string().refine(isValidTime, { message: 'Use HH:MM, e.g. "09:00"' }).default("09:00"),
+  dayEnd: z.string().refine(isValidTime, { message: 'Use HH:MM, e.g. "17:00"' }).default("17:00"),
+  weekdays: z
+    .array(weekday)
+    .max(7)
+    .default([1, 2, 3, 4, 5])
+    .transform((days) => [...new Set(days)].sort()),
+};
+
+/** Working hours cannot cross midnight. */
+export const hoursInOrder: [(h: { dayStart: string; dayEnd: string }) => boolean, { message: string; path: string[] }] = [
+  (h) => minutesOf(h.dayEnd) > minutesOf(h.dayStart),
+  { message: "dayEnd must be after dayStart (working hours cannot cross midnight)", path: ["dayEnd"] },
+];
+
+export const workingHoursSchema = z.strictObject(workingHoursFields).refine(...hoursInOrder);
 
 export async function readWorkingHours(connectionId: string, calendarId: string): Promise<WorkingHours & { stored: boolean }> {
   const db = await getDb();
@@ -274,3 +283,48 @@ export async function multiWeekAvailability(workspaceId: string, refs: CalendarR
   const calendars = await Promise.all(refs.map((ref) => calendarWeeks(workspaceId, ref, query, actor, now)));
   return { weeks: query.weeks, calendars };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Query strings
+
+/** GET /api/calendar/availability?calendar&start&end[&timeZone]. */
+export const availabilityQuerySchema = z
+  .strictObject({
+    calendar: calendarRefSchema,
+    start: z.string({ error: "start is required (e.g. 2026-12-01T10:00)" }).max(40),
+    end: z.string({ error: "end is required (e.g. 2026-12-01T11:00)" }).max(40),
+    /** How to read start and end when they carry no offset. */
+    timeZone: z.string().refine(isValidTimeZone, { message: 'Unknown time zone: use an IANA name such as "Europe/Berlin"' }).default("UTC"),
+  })
+  .transform((q, ctx) => {
+    const start = parseDateTimeIn(q.start, q.timeZone);
+    const end = parseDateTimeIn(q.end, q.timeZone);
+    if (start === null) ctx.addIssue({ code: "custom", path: ["start"], message: "Not a date-time: use e.g. 2026-12-01T10:00 or 2026-12-01T10:00:00Z" });
+    if (end === null) ctx.addIssue({ code: "custom", path: ["end"], message: "Not a date-time: use e.g. 2026-12-01T11:00 or 2026-12-01T11:00:00Z" });
+    if (start === null || end === null) return z.NEVER;
+    if (end <= start) ctx.addIssue({ code: "custom", path: ["end"], message: "The range must end after it starts" });
+    else if (end - start > MAX_CHECK_RANGE_MS) ctx.addIssue({ code: "custom", path: ["end"], message: "Check at most 31 days at once" });
+    return { calendar: q.calendar, range: { start, end } };
+  });
+
+/** GET /api/calendar/availability/weeks?calendars=a,b[&start=YYYY-MM-DD][&weeks=4]. */
+export const weeksQuerySchema = z.strictObject({
+  calendars: z
+    .string({ error: "calendars is required: a comma-separated list such as google-calendar,outlook-calendar" })
+    .transform((value, ctx): CalendarRef[] => {
+      const names = value.split(",").map((s) => s.trim()).filter(Boolean);
+      if (names.length === 0 || names.length > 10) {
+        ctx.addIssue({ code: "custom", message: "Name between 1 and 10 calendars, separated by commas" });
+        return z.NEVER;
+      }
+      const refs: CalendarRef[] = [];
+      for (const name of names) {
+        const parsed = parseCalendarRef(name);
+        if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
+        else refs.push(parsed);
+      }
+      return refs;
+    }),
+  start: z.string().refine(isValidDate, { message: "Use a date: YYYY-MM-DD" }).optional(),
+  weeks: z.coerce.number({ error: "weeks must be a number" }).int({ message: "weeks must be a whole number" }).min(1, { message: "At least 1 week" }).max(MAX_WEEKS, { message: `At most ${MAX_WEEKS} weeks` }).default(4),
+});

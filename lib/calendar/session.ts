@@ -2,8 +2,9 @@
 // "<provider>[:<calendar id>]" ("google-calendar", "outlook-calendar:AAMkAD…"); no id means the
 // account's primary calendar.
 import { z } from "zod";
-import { calendarAccess } from "@/lib/calendar/token-source";
+import { calendarAccess, CalendarNotConnectedError } from "@/lib/calendar/token-source";
 import { CALENDAR_PROVIDER_IDS, isCalendarProvider, type CalendarClient, type CalendarProviderId } from "@/lib/calendar/types";
+import { ApiError } from "@/lib/http/api";
 import { getProvider } from "@/lib/integrations/registry";
 import { callProvider, type CallOptions, type CallResult } from "@/lib/pipeline";
 
@@ -77,4 +78,30 @@ export function callCalendar<T>(
     (signal) => fn(session.client, signal),
     { classify: session.client.classify, ...options },
   );
+}
+
+/** openCalendar for request handlers: a calendar that is not connected is a 409 saying so. */
+export async function openCalendarForRequest(workspaceId: string, providerId: CalendarProviderId, actor: string): Promise<CalendarSession> {
+  try {
+    return await openCalendar(workspaceId, providerId, actor);
+  } catch (error) {
+    if (error instanceof CalendarNotConnectedError) throw new ApiError(409, `${error.message}. Connect it on the Integrations page first.`);
+    throw error;
+  }
+}
+
+/** A failed provider call as an API answer: the provider's reason, with a status that says whose problem it is. */
+export function providerFailure(result: Extract<CallResult<unknown>, { ok: false }>, what: string): ApiError {
+  const reason = result.message.replace(/[.\s]+$/, "");
+  switch (result.category) {
+    case "validation":
+    case "permanent":
+      return new ApiError(422, `${what}: ${reason}`);
+    case "auth":
+      return new ApiError(409, `${what}: ${reason}`);
+    case "rate_limit":
+      return new ApiError(503, `${what}: ${reason}. Try again in a moment.`);
+    default:
+      return new ApiError(502, `${what}: ${reason}. Try again.`);
+  }
 }

@@ -100,6 +100,8 @@ export interface CalendarClient {
   readonly batchSize: number;
   /** True when the provider moves an event between calendars itself (Google); else copy + delete. */
   readonly nativeMove: boolean;
+  /** True when sync covers a window of time (Graph calendar views), false when it covers everything (Google). */
+  readonly syncWindow: boolean;
   listCalendars(signal: AbortSignal): Promise<CalendarInfo[]>;
   /** The calendar owner's time zone, or null when the provider does not say. */
   timeZone(calendarId: string, signal: AbortSignal): Promise<string | null>;

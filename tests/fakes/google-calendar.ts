@@ -6,7 +6,15 @@
 // inside a batch (failCalls), e.g. 429 with Retry-After for some items only.
 import crypto from "node:crypto";
 import type http from "node:http";
-import { startOfDay } from "@/lib/calendar/time";
+import { localDateTime, offsetAt, parseDateTimeIn, startOfDay } from "@/lib/calendar/time";
+
+/** "2026-12-01T10:00:00+01:00": the wall clock in `zone` with its offset, as Google answers. */
+function rfc3339(instant: number, zone: string): string {
+  const offset = offsetAt(instant, zone) / 60_000;
+  const sign = offset < 0 ? "-" : "+";
+  const abs = Math.abs(offset);
+  return `${localDateTime(instant, zone)}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
 import { credentialFrom, sendJson, startFakeServer, type FakeServerBase, type InjectedFailure, type RecordedRequest } from "@/tests/fakes/http";
 
 export const GOOGLE_TOKENS = {
@@ -153,7 +161,20 @@ export async function startFakeGoogleCalendar(options: { port?: number } = {}): 
     stored.event.updated = nowIso();
   };
 
+  /** Google stores times with an offset (RFC 3339), in the event's zone, whatever form they came in. */
+  const normalizeTimes = (calendarId: string, event: FakeGoogleEvent) => {
+    const zone = calendars.get(resolveCalendar(calendarId))?.timeZone ?? "UTC";
+    for (const key of ["start", "end"] as const) {
+      const t = event[key];
+      if (!t?.dateTime) continue;
+      const instant = /(Z|[+-]\d{2}:?\d{2})$/.test(t.dateTime) ? Date.parse(t.dateTime) : parseDateTimeIn(t.dateTime, t.timeZone ?? zone);
+      if (instant === null || Number.isNaN(instant)) continue;
+      event[key] = { ...t, dateTime: rfc3339(instant, t.timeZone ?? zone) };
+    }
+  };
+
   const put = (calendarId: string, event: FakeGoogleEvent): FakeGoogleEvent => {
+    normalizeTimes(calendarId, event);
     const s = store(calendarId)!;
     const stored: StoredEvent = { calendarId: resolveCalendar(calendarId), event, seq: 0 };
     bump(stored);
@@ -315,6 +336,7 @@ export async function startFakeGoogleCalendar(options: { port?: number } = {}): 
         const input = (body ?? {}) as Partial<FakeGoogleEvent>;
         const next = method === "PUT" ? { ...(input as FakeGoogleEvent), id: stored.event.id, created: stored.event.created } : { ...stored.event, ...input, id: stored.event.id };
         withConference(next as FakeGoogleEvent, q.conferenceDataVersion ?? (next.conferenceData ? "1" : undefined));
+        normalizeTimes(stored.calendarId, next as FakeGoogleEvent);
         stored.event = next as FakeGoogleEvent;
         bump(stored);
         return { status: 200, body: stored.event };
@@ -436,6 +458,7 @@ export async function startFakeGoogleCalendar(options: { port?: number } = {}): 
       const stored = store(calendarId)?.get(id);
       if (!stored) throw new Error(`no event ${id}`);
       stored.event = { ...stored.event, ...patch };
+      normalizeTimes(stored.calendarId, stored.event);
       bump(stored);
       return stored.event;
     },

@@ -137,6 +137,7 @@ describe("migrations", () => {
         providerId: "google-calendar",
         calendarId: "primary",
         targetConnectionId: connection.id,
+        targetProviderId: "google-calendar",
         targetCalendarId: "other",
         operation: "move",
         status: "running",

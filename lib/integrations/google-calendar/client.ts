@@ -5,7 +5,7 @@
 import crypto from "node:crypto";
 import type { calendar_v3 } from "googleapis";
 import type { OAuth2Client } from "google-auth-library";
-import { localDateTime } from "@/lib/calendar/time";
+import { isValidTimeZone, localDateTime, parseDateTimeIn } from "@/lib/calendar/time";
 import { config } from "@/lib/config";
 import type { BatchOperation, BatchOutcome, CalendarClient, CalendarInfo, EventDraft, ProviderEvent, SyncPage, SyncPosition } from "@/lib/calendar/types";
 import { endpointUrl } from "@/lib/integrations/endpoints";
@@ -111,8 +111,10 @@ export function googleEventId(idempotencyKey: string): string {
   return crypto.createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 40);
 }
 
-function parseTime(value: string | null | undefined): number | null {
+function parseTime(value: string | null | undefined, timeZone?: string | null): number | null {
   if (!value) return null;
+  // Google answers RFC 3339 with an offset; a bare wall-clock time belongs to the event's zone.
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(value)) return parseDateTimeIn(value, timeZone && isValidTimeZone(timeZone) ? timeZone : "UTC");
   const at = Date.parse(value);
   return Number.isNaN(at) ? null : at;
 }
@@ -133,8 +135,8 @@ export function fromGoogleEvent(e: calendar_v3.Schema$Event): ProviderEvent {
   if (e.start?.date) {
     return { ...base, allDay: true, startDate: e.start.date, endDate: e.end?.date ?? e.start.date };
   }
-  const start = parseTime(e.start?.dateTime) ?? 0;
-  return { ...base, allDay: false, start, end: parseTime(e.end?.dateTime) ?? start };
+  const start = parseTime(e.start?.dateTime, e.start?.timeZone) ?? 0;
+  return { ...base, allDay: false, start, end: parseTime(e.end?.dateTime, e.end?.timeZone ?? e.start?.timeZone) ?? start };
 }
 
 export function toGoogleEvent(draft: EventDraft): calendar_v3.Schema$Event {
@@ -220,6 +222,7 @@ export async function createGoogleCalendarClient(accessToken: string, options: G
     providerId: "google-calendar",
     batchSize: options.batchSize ?? config().CALENDAR_GOOGLE_BATCH_SIZE,
     nativeMove: true,
+    syncWindow: false,
 
     async listCalendars(signal) {
       const out: CalendarInfo[] = [];

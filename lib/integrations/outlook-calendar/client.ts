@@ -9,6 +9,7 @@ import { classifyGraphError, graphFailure, graphFetch } from "@/lib/integrations
 import { ianaTimeZone } from "@/lib/integrations/outlook-calendar/graph-time-zones";
 
 const UTC_PREFERENCE = 'outlook.timezone="UTC"';
+const DAY_MS = 86_400_000;
 const SELECT = "id,subject,start,end,isAllDay,isCancelled,showAs,onlineMeeting,lastModifiedDateTime,originalStartTimeZone";
 
 interface GraphDateTime {
@@ -151,6 +152,7 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
     providerId: "outlook-calendar",
     batchSize: Math.min(20, options.batchSize ?? config().CALENDAR_GRAPH_BATCH_SIZE),
     nativeMove: false,
+    syncWindow: true,
 
     async listCalendars(signal) {
       const zone = await client.timeZone("primary", signal);
@@ -174,9 +176,11 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
     },
 
     async listEvents(calendarId, range, signal) {
+      // All-day events are floating dates that Graph places in the mailbox's zone; asking a day
+      // wider either side catches those near the edges, and the timed extras are dropped below.
       const query = new URLSearchParams({
-        startDateTime: new Date(range.start).toISOString(),
-        endDateTime: new Date(range.end).toISOString(),
+        startDateTime: new Date(range.start - DAY_MS).toISOString(),
+        endDateTime: new Date(range.end + DAY_MS).toISOString(),
         $select: SELECT,
         $top: "500",
       });
@@ -187,7 +191,7 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
         for (const e of page.value ?? []) if (!e.isCancelled) events.push(fromGraphEvent(e));
         path = page["@odata.nextLink"];
       }
-      return events;
+      return events.filter((e) => e.allDay || (e.start < range.end && (e.end > range.start || (e.end === e.start && e.start >= range.start))));
     },
 
     async createEvent(calendarId, draft, signal) {

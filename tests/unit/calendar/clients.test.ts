@@ -44,8 +44,11 @@ describe("Google Calendar client (googleapis)", () => {
     const created = await client.createEvent("primary", draft(0, { videoMeeting: true, idempotencyKey: "k1", reminders: [{ method: "email", minutes: 1440 }, { method: "popup", minutes: 30 }] }), signal());
     expect(created.id).toBe(googleEventId("k1"));
     expect(created.meetingUrl).toMatch(/^https:\/\/meet\.google\.com\//);
+    // Sent as wall-clock time in the event's zone; Google keeps it with its offset.
+    expect(google.calls[0]!.body).toMatchObject({ start: { dateTime: "2026-12-01T10:00:00", timeZone: "Europe/Berlin" } });
     const stored = google.listEvents("primary")[0]!;
-    expect(stored.start).toEqual({ dateTime: "2026-12-01T10:00:00", timeZone: "Europe/Berlin" });
+    expect(stored.start).toEqual({ dateTime: "2026-12-01T10:00:00+01:00", timeZone: "Europe/Berlin" });
+    expect(created.allDay ? 0 : created.start).toBe(at("2026-12-01T09:00:00Z"));
     expect(stored.reminders).toEqual({ useDefault: false, overrides: [{ method: "email", minutes: 1440 }, { method: "popup", minutes: 30 }] });
     // Sent again with the same key: no second event.
     const again = await client.createEvent("primary", draft(0, { idempotencyKey: "k1" }), signal());

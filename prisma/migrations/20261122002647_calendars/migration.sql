@@ -46,6 +46,7 @@ CREATE TABLE "CalendarBatchJob" (
     "providerId" TEXT NOT NULL,
     "calendarId" TEXT NOT NULL,
     "targetConnectionId" TEXT,
+    "targetProviderId" TEXT,
     "targetCalendarId" TEXT,
     "operation" "CalendarBatchOperation" NOT NULL,
     "status" "CalendarBatchStatus" NOT NULL DEFAULT 'queued',
