@@ -17,7 +17,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { CalendarBatchOperation } from "@/lib/generated/prisma/enums";
 import { badRequest, notFound } from "@/lib/http/api";
 import { logger } from "@/lib/log";
-import { backoffDelay, safeMessage, type ErrorCategory } from "@/lib/pipeline";
+import { backoffDelay, ProviderError, safeMessage, type ErrorCategory } from "@/lib/pipeline";
 
 // ---------------------------------------------------------------------------------------------
 // Input
@@ -391,7 +391,14 @@ async function sendInBatches(
     await eachLimited(chunk(queue, session.client.batchSize), options.concurrency, async (part) => {
       // After the provider refused the authorisation, sending more only collects more refusals.
       if (stop) return settle(part.map((item) => ({ item, outcome: { ok: false, status: 0, category: stop!.category, message: stop!.message } })), 0);
-      const result = await callCalendar(session, operation, (client, signal) => client.batch(part.map(toOperation), signal));
+      const result = await callCalendar(session, operation, async (client, signal) => {
+        const outcomes = await client.batch(part.map(toOperation), signal);
+        // Every call refused the authorisation: that is the request failing (the pipeline flags
+        // the connection for reconnecting), not a batch of unlucky items.
+        const refused = outcomes.every((o) => !o.ok && o.category === "auth") ? (outcomes[0] as Extract<BatchOutcome, { ok: false }>) : null;
+        if (refused) throw new ProviderError(refused.message, { category: "auth", statusCode: refused.status });
+        return outcomes;
+      });
       for (const item of part) item.attempts += 1;
       const outcomes: BatchOutcome[] = result.ok
         ? result.value

@@ -9,14 +9,21 @@ import { handle, json, readJson } from "@/lib/http/api";
 import { logger } from "@/lib/log";
 
 function runAfterAnswer(jobId: string) {
-  after(async () => {
+  const run = async () => {
     try {
       await runBatchJob(jobId);
     } catch (error) {
       // The job stays resumable; the calendar-sync cron picks it up.
       logger.error("calendar batch job failed to run", { jobId, error });
     }
-  });
+  };
+  try {
+    // Keeps a serverless function alive until the job is done.
+    after(run);
+  } catch {
+    // Outside a Next request (route tests, scripts): just run it.
+    void run();
+  }
 }
 
 export const GET = handle(async (request) => {
