@@ -2,12 +2,11 @@
 // attendees, reminders, and (for video calls) a Google Meet or Teams meeting. The booking as sent
 // is kept with the local record, so updates rebuild the event from it.
 import { z } from "zod";
-import { callCalendar, formatCalendarRef, openCalendarForRequest, providerFailure, providerName, calendarRefSchema, type CalendarRef } from "@/lib/calendar/session";
+import { callCalendar, formatCalendarRef, openCalendarForRequest, providerFailure, providerName, calendarRefSchema, type CalendarRef, userActor } from "@/lib/calendar/session";
 import { recordFields, updateUsage } from "@/lib/calendar/records";
 import { isValidTimeZone, parseDateTimeIn } from "@/lib/calendar/time";
 import type { EventDraft, ProviderEvent } from "@/lib/calendar/types";
 import type { SessionUser } from "@/lib/auth/session";
-import { actorOf } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { emitEvent } from "@/lib/events";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -159,7 +158,7 @@ export async function createBooking(user: SessionUser, input: CreateBookingInput
   if (await db.calendarEvent.findFirst({ where: { workspaceId: user.workspaceId, localReference: reference, source: "booking" }, select: { id: true } })) {
     throw new ApiError(409, `Booking ${reference} already has a calendar event: update or cancel it instead`);
   }
-  const session = await openCalendarForRequest(user.workspaceId, calendar.providerId, actorOf(user));
+  const session = await openCalendarForRequest(user.workspaceId, calendar.providerId, userActor(user));
   const result = await callCalendar(session, "booking.create", (client, signal) => client.createEvent(calendar.calendarId, draft, signal));
   if (!result.ok) throw providerFailure(result, `${providerName(calendar.providerId)} did not create the booking's event`);
   const event = result.value;
@@ -196,7 +195,7 @@ export async function updateBooking(user: SessionUser, reference: string, patch:
   const merged = validate(storedBookingSchema, { ...previous.data, ...patch, client: { ...previous.data.client, ...patch.client }, consultant: { ...previous.data.consultant, ...patch.consultant } });
   const draft = bookingDraft(user.workspaceId, reference, merged);
   const providerId = row.providerId as CalendarRef["providerId"];
-  const session = await openCalendarForRequest(user.workspaceId, providerId, actorOf(user));
+  const session = await openCalendarForRequest(user.workspaceId, providerId, userActor(user));
   const result = await callCalendar(session, "booking.update", (client, signal) => client.updateEvent(row.calendarId, row.providerEventId, draft, signal));
   if (!result.ok) throw providerFailure(result, `${providerName(providerId)} did not update the booking's event`);
   const db = await getDb();
@@ -211,7 +210,7 @@ export async function updateBooking(user: SessionUser, reference: string, patch:
 export async function cancelBooking(user: SessionUser, reference: string): Promise<{ reference: string; cancelled: true }> {
   const row = await findBooking(user.workspaceId, validate(bookingReferenceSchema, reference, "reference"));
   const providerId = row.providerId as CalendarRef["providerId"];
-  const session = await openCalendarForRequest(user.workspaceId, providerId, actorOf(user));
+  const session = await openCalendarForRequest(user.workspaceId, providerId, userActor(user));
   const result = await callCalendar(session, "booking.delete", (client, signal) => client.deleteEvent(row.calendarId, row.providerEventId, signal));
   if (!result.ok) throw providerFailure(result, `${providerName(providerId)} did not delete the booking's event`);
   const db = await getDb();

@@ -2,10 +2,10 @@
 // and the next events from the local records (no provider call).
 import { z } from "zod";
 import { hoursInOrder, readWorkingHours, workingHoursFields, type WorkingHours } from "@/lib/calendar/availability";
-import { calendarRefSchema, callCalendar, formatCalendarRef, openCalendar, openCalendarForRequest, providerName, type CalendarRef } from "@/lib/calendar/session";
+import { calendarRefSchema, callCalendar, formatCalendarRef, openCalendar, openCalendarForRequest, providerName, type CalendarRef, userActor } from "@/lib/calendar/session";
 import { CalendarNotConnectedError } from "@/lib/calendar/token-source";
 import { CALENDAR_PROVIDER_IDS, type CalendarInfo, type CalendarProviderId } from "@/lib/calendar/types";
-import { actorOf, type SessionUser } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/session";
 import { recordAudit } from "@/lib/audit";
 import { getDb } from "@/lib/db/client";
 
@@ -25,7 +25,7 @@ export async function listCalendars(user: SessionUser): Promise<ProviderCalendar
       const name = providerName(providerId);
       let session;
       try {
-        session = await openCalendar(user.workspaceId, providerId, actorOf(user));
+        session = await openCalendar(user.workspaceId, providerId, userActor(user));
       } catch (error) {
         if (error instanceof CalendarNotConnectedError) return { providerId, name, connected: false, calendars: [], message: error.message };
         throw error;
@@ -71,7 +71,7 @@ export async function saveWorkingHours(user: SessionUser, input: z.infer<typeof 
       create: { workspaceId: user.workspaceId, connectionId, calendarId: calendar.calendarId, ...hours },
       update: hours,
     });
-    await recordAudit(tx, { workspaceId: user.workspaceId, actor: actorOf(user), action: "calendar.working_hours", target: formatCalendarRef(calendar), details: { ...hours } });
+    await recordAudit(tx, { workspaceId: user.workspaceId, actor: userActor(user), action: "calendar.working_hours", target: formatCalendarRef(calendar), details: { ...hours } });
   });
   return { calendar: formatCalendarRef(calendar), ...hours, stored: true };
 }

@@ -1,8 +1,9 @@
 // The local mirror of provider events (CalendarEvent rows): what a provider event looks like as a
 // row, and the figures the integration card shows.
+import crypto from "node:crypto";
 import type { ProviderEvent } from "@/lib/calendar/types";
 import type { Db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 type Tx = Db | Prisma.TransactionClient;
 
@@ -35,4 +36,39 @@ export async function updateUsage(db: Tx, connectionId: string, extra: Prisma.Co
   const { label } = await usageFigures(db, connectionId);
   await db.connection.updateMany({ where: { id: connectionId }, data: { usageLabel: "Events", usageValue: label, ...extra } });
   return label;
+}
+
+export interface EventRecord {
+  workspaceId: string;
+  connectionId: string;
+  providerId: string;
+  calendarId: string;
+  providerEventId: string;
+  localReference: string | null;
+  source: "booking" | "batch" | "sync";
+  batchJobId: string | null;
+  fields: ReturnType<typeof recordFields>;
+}
+
+const timestamp = (d: Date | null) => (d ? Prisma.sql`${d.toISOString()}::timestamp(3)` : Prisma.sql`NULL`);
+
+/**
+ * Inserts event records, skipping ones that exist. Raw SQL on purpose: batch jobs insert hundreds
+ * of rows per second, and Prisma's createMany spends more CPU compiling such a query than the
+ * database spends running it.
+ */
+export function insertEventRecords(db: Tx, rows: EventRecord[]) {
+  if (rows.length === 0) return Promise.resolve(0);
+  const values = Prisma.join(
+    rows.map(
+      (r) => Prisma.sql`(${crypto.randomUUID()}, ${r.workspaceId}, ${r.connectionId}, ${r.providerId}, ${r.calendarId}, ${r.providerEventId}, ${r.fields.etag}, ${r.localReference},
+        ${r.source}::"CalendarEventSource", ${r.batchJobId}, ${r.fields.summary}, ${timestamp(r.fields.startsAt)}, ${timestamp(r.fields.endsAt)}, ${r.fields.allDay},
+        ${r.fields.timeZone}, ${r.fields.status}, ${r.fields.meetingUrl}, ${timestamp(r.fields.providerUpdatedAt)}, CURRENT_TIMESTAMP)`,
+    ),
+  );
+  return db.$executeRaw`
+    INSERT INTO "CalendarEvent" ("id", "workspaceId", "connectionId", "providerId", "calendarId", "providerEventId", "etag", "localReference",
+      "source", "batchJobId", "summary", "startsAt", "endsAt", "allDay", "timeZone", "status", "meetingUrl", "providerUpdatedAt", "updatedAt")
+    VALUES ${values}
+    ON CONFLICT ("connectionId", "calendarId", "providerEventId") DO NOTHING`;
 }

@@ -2,6 +2,7 @@
 // "<provider>[:<calendar id>]" ("google-calendar", "outlook-calendar:AAMkAD…"); no id means the
 // account's primary calendar.
 import { z } from "zod";
+import type { SessionUser } from "@/lib/auth/session";
 import { calendarAccess, CalendarNotConnectedError } from "@/lib/calendar/token-source";
 import { CALENDAR_PROVIDER_IDS, isCalendarProvider, type CalendarClient, type CalendarProviderId } from "@/lib/calendar/types";
 import { ApiError } from "@/lib/http/api";
@@ -45,6 +46,15 @@ export const calendarRefSchema = z.string({ error: `Expected a calendar: ${REF_H
   }
   return parsed;
 });
+
+/**
+ * The activity and audit actor of a signed-in user — the same "user:<email>" as actorOf in
+ * lib/auth/session, which cannot be imported here: it loads next-auth, and the jobs/ CLIs and
+ * benchmarks run this code outside Next.
+ */
+export function userActor(user: Pick<SessionUser, "email">): string {
+  return `user:${user.email}`;
+}
 
 export interface CalendarSession {
   workspaceId: string;

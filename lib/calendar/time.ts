@@ -53,11 +53,29 @@ export function wallClockAt(instant: number, timeZone: string): WallClock {
   return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour! % 24, minute: parts.minute!, second: parts.second! };
 }
 
-/** How far `timeZone` is ahead of UTC at an instant, in ms (Berlin in summer: +7,200,000). */
-export function offsetAt(instant: number, timeZone: string): number {
+function measuredOffset(instant: number, timeZone: string): number {
   const w = wallClockAt(instant, timeZone);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+const HOUR_MS = 3_600_000;
+// Intl is slow (a batch of 2,000 events asks thousands of times), so offsets are remembered per
+// zone and hour — only for hours whose start and end have the same offset, i.e. no change inside.
+const offsetCache = new Map<string, number | null>();
+
+/** How far `timeZone` is ahead of UTC at an instant, in ms (Berlin in summer: +7,200,000). */
+export function offsetAt(instant: number, timeZone: string): number {
+  const hour = Math.floor(instant / HOUR_MS);
+  const key = `${timeZone}|${hour}`;
+  let cached = offsetCache.get(key);
+  if (cached === undefined) {
+    const start = measuredOffset(hour * HOUR_MS, timeZone);
+    cached = measuredOffset((hour + 1) * HOUR_MS - 1000, timeZone) === start ? start : null;
+    if (offsetCache.size > 50_000) offsetCache.clear();
+    offsetCache.set(key, cached);
+  }
+  return cached ?? measuredOffset(instant, timeZone);
 }
 
 /**
