@@ -14,6 +14,7 @@ import { cn } from "@/lib/utils";
 const NAV = [
   { href: "/integrations", label: "Integrations" },
   { href: "/activity", label: "Activity" },
+  { href: "/calendar", label: "Calendar" },
 ];
 
 export function TopBar({ user }: { user: CurrentUser }) {

@@ -3,8 +3,8 @@
 // the breaker. Batches use Google's multipart batch endpoint (./batch.ts), sent through the OAuth2
 // client's request() so authorisation (and refresh, once the client holds a refresh token) applies.
 import crypto from "node:crypto";
-import type { calendar_v3 } from "googleapis";
-import type { OAuth2Client } from "google-auth-library";
+import type { calendar_v3 } from "googleapis/build/src/apis/calendar";
+import type { OAuth2Client } from "googleapis-common";
 import { isValidTimeZone, localDateTime, parseDateTimeIn } from "@/lib/calendar/time";
 import { config } from "@/lib/config";
 import type { BatchOperation, BatchOutcome, CalendarClient, CalendarInfo, EventDraft, ProviderEvent, SyncPage, SyncPosition } from "@/lib/calendar/types";
@@ -22,11 +22,18 @@ export function googleApiRoot(): string {
   return base;
 }
 
+/**
+ * googleapis' Calendar API module: the same `calendar({ version: "v3", … })` and `auth.OAuth2` as
+ * `google.calendar` and `google.auth.OAuth2`, without loading (or bundling) the other ~300 APIs
+ * that the package's index imports.
+ */
+const loadCalendarApi = () => import("googleapis/build/src/apis/calendar");
+
 /** An OAuth2 client holding the access token, with Google's endpoints taken from configuration. */
 export async function googleOAuthClient(accessToken: string): Promise<OAuth2Client> {
-  const { google } = await import("googleapis");
+  const { auth } = await loadCalendarApi();
   const oauth = googleCalendarManifest.oauth;
-  const client = new google.auth.OAuth2({
+  const client = new auth.OAuth2({
     clientId: process.env[oauth.clientIdEnv] || undefined,
     clientSecret: process.env[oauth.clientSecretEnv] || undefined,
     endpoints: {
@@ -210,11 +217,11 @@ export interface GoogleCalendarClientOptions {
 }
 
 export async function createGoogleCalendarClient(accessToken: string, options: GoogleCalendarClientOptions = {}): Promise<CalendarClient> {
-  const { google } = await import("googleapis");
+  const { calendar } = await loadCalendarApi();
   const root = googleApiRoot();
   const auth = await googleOAuthClient(accessToken);
   // retry: false — gaxios would otherwise retry GETs on 5xx itself, under the pipeline's retries.
-  const api = google.calendar({ version: "v3", auth, rootUrl: `${root}/`, retry: false });
+  const api = calendar({ version: "v3", auth, rootUrl: `${root}/`, retry: false });
   const zones = new Map<string, string | null>();
   const opts = (signal: AbortSignal) => ({ signal, retry: false });
 
