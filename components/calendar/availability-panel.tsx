@@ -9,9 +9,9 @@ import { useWeeks } from "@/components/calendar/api";
 import { browserTimeZone, formatTimeRange, nextHour, toLocalInput } from "@/components/calendar/time-inputs";
 import type { Availability, CalendarWeeks, DayAvailability } from "@/components/calendar/types";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import { Panel } from "@/components/calendar/panel";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/select";
@@ -29,80 +29,72 @@ export function RangeCheck({ calendar }: { calendar: string }) {
   const result = check.data;
 
   return (
-    <Card className="gap-4 py-5" data-testid="availability-check">
-      <CardHeader className="px-5">
-        <CardTitle role="heading" aria-level={2}>
-          Check availability
-        </CardTitle>
-        <CardDescription>Events in the calendar that overlap a time range ({browserTimeZone()}).</CardDescription>
-      </CardHeader>
-      <CardContent className="grid gap-4 px-5">
-        <form
-          className="flex flex-wrap items-end gap-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            check.mutate();
-          }}
-        >
-          <div className="grid gap-1.5">
-            <Label htmlFor="availability-start">From</Label>
-            <Input id="availability-start" type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} required />
-          </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor="availability-end">To</Label>
-            <Input id="availability-end" type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} required />
-          </div>
-          <Button type="submit" disabled={check.isPending || !calendar}>
-            {check.isPending && <LoaderCircleIcon aria-hidden="true" className="animate-spin" />}
-            Check
-          </Button>
-        </form>
-
-        <div role="status" aria-live="polite" data-testid="availability-result">
-          {check.isError && (
-            <Alert variant="destructive">
-              <CircleAlertIcon aria-hidden="true" />
-              <AlertTitle>Could not check</AlertTitle>
-              <AlertDescription>{errorMessage(check.error)}</AlertDescription>
-            </Alert>
-          )}
-          {result && (
-            <div className="grid gap-2">
-              <div className="flex items-center gap-2">
-                {result.available ? (
-                  <Badge variant="success" data-testid="availability-verdict">
-                    <CalendarCheckIcon aria-hidden="true" />
-                    Available
-                  </Badge>
-                ) : (
-                  <Badge variant="destructive" data-testid="availability-verdict">
-                    <CalendarXIcon aria-hidden="true" />
-                    Busy
-                  </Badge>
-                )}
-                <span className="text-sm text-muted-foreground">{result.message}</span>
-              </div>
-              {result.note && (
-                <p className="flex gap-1.5 text-xs text-[color-mix(in_oklch,var(--warning)_50%,black)]">
-                  <InfoIcon aria-hidden="true" className="mt-0.5 size-3.5 shrink-0" />
-                  {result.note}
-                </p>
-              )}
-              {result.conflicts.length > 0 && (
-                <ul className="grid gap-1 text-sm" aria-label="Conflicts">
-                  {result.conflicts.map((c, i) => (
-                    <li key={i} className="flex justify-between gap-3 rounded-md bg-destructive/5 px-3 py-1.5">
-                      <span className="truncate font-medium">{c.title}</span>
-                      <span className="shrink-0 text-muted-foreground">{formatTimeRange(c.start, c.end, c.allDay)}</span>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </div>
-          )}
+    <Panel testId="availability-check" title="Check availability" description={`Events in the calendar that overlap a time range (${browserTimeZone()}).`}>
+      <form
+        className="flex flex-wrap items-end gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          check.mutate();
+        }}
+      >
+        <div className="grid gap-1.5">
+          <Label htmlFor="availability-start">From</Label>
+          <Input id="availability-start" type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} required />
         </div>
-      </CardContent>
-    </Card>
+        <div className="grid gap-1.5">
+          <Label htmlFor="availability-end">To</Label>
+          <Input id="availability-end" type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} required />
+        </div>
+        <Button type="submit" disabled={check.isPending || !calendar}>
+          {check.isPending && <LoaderCircleIcon aria-hidden="true" className="animate-spin" />}
+          Check
+        </Button>
+      </form>
+
+      <div role="status" aria-live="polite" data-testid="availability-result">
+        {check.isError && (
+          <Alert variant="destructive">
+            <CircleAlertIcon aria-hidden="true" />
+            <AlertTitle>Could not check</AlertTitle>
+            <AlertDescription>{errorMessage(check.error)}</AlertDescription>
+          </Alert>
+        )}
+        {result && (
+          <div className="grid gap-2">
+            <div className="flex items-center gap-2">
+              {result.available ? (
+                <Badge variant="success" data-testid="availability-verdict">
+                  <CalendarCheckIcon aria-hidden="true" />
+                  Available
+                </Badge>
+              ) : (
+                <Badge variant="destructive" data-testid="availability-verdict">
+                  <CalendarXIcon aria-hidden="true" />
+                  Busy
+                </Badge>
+              )}
+              <span className="text-sm text-muted-foreground">{result.message}</span>
+            </div>
+            {result.note && (
+              <p className="flex gap-1.5 text-xs text-[color-mix(in_oklch,var(--warning)_50%,black)]">
+                <InfoIcon aria-hidden="true" className="mt-0.5 size-3.5 shrink-0" />
+                {result.note}
+              </p>
+            )}
+            {result.conflicts.length > 0 && (
+              <ul className="grid gap-1 text-sm" aria-label="Conflicts">
+                {result.conflicts.map((c, i) => (
+                  <li key={i} className="flex justify-between gap-3 rounded-md bg-destructive/5 px-3 py-1.5">
+                    <span className="truncate font-medium">{c.title}</span>
+                    <span className="shrink-0 text-muted-foreground">{formatTimeRange(c.start, c.end, c.allDay)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+      </div>
+    </Panel>
   );
 }
 
@@ -113,46 +105,42 @@ export function WeeksGrid({ calendar }: { calendar: string }) {
   const data: CalendarWeeks | undefined = query.data?.calendars[0];
 
   return (
-    <Card className="gap-4 py-5" data-testid="availability-weeks">
-      <CardHeader className="px-5">
-        <CardTitle role="heading" aria-level={2}>
-          Free time by day
-        </CardTitle>
-        <CardDescription>
-          {data?.ok
-            ? `Working hours ${data.workingHours.dayStart}–${data.workingHours.dayEnd}, ${data.timeZone}. Darker means more free time.`
-            : "Free slots inside the calendar's working hours."}
-        </CardDescription>
-      </CardHeader>
-      <CardContent className="grid gap-3 px-5">
-        <div className="flex items-center gap-2">
-          <Label htmlFor="weeks" className="text-xs text-muted-foreground">
-            Weeks
-          </Label>
-          <NativeSelect id="weeks" size="sm" value={String(weeks)} onChange={(e) => setWeeks(Number(e.target.value))}>
-            {[1, 2, 4, 8].map((n) => (
-              <NativeSelectOption key={n} value={n}>
-                {n}
-              </NativeSelectOption>
-            ))}
-          </NativeSelect>
-        </div>
-        {query.isPending ? (
-          <Skeleton className="h-32 w-full" />
-        ) : query.isError ? (
-          <p className="text-sm text-destructive">{errorMessage(query.error)}</p>
-        ) : data && !data.ok ? (
-          <p className="text-sm text-destructive" data-testid="weeks-error">
-            {data.error}
-          </p>
-        ) : data ? (
-          <>
-            {data.timeZoneNote && <p className="text-xs text-muted-foreground">{data.timeZoneNote}</p>}
-            <DayGrid days={data.days} dayMinutes={workingMinutes(data)} />
-          </>
-        ) : null}
-      </CardContent>
-    </Card>
+    <Panel
+      testId="availability-weeks"
+      title="Free time by day"
+      description={
+        data?.ok
+          ? `Working hours ${data.workingHours.dayStart}–${data.workingHours.dayEnd}, ${data.timeZone}. Darker means more free time.`
+          : "Free slots inside the calendar's working hours."
+      }
+    >
+      <div className="flex items-center gap-2">
+        <Label htmlFor="weeks" className="text-xs text-muted-foreground">
+          Weeks
+        </Label>
+        <NativeSelect id="weeks" size="sm" value={String(weeks)} onChange={(e) => setWeeks(Number(e.target.value))}>
+          {[1, 2, 4, 8].map((n) => (
+            <NativeSelectOption key={n} value={n}>
+              {n}
+            </NativeSelectOption>
+          ))}
+        </NativeSelect>
+      </div>
+      {query.isPending ? (
+        <Skeleton className="h-32 w-full" />
+      ) : query.isError ? (
+        <p className="text-sm text-destructive">{errorMessage(query.error)}</p>
+      ) : data && !data.ok ? (
+        <p className="text-sm text-destructive" data-testid="weeks-error">
+          {data.error}
+        </p>
+      ) : data ? (
+        <>
+          {data.timeZoneNote && <p className="text-xs text-muted-foreground">{data.timeZoneNote}</p>}
+          <DayGrid days={data.days} dayMinutes={workingMinutes(data)} />
+        </>
+      ) : null}
+    </Panel>
   );
 }
 

@@ -11,9 +11,9 @@ import { browserTimeZone, nextHour, toLocalInput } from "@/components/calendar/t
 import type { BatchJob } from "@/components/calendar/types";
 import { RelativeTime } from "@/components/format";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import { Panel } from "@/components/calendar/panel";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 
@@ -116,102 +116,94 @@ export function BatchPanel({ calendar }: { calendar: string }) {
   const failure = create.error ?? remove.error;
 
   return (
-    <Card className="gap-4 py-5" data-testid="batch-panel">
-      <CardHeader className="px-5">
-        <CardTitle role="heading" aria-level={2}>
-          Batch
-        </CardTitle>
-        <CardDescription>Create up to {MAX_EVENTS.toLocaleString()} events in one job, or delete the events Plugboard created in a range.</CardDescription>
-      </CardHeader>
-      <CardContent className="grid gap-5 px-5">
-        <form
-          className="grid gap-3 sm:grid-cols-2"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate();
-          }}
-        >
-          <div className="grid gap-1.5 sm:col-span-2">
-            <Label htmlFor="batch-title">Title</Label>
-            <Input id="batch-title" value={plan.title} onChange={field("title")} required maxLength={200} />
-          </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor="batch-count">Events</Label>
-            <Input id="batch-count" type="number" min={1} max={MAX_EVENTS} value={plan.count} onChange={field("count")} required />
-          </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor="batch-first">First starts</Label>
-            <Input id="batch-first" type="datetime-local" value={plan.first} onChange={field("first")} required />
-          </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor="batch-duration">Minutes each</Label>
-            <Input id="batch-duration" type="number" min={5} max={1440} value={plan.durationMinutes} onChange={field("durationMinutes")} required />
-          </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor="batch-every">Every (minutes)</Label>
-            <Input id="batch-every" type="number" min={5} max={10080} value={plan.everyMinutes} onChange={field("everyMinutes")} required />
-          </div>
-          <div className="sm:col-span-2">
-            <Button type="submit" disabled={create.isPending || !calendar} data-testid="batch-create">
-              {create.isPending ? <LoaderCircleIcon aria-hidden="true" className="animate-spin" /> : <PlayIcon aria-hidden="true" />}
-              Create {plan.count > 0 ? plan.count.toLocaleString() : ""} events
-            </Button>
-          </div>
-        </form>
-
-        <form
-          className="flex flex-wrap items-end gap-3 border-t pt-4"
-          onSubmit={(e) => {
-            e.preventDefault();
-            remove.mutate();
-          }}
-        >
-          <div className="grid gap-1.5">
-            <Label htmlFor="delete-start">Delete created from</Label>
-            <Input id="delete-start" type="datetime-local" value={range.start} onChange={(e) => setRange((r) => ({ ...r, start: e.target.value }))} required />
-          </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor="delete-end">until</Label>
-            <Input id="delete-end" type="datetime-local" value={range.end} onChange={(e) => setRange((r) => ({ ...r, end: e.target.value }))} required />
-          </div>
-          <Button type="submit" variant="outline" disabled={remove.isPending || !calendar} data-testid="batch-delete">
-            {remove.isPending ? <LoaderCircleIcon aria-hidden="true" className="animate-spin" /> : <Trash2Icon aria-hidden="true" />}
-            Delete
-          </Button>
-        </form>
-
-        {failure && (
-          <Alert variant="destructive">
-            <CircleAlertIcon aria-hidden="true" />
-            <AlertTitle>The batch did not start</AlertTitle>
-            <AlertDescription>{errorMessage(failure)}</AlertDescription>
-          </Alert>
-        )}
-        <div role="status" aria-live="polite">
-          {job.data && <BatchProgress job={job.data} />}
+    <Panel testId="batch-panel" title="Batch" description={`Create up to ${MAX_EVENTS.toLocaleString()} events in one job, or delete the events Plugboard created in a range.`}>
+      <form
+        className="grid gap-3 sm:grid-cols-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <div className="grid gap-1.5 sm:col-span-2">
+          <Label htmlFor="batch-title">Title</Label>
+          <Input id="batch-title" value={plan.title} onChange={field("title")} required maxLength={200} />
         </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="batch-count">Events</Label>
+          <Input id="batch-count" type="number" min={1} max={MAX_EVENTS} value={plan.count} onChange={field("count")} required />
+        </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="batch-first">First starts</Label>
+          <Input id="batch-first" type="datetime-local" value={plan.first} onChange={field("first")} required />
+        </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="batch-duration">Minutes each</Label>
+          <Input id="batch-duration" type="number" min={5} max={1440} value={plan.durationMinutes} onChange={field("durationMinutes")} required />
+        </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="batch-every">Every (minutes)</Label>
+          <Input id="batch-every" type="number" min={5} max={10080} value={plan.everyMinutes} onChange={field("everyMinutes")} required />
+        </div>
+        <div className="sm:col-span-2">
+          <Button type="submit" disabled={create.isPending || !calendar} data-testid="batch-create">
+            {create.isPending ? <LoaderCircleIcon aria-hidden="true" className="animate-spin" /> : <PlayIcon aria-hidden="true" />}
+            Create {plan.count > 0 ? plan.count.toLocaleString() : ""} events
+          </Button>
+        </div>
+      </form>
 
-        {(jobs.data?.jobs.length ?? 0) > 0 && (
-          <div className="grid gap-2 border-t pt-4">
-            <h3 className="text-xs font-medium tracking-wide text-muted-foreground uppercase">Recent jobs</h3>
-            <ul className="grid gap-1.5 text-xs" data-testid="batch-jobs">
-              {jobs.data!.jobs.map((j) => (
-                <li key={j.id}>
-                  <button type="button" className="flex w-full items-center gap-3 rounded-md px-2 py-1 text-left hover:bg-muted" onClick={() => setJobId(j.id)}>
-                    <span className="w-14 shrink-0 capitalize">{j.operation}</span>
-                    <span className="w-28 shrink-0 truncate text-muted-foreground">{j.calendar}</span>
-                    <ProgressBar done={j.done} total={j.total} failed={j.failed} label={`Job ${j.id} progress`} className="h-1.5" />
-                    <span className="w-20 shrink-0 text-right tabular-nums">
-                      {j.done}/{j.total}
-                    </span>
-                    <RelativeTime value={j.createdAt} className="w-24 shrink-0 text-right text-muted-foreground" />
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
-      </CardContent>
-    </Card>
+      <form
+        className="flex flex-wrap items-end gap-3 border-t pt-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          remove.mutate();
+        }}
+      >
+        <div className="grid gap-1.5">
+          <Label htmlFor="delete-start">Delete created from</Label>
+          <Input id="delete-start" type="datetime-local" value={range.start} onChange={(e) => setRange((r) => ({ ...r, start: e.target.value }))} required />
+        </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="delete-end">until</Label>
+          <Input id="delete-end" type="datetime-local" value={range.end} onChange={(e) => setRange((r) => ({ ...r, end: e.target.value }))} required />
+        </div>
+        <Button type="submit" variant="outline" disabled={remove.isPending || !calendar} data-testid="batch-delete">
+          {remove.isPending ? <LoaderCircleIcon aria-hidden="true" className="animate-spin" /> : <Trash2Icon aria-hidden="true" />}
+          Delete
+        </Button>
+      </form>
+
+      {failure && (
+        <Alert variant="destructive">
+          <CircleAlertIcon aria-hidden="true" />
+          <AlertTitle>The batch did not start</AlertTitle>
+          <AlertDescription>{errorMessage(failure)}</AlertDescription>
+        </Alert>
+      )}
+      <div role="status" aria-live="polite">
+        {job.data && <BatchProgress job={job.data} />}
+      </div>
+
+      {(jobs.data?.jobs.length ?? 0) > 0 && (
+        <div className="grid gap-2 border-t pt-4">
+          <h3 className="text-xs font-medium tracking-wide text-muted-foreground uppercase">Recent jobs</h3>
+          <ul className="grid gap-1.5 text-xs" data-testid="batch-jobs">
+            {jobs.data!.jobs.map((j) => (
+              <li key={j.id}>
+                <button type="button" className="flex w-full items-center gap-3 rounded-md px-2 py-1 text-left hover:bg-muted" onClick={() => setJobId(j.id)}>
+                  <span className="w-14 shrink-0 capitalize">{j.operation}</span>
+                  <span className="w-28 shrink-0 truncate text-muted-foreground">{j.calendar}</span>
+                  <ProgressBar done={j.done} total={j.total} failed={j.failed} label={`Job ${j.id} progress`} className="h-1.5" />
+                  <span className="w-20 shrink-0 text-right tabular-nums">
+                    {j.done}/{j.total}
+                  </span>
+                  <RelativeTime value={j.createdAt} className="w-24 shrink-0 text-right text-muted-foreground" />
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </Panel>
   );
 }

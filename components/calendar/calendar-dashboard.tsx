@@ -15,9 +15,10 @@ import type { SyncResponse } from "@/components/calendar/types";
 import { RelativeTime } from "@/components/format";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import { Panel } from "@/components/calendar/panel";
+import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Label } from "@/components/ui/label";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -155,39 +156,31 @@ function SyncControl({ calendar, canEdit }: { calendar: string; canEdit: boolean
 function NextEvents({ calendar }: { calendar: string }) {
   const events = useNextEvents(calendar);
   return (
-    <Card className="gap-4 py-5" data-testid="next-events">
-      <CardHeader className="px-5">
-        <CardTitle role="heading" aria-level={2}>
-          Next events
-        </CardTitle>
-        <CardDescription>From Plugboard&apos;s copy of the calendar (bookings, batches and the last sync).</CardDescription>
-      </CardHeader>
-      <CardContent className="px-5">
-        {events.isPending ? (
-          <Skeleton className="h-24 w-full" />
-        ) : events.isError ? (
-          <p className="text-sm text-destructive">{errorMessage(events.error)}</p>
-        ) : events.data.events.length === 0 ? (
-          <p className="text-sm text-muted-foreground">No upcoming events known yet. Run a sync to bring them in.</p>
-        ) : (
-          <ul className="grid gap-1.5 text-sm">
-            {events.data.events.map((e) => (
-              <li key={e.eventId} className="flex items-center justify-between gap-3 rounded-md bg-muted/50 px-3 py-1.5">
-                <span className="flex min-w-0 items-center gap-1.5">
-                  {e.meetingUrl && <VideoIcon aria-label="Video meeting" className="size-3.5 shrink-0 text-muted-foreground" />}
-                  <span className="truncate">{e.summary ?? "(no title)"}</span>
-                  {e.source !== "sync" && (
-                    <Badge variant="outline" className="text-[10px]">
-                      {e.source}
-                    </Badge>
-                  )}
-                </span>
-                <span className="shrink-0 text-xs text-muted-foreground">{formatTimeRange(e.start, e.end, e.allDay)}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </CardContent>
-    </Card>
+    <Panel testId="next-events" title="Next events" description="From Plugboard's copy of the calendar (bookings, batches and the last sync).">
+      {events.isPending ? (
+        <Skeleton className="h-24 w-full" />
+      ) : events.isError ? (
+        <p className="text-sm text-destructive">{errorMessage(events.error)}</p>
+      ) : events.data.events.length === 0 ? (
+        <p className="text-sm text-muted-foreground">No upcoming events known yet. Run a sync to bring them in.</p>
+      ) : (
+        <ul className="grid gap-1.5 text-sm">
+          {events.data.events.map((e) => (
+            <li key={e.eventId} className="flex items-center justify-between gap-3 rounded-md bg-muted/50 px-3 py-1.5">
+              <span className="flex min-w-0 items-center gap-1.5">
+                {e.meetingUrl && <VideoIcon aria-label="Video meeting" className="size-3.5 shrink-0 text-muted-foreground" />}
+                <span className="truncate">{e.summary ?? "(no title)"}</span>
+                {e.source !== "sync" && (
+                  <Badge variant="outline" className="text-[10px]">
+                    {e.source}
+                  </Badge>
+                )}
+              </span>
+              <span className="shrink-0 text-xs text-muted-foreground">{formatTimeRange(e.start, e.end, e.allDay)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
   );
 }

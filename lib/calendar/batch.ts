@@ -472,6 +472,17 @@ function failure(item: WorkItem, outcome: Extract<BatchOutcome, { ok: false }>, 
   };
 }
 
+function succeeded(item: WorkItem, event: Pick<ProviderEvent, "id" | "etag"> | null, status: number): ItemUpdate {
+  return { id: item.id, status: "succeeded", providerEventId: event?.id ?? null, etag: event?.etag ?? null, statusCode: status, errorCategory: null, error: null, attempts: item.attempts };
+}
+
+/** Each settled item as its row update; `eventOf` names the provider event a success is about. */
+function updatesOf(settled: Settled[], eventOf: (s: Settled) => Pick<ProviderEvent, "id" | "etag"> | null, failurePrefix?: (item: WorkItem) => string): ItemUpdate[] {
+  return settled.map((s) => (s.outcome.ok ? succeeded(s.item, eventOf(s), s.outcome.status) : failure(s.item, s.outcome, failurePrefix?.(s.item))));
+}
+
+const outcomeEvent = (s: Settled) => (s.outcome.ok ? s.outcome.event : null);
+
 interface JobContext {
   job: JobRow;
   source: CalendarSession;
@@ -506,12 +517,7 @@ async function runCreate(ctx: JobContext, items: WorkItem[]): Promise<void> {
     }),
     async (settled, requests) => {
       const created = settled.filter((s): s is Settled & { outcome: { ok: true; event: ProviderEvent } } => s.outcome.ok && s.outcome.event !== null);
-      const updates = settled.map(({ item, outcome }) =>
-        outcome.ok
-          ? { id: item.id, status: "succeeded" as const, providerEventId: outcome.event?.id ?? null, etag: outcome.event?.etag ?? null, statusCode: outcome.status, errorCategory: null, error: null, attempts: item.attempts }
-          : failure(item, outcome),
-      );
-      await record(ctx, updates, requests, (tx) =>
+      await record(ctx, updatesOf(settled, outcomeEvent), requests, (tx) =>
         insertEventRecords(
           tx,
           created.map(({ item, outcome }) => ({
@@ -542,12 +548,7 @@ async function runDelete(ctx: JobContext, items: WorkItem[]): Promise<void> {
     (item) => ({ kind: "delete", calendarId: job.calendarId, eventId: String(item.input.eventId) }),
     async (settled, requests) => {
       const deleted = settled.filter((s) => s.outcome.ok).map((s) => String(s.item.input.eventId));
-      const updates = settled.map(({ item, outcome }) =>
-        outcome.ok
-          ? { id: item.id, status: "succeeded" as const, providerEventId: String(item.input.eventId), etag: null, statusCode: outcome.status, errorCategory: null, error: null, attempts: item.attempts }
-          : failure(item, outcome),
-      );
-      await record(ctx, updates, requests, (tx) => tx.calendarEvent.deleteMany({ where: { connectionId: job.connectionId, calendarId: job.calendarId, providerEventId: { in: deleted } } }));
+      await record(ctx, updatesOf(settled, (s) => ({ id: String(s.item.input.eventId), etag: null })), requests, (tx) => tx.calendarEvent.deleteMany({ where: { connectionId: job.connectionId, calendarId: job.calendarId, providerEventId: { in: deleted } } }));
     },
     ctx.options,
   );
@@ -576,17 +577,6 @@ async function runMove(ctx: JobContext, items: WorkItem[]): Promise<void> {
       })),
     );
   };
-  const succeeded = (item: WorkItem, event: ProviderEvent | null, status: number) => ({
-    id: item.id,
-    status: "succeeded" as const,
-    providerEventId: event?.id ?? null,
-    etag: event?.etag ?? null,
-    statusCode: status,
-    errorCategory: null,
-    error: null,
-    attempts: item.attempts,
-  });
-
   if (source.client.nativeMove && target === source) {
     await sendInBatches(
       source,
@@ -595,7 +585,7 @@ async function runMove(ctx: JobContext, items: WorkItem[]): Promise<void> {
       (item) => ({ kind: "move", calendarId: job.calendarId, eventId: String(item.input.eventId), destinationCalendarId: targetCalendar }),
       async (settled, requests) => {
         const moved = settled.flatMap(({ item, outcome }) => (outcome.ok && outcome.event ? [{ item, event: outcome.event }] : []));
-        await record(ctx, settled.map(({ item, outcome }) => (outcome.ok ? succeeded(item, outcome.event, outcome.status) : failure(item, outcome))), requests, (tx) => movedRecords(tx, moved));
+        await record(ctx, updatesOf(settled, outcomeEvent), requests, (tx) => movedRecords(tx, moved));
       },
       ctx.options,
     );
@@ -644,9 +634,7 @@ async function runMove(ctx: JobContext, items: WorkItem[]): Promise<void> {
     (item) => ({ kind: "delete", calendarId: job.calendarId, eventId: String(item.input.eventId) }),
     async (settled, requests) => {
       const moved = settled.filter((s) => s.outcome.ok).map(({ item }) => ({ item, event: item.event! }));
-      const updates = settled.map(({ item, outcome }) =>
-        outcome.ok ? succeeded(item, item.event!, outcome.status) : failure(item, outcome, `Copied to the target as ${item.event!.id}, but the original could not be deleted: `),
-      );
+      const updates = updatesOf(settled, (s) => s.item.event!, (item) => `Copied to the target as ${item.event!.id}, but the original could not be deleted: `);
       await record(ctx, updates, requests, (tx) => movedRecords(tx, moved));
     },
     ctx.options,

@@ -15,7 +15,7 @@ function rfc3339(instant: number, zone: string): string {
   const abs = Math.abs(offset);
   return `${localDateTime(instant, zone)}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
 }
-import { credentialFrom, sendJson, startFakeServer, type FakeServerBase, type InjectedFailure, type RecordedRequest } from "@/tests/fakes/http";
+import { CallFailureQueue, sendJson, startFakeServer, type CallInfo, type FakeServerBase, type InjectedFailure, type RecordedRequest } from "@/tests/fakes/http";
 
 export const GOOGLE_TOKENS = {
   valid: "ya29.PlugboardGoogleValidToken0000000001",
@@ -83,7 +83,7 @@ export interface CallFailure {
   reason?: string;
   message?: string;
   /** Only calls this matches fail (default: any call). */
-  match?: (call: { method: string; path: string; body: unknown }) => boolean;
+  match?: (call: CallInfo) => boolean;
 }
 
 export interface FakeGoogleCalendar extends FakeServerBase {
@@ -139,7 +139,7 @@ export async function startFakeGoogleCalendar(options: { port?: number } = {}): 
   const calendars = new Map<string, FakeGoogleCalendarInfo>();
   const events = new Map<string, Map<string, StoredEvent>>();
   const calls: GoogleCall[] = [];
-  let callFailures: { failure: CallFailure; remaining: number }[] = [];
+  const callFailures = new CallFailureQueue<CallFailure>();
   let seq = 0;
   let epoch = 1;
   let idCounter = 0;
@@ -363,12 +363,8 @@ export async function startFakeGoogleCalendar(options: { port?: number } = {}): 
     }
     const bearer = authorization ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
     if (!bearer || !tokens.has(bearer)) return record({ status: 401, body: googleError(401, "authError", "Invalid Credentials") });
-    const index = callFailures.findIndex((f) => !f.failure.match || f.failure.match({ method, path: url.pathname, body }));
-    if (index !== -1) {
-      const entry = callFailures[index]!;
-      entry.remaining -= 1;
-      if (entry.remaining <= 0) callFailures.splice(index, 1);
-      const f = entry.failure;
+    const f = callFailures.take({ method, path: url.pathname, body });
+    if (f) {
       const reason = f.reason ?? (f.status === 429 || f.status === 403 ? "rateLimitExceeded" : f.status >= 500 ? "backendError" : "failed");
       return record({
         status: f.status,
@@ -475,7 +471,7 @@ export async function startFakeGoogleCalendar(options: { port?: number } = {}): 
       return base.requests.filter((r) => r.path === "/batch/calendar/v3");
     },
     failCalls(failure, count = 1) {
-      callFailures.push({ failure, remaining: count });
+      callFailures.add(failure, count);
     },
     expireSyncTokens() {
       epoch += 1;
@@ -483,7 +479,7 @@ export async function startFakeGoogleCalendar(options: { port?: number } = {}): 
     reset() {
       reset();
       calls.length = 0;
-      callFailures = [];
+      callFailures.clear();
       events.clear();
       calendars.clear();
       addCalendar(DEFAULT_PRIMARY);

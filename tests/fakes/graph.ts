@@ -6,7 +6,7 @@
 // meetings. The base URL is `<url>/v1.0`.
 import crypto from "node:crypto";
 import type http from "node:http";
-import { sendJson, startFakeServer, type FakeServerBase, type InjectedFailure, type RecordedRequest } from "@/tests/fakes/http";
+import { CallFailureQueue, sendJson, startFakeServer, type CallInfo, type FakeServerBase, type InjectedFailure, type RecordedRequest } from "@/tests/fakes/http";
 
 export const GRAPH_TOKENS = {
   valid: "eyJ0eXAiOiJKV1QifQ.PlugboardGraphValidToken.0000000001",
@@ -62,7 +62,7 @@ export interface GraphCallFailure {
   retryAfter?: number;
   code?: string;
   message?: string;
-  match?: (call: { method: string; path: string; body: unknown }) => boolean;
+  match?: (call: CallInfo) => boolean;
 }
 
 export interface FakeGraphCalendarInfo {
@@ -135,7 +135,7 @@ export async function startFakeGraph(options: { port?: number } = {}): Promise<F
   const calendars = new Map<string, FakeGraphCalendarInfo>();
   const events = new Map<string, Stored>();
   const calls: GraphCall[] = [];
-  let failures: { failure: GraphCallFailure; remaining: number }[] = [];
+  const failures = new CallFailureQueue<GraphCallFailure>();
   let seq = 0;
   let epoch = 1;
   let mailboxTimeZone = "W. Europe Standard Time";
@@ -327,12 +327,8 @@ export async function startFakeGraph(options: { port?: number } = {}): Promise<F
     };
     const bearer = authorization ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
     if (!bearer || !tokens.has(bearer)) return record({ status: 401, body: graphError("InvalidAuthenticationToken", "Access token is empty or invalid.") });
-    const index = failures.findIndex((f) => !f.failure.match || f.failure.match({ method, path: url.pathname, body }));
-    if (index !== -1) {
-      const entry = failures[index]!;
-      entry.remaining -= 1;
-      if (entry.remaining <= 0) failures.splice(index, 1);
-      const f = entry.failure;
+    const f = failures.take({ method, path: url.pathname, body });
+    if (f) {
       const code = f.code ?? (f.status === 429 ? "TooManyRequests" : f.status >= 500 ? "ServiceUnavailable" : "ErrorInvalidRequest");
       return record({
         status: f.status,
@@ -438,7 +434,7 @@ export async function startFakeGraph(options: { port?: number } = {}): Promise<F
       return base.requests.filter((r) => r.path === "/v1.0/$batch");
     },
     failCalls(failure, count = 1) {
-      failures.push({ failure, remaining: count });
+      failures.add(failure, count);
     },
     expireDeltaTokens() {
       epoch += 1;
@@ -446,7 +442,7 @@ export async function startFakeGraph(options: { port?: number } = {}): Promise<F
     reset() {
       reset();
       calls.length = 0;
-      failures = [];
+      failures.clear();
       events.clear();
       deltaTokens.clear();
       skipTokens.clear();

@@ -3,26 +3,13 @@
 // against the fake Google Calendar and Graph — is real.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
+import { signedInAs } from "@/tests/helpers/session-mock";
 import { GOOGLE_TOKENS } from "@/tests/fakes/google-calendar";
 import { GRAPH_TOKENS } from "@/tests/fakes/graph";
 import { colleague } from "../integrations/setup";
 import { adminWithCalendars, useCalendarHarness } from "../calendar/setup";
 
-const auth = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock("@/lib/auth/session", async () => {
-  const { ApiError } = await import("@/lib/http/api");
-  return {
-    requireUser: async (request: Request) => {
-      if (!auth.user) throw new ApiError(401, "Sign in to use this endpoint");
-      if (["POST", "PUT", "PATCH", "DELETE"].includes(request.method) && auth.user.role !== "admin") {
-        throw new ApiError(403, "Your account is a viewer: ask an admin to make this change");
-      }
-      return auth.user;
-    },
-    currentUser: async () => auth.user,
-    actorOf: (user: SessionUser) => `user:${user.email}`,
-  };
-});
+vi.mock("@/lib/auth/session", () => import("@/tests/helpers/session-mock").then((m) => m.sessionModule));
 
 const calendarsRoute = await import("@/app/api/calendar/calendars/route");
 const availabilityRoute = await import("@/app/api/calendar/availability/route");
@@ -40,7 +27,7 @@ const h = useCalendarHarness();
 let admin: SessionUser;
 beforeEach(async () => {
   admin = (await adminWithCalendars(h.t.db)).user;
-  auth.user = admin;
+  signedInAs.user = admin;
 });
 
 const noParams = { params: Promise.resolve({}) };
@@ -199,11 +186,11 @@ describe("changes", () => {
   });
 
   it("lets a viewer read but not change", async () => {
-    auth.user = await colleague(h.t.db, admin, "viewer");
+    signedInAs.user = await colleague(h.t.db, admin, "viewer");
     expect((await get(syncRoute, "/api/calendar/sync")).status).toBe(200);
     expect((await read(await syncRoute.POST(request("POST", "/api/calendar/sync"), noParams))).status).toBe(403);
     expect((await read(await batchRoute.POST(request("POST", "/api/calendar/batch", { calendar: "google-calendar", events: [] }), noParams))).status).toBe(403);
-    auth.user = null;
+    signedInAs.user = null;
     expect((await get(calendarsRoute, "/api/calendar/calendars")).status).toBe(401);
   });
 
