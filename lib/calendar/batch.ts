@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/session";
 import { insertEventRecords, recordFields, updateUsage } from "@/lib/calendar/records";
 import { bookingReferenceSchema, timeZoneSchema } from "@/lib/calendar/bookings";
-import { callCalendar, calendarRefSchema, formatCalendarRef, openCalendar, openCalendarForRequest, providerFailure, providerName, type CalendarRef, type CalendarSession, userActor } from "@/lib/calendar/session";
+import { callCalendar, calendarRefSchema, formatCalendarRef, openCalendar, openCalendarForRequest, providerFailure, providerName, type CalendarRef, type CalendarSession, requireKnownCalendar, userActor } from "@/lib/calendar/session";
 import { isValidDate, parseDateTimeIn } from "@/lib/calendar/time";
 import { CalendarNotConnectedError } from "@/lib/calendar/token-source";
 import type { BatchOperation, BatchOutcome, CalendarProviderId, EventDraft, ProviderEvent } from "@/lib/calendar/types";
@@ -267,6 +267,7 @@ export async function createBatchJob(user: SessionUser, input: PostBatchInput): 
     checkSize(input.events.length, "events");
     const drafts = draftsOf(input.events, input.timeZone);
     const session = await openCalendarForRequest(user.workspaceId, input.calendar.providerId, actor);
+    await requireKnownCalendar(session, input.calendar);
     const job = await storeJob(session, input.calendar, "create", drafts.map((d) => ({ input: d.draft as unknown as Prisma.InputJsonValue, reference: d.reference })));
     return jobView(job);
   }
@@ -277,6 +278,8 @@ export async function createBatchJob(user: SessionUser, input: PostBatchInput): 
   }
   const session = await openCalendarForRequest(user.workspaceId, calendar.providerId, actor);
   const target = targetCalendar.providerId === calendar.providerId ? session : await openCalendarForRequest(user.workspaceId, targetCalendar.providerId, actor);
+  await requireKnownCalendar(session, calendar);
+  await requireKnownCalendar(target, targetCalendar, "targetCalendar");
   const references = await referencesOf(session, calendar.calendarId, input.ids);
   const job = await storeJob(session, calendar, "move", unique(input.ids).map((id) => ({ input: { eventId: id }, reference: references.get(id) ?? null })), { session: target, calendar: targetCalendar });
   return jobView(job);
@@ -297,6 +300,7 @@ async function referencesOf(session: CalendarSession, calendarId: string, ids: s
 /** A delete job by ids, or by range (events starting within it). */
 export async function createDeleteJob(user: SessionUser, input: DeleteBatchInput): Promise<BatchJobView> {
   const session = await openCalendarForRequest(user.workspaceId, input.calendar.providerId, userActor(user));
+  await requireKnownCalendar(session, input.calendar);
   let ids: string[];
   if (input.ids) {
     checkSize(input.ids.length, "ids");

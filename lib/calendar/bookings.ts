@@ -160,6 +160,11 @@ export async function createBooking(user: SessionUser, input: CreateBookingInput
   }
   const session = await openCalendarForRequest(user.workspaceId, calendar.providerId, userActor(user));
   const result = await callCalendar(session, "booking.create", (client, signal) => client.createEvent(calendar.calendarId, draft, signal));
+  if (!result.ok && result.statusCode === 404) {
+    throw new ApiError(400, `Unknown calendar "${formatCalendarRef(calendar).slice(0, 120)}": ${providerName(calendar.providerId)} has no such calendar in the connected account`, {
+      calendar: "No such calendar",
+    });
+  }
   if (!result.ok) throw providerFailure(result, `${providerName(calendar.providerId)} did not create the booking's event`);
   const event = result.value;
   const row = await db.$transaction(async (tx) => {

@@ -115,3 +115,18 @@ export function providerFailure(result: Extract<CallResult<unknown>, { ok: false
       return new ApiError(502, `${what}: ${reason}. Try again.`);
   }
 }
+
+/**
+ * A 400 when the account has no calendar with this id — checked before a batch job is stored, so
+ * a typo does not turn into thousands of failed items. "primary" always exists; when the list
+ * cannot be read, the job goes ahead and the items report what the provider says.
+ */
+export async function requireKnownCalendar(session: CalendarSession, ref: CalendarRef, field = "calendar"): Promise<void> {
+  if (ref.calendarId === PRIMARY) return;
+  const result = await callCalendar(session, "calendars.list", (client, signal) => client.listCalendars(signal));
+  if (!result.ok || result.value.some((c) => c.id === ref.calendarId)) return;
+  const known = result.value.map((c) => (c.primary ? ref.providerId : `${ref.providerId}:${c.id}`)).slice(0, 10);
+  throw new ApiError(400, `Unknown calendar "${formatCalendarRef(ref).slice(0, 120)}": this ${providerName(ref.providerId)} account has ${known.join(", ") || "no calendars"}`, {
+    [field]: "No such calendar in the connected account",
+  });
+}

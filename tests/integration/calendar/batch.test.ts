@@ -203,9 +203,14 @@ describe("batch input", () => {
     const badTimes = await rejection(createBatchJob(user, post({ calendar: "google-calendar", events: [{ summary: "x", start: "2026-12-01T10:00", end: "2026-12-01T09:00" }, { summary: "y", start: "soon", end: "later" }] })));
     expect(badTimes).toMatchObject({ status: 400, fields: { "events.0.end": "Must be after start", "events.1.start": expect.any(String), "events.1.end": expect.any(String) } });
     expect(() => post({ calendar: "icloud", events: events(1) })).toThrow(/Unknown calendar "icloud"/);
+    const noSuchCalendar = await rejection(createBatchJob(user, post({ calendar: "google-calendar:typo@group.calendar.google.com", events: events(2) })));
+    expect(noSuchCalendar).toMatchObject({ status: 400, fields: { calendar: "No such calendar in the connected account" } });
+    expect(noSuchCalendar.message).toMatch(/this Google Calendar account has google-calendar/);
+    expect(await h.t.db.calendarBatchJob.count()).toBe(0);
     expect(() => post({ operation: "copy", calendar: "google-calendar" })).toThrow(/operation must be "create" or "move"/);
     expect(() => validate(deleteBatchSchema, { calendar: "google-calendar" })).toThrow(/either ids or range/);
     expect(() => validate(deleteBatchSchema, { calendar: "google-calendar", range: {} })).toThrow(/Give start, end or both/);
-    expect(h.google.requests).toHaveLength(0);
+    // Only the calendar list was asked for; no event reached Google.
+    expect(h.google.calls.map((c) => c.path)).toEqual(["/calendar/v3/users/me/calendarList"]);
   });
 });

@@ -71,13 +71,15 @@ describe("bookings on Google Calendar", () => {
     expect(await rejection(getBooking(user, "BK-1042"))).toMatchObject({ status: 404 });
   });
 
-  it("answers 409 when the calendar is not connected, and 502 (nothing recorded) when Google fails", async () => {
+  it("answers 409 when the calendar is not connected, 400 for an unknown calendar, and 502 (nothing recorded) when Google fails", async () => {
     const lone = await signedIn(h.t.db);
     const notConnected = await rejection(createBooking(lone, booking("google-calendar")));
     expect(notConnected).toMatchObject({ status: 409 });
     expect(notConnected.message).toMatch(/not connected/);
 
     const { user } = await adminWithCalendars(h.t.db);
+    const unknown = await rejection(createBooking(user, booking("google-calendar:nobody@group.calendar.google.com")));
+    expect(unknown).toMatchObject({ status: 400, fields: { calendar: "No such calendar" } });
     h.google.failNext({ status: 503 }, 10);
     const down = await rejection(createBooking(user, booking("google-calendar")));
     expect(down).toMatchObject({ status: 502 });
