@@ -331,7 +331,8 @@ async function providerEventsIn(session: CalendarSession, calendar: CalendarRef,
   const result = await callCalendar(session, "events.list", (client, signal) => client.listEvents(calendar.calendarId, { start, end }, signal));
   if (!result.ok) throw providerFailure(result, `${providerName(calendar.providerId)} could not list the events to delete`);
   // Listing returns events overlapping the range; the range means "starting within it".
-  return unique(result.value.filter((e) => (e.allDay ? Date.parse(`${e.startDate}T00:00:00Z`) : e.start) >= start && (e.allDay ? Date.parse(`${e.startDate}T00:00:00Z`) : e.start) < end).map((e) => e.id));
+  const startOf = (e: ProviderEvent) => (e.allDay ? Date.parse(`${e.startDate}T00:00:00Z`) : e.start);
+  return unique(result.value.filter((e) => startOf(e) >= start && startOf(e) < end).map((e) => e.id));
 }
 
 // ---------------------------------------------------------------------------------------------
