@@ -58,87 +58,6 @@ export async function findRunningEmbeddedServer(dataDir: string): Promise<string
   return embeddedUrl(state.port);
 }
 
-interface QueuedMessage {
-  handlerId: number;
-  message: Uint8Array;
-  resolve(bytes: number): void;
-  reject(error: unknown): void;
-  onData(data: Uint8Array): void;
-}
-
-interface SocketQueryQueue {
-  queue: QueuedMessage[];
-  processing: boolean;
-  lastHandlerId: number | null;
-  processQueue(): Promise<void>;
-  clearQueueForHandler(handlerId: number): void;
-}
-
-interface ProtocolDb {
-  isInTransaction(): boolean;
-  runExclusive<T>(fn: () => Promise<T>): Promise<T>;
-  execProtocolRawStream(message: Uint8Array, options: { onRawData: (data: Uint8Array) => void }): Promise<unknown>;
-}
-
-// Extended-query messages (Parse, Bind, Describe, Execute, Close, Flush) belong together until
-// the client's Sync; a simple Query stands alone.
-const SEQUENCE_MESSAGES = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48].map((c) => c));
-const SYNC = 0x53;
-
-/**
- * pglite-socket 0.2 feeds PGlite (one session) from all connections message by message, keeping
- * only transactions together. A transaction that starts while another connection is between its
- * Parse and its Sync replaces that connection's unnamed statement and portal: its next message
- * fails ("unnamed prepared statement does not exist", "portal \"\" does not exist"), or binds
- * the wrong statement. This replaces the queue's scheduling so an unfinished extended-query
- * sequence, like a transaction, is only followed by its own connection's messages. (It also
- * keeps the queue running after a failed message, which the library's loop does not.)
- */
-function keepQuerySequencesTogether(server: object, db: ProtocolDb): void {
-  const queue = (server as { queryQueue?: SocketQueryQueue }).queryQueue;
-  if (!queue || !Array.isArray(queue.queue) || typeof queue.processQueue !== "function") {
-    throw new Error("@electric-sql/pglite-socket changed its query queue; review keepQuerySequencesTogether in lib/db/embedded.ts");
-  }
-  let openSequence: number | null = null;
-  queue.processQueue = async () => {
-    if (queue.processing) return;
-    queue.processing = true;
-    try {
-      while (queue.queue.length > 0) {
-        const owner = openSequence ?? (db.isInTransaction() ? queue.lastHandlerId : null);
-        const index = owner === null ? 0 : queue.queue.findIndex((m) => m.handlerId === owner);
-        // The owner has not sent its next message yet: wait for it (enqueue restarts the loop).
-        if (index === -1) break;
-        const [item] = queue.queue.splice(index, 1);
-        const type = item!.message[0]!;
-        let bytes = 0;
-        try {
-          await db.runExclusive(() => db.execProtocolRawStream(item!.message, { onRawData: (data) => ((bytes += data.length), item!.onData(data)) }));
-        } catch (error) {
-          if (openSequence === item!.handlerId) openSequence = null;
-          item!.reject(error);
-          continue;
-        }
-        if (SEQUENCE_MESSAGES.has(type)) openSequence = item!.handlerId;
-        else if (type === SYNC && openSequence === item!.handlerId) openSequence = null;
-        queue.lastHandlerId = item!.handlerId;
-        item!.resolve(bytes);
-      }
-    } finally {
-      queue.processing = false;
-    }
-  };
-  const clear = queue.clearQueueForHandler.bind(queue);
-  queue.clearQueueForHandler = (handlerId: number) => {
-    clear(handlerId);
-    // A connection that went away mid-sequence must not hold the others up.
-    if (openSequence === handlerId) {
-      openSequence = null;
-      void queue.processQueue();
-    }
-  };
-}
-
 /**
  * Opens the data folder and serves it. Refuses when another live process already serves it,
  * because two PGlite instances on one folder would corrupt it.
@@ -154,9 +73,10 @@ export async function startEmbeddedServer(options: { dataDir: string; port?: num
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const db = await PGlite.create(path.join(dataDir, "pgdata"));
   // The server multiplexes connections onto PGlite's single session and keeps a transaction's
-  // statements together, so a small pool per client process is safe.
+  // statements together; keepQueriesTogether (below) also keeps each extended-protocol query
+  // together, so a small pool per client process is safe.
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 64 });
-  keepQuerySequencesTogether(server, db);
+  keepQueriesTogether(server as unknown as { queryQueue: QueryQueue });
   await server.start();
   const port = Number(server.getServerConn().split(":").pop());
   const stateFile = path.join(dataDir, STATE_FILE);
@@ -177,5 +97,81 @@ export async function startEmbeddedServer(options: { dataDir: string; port?: num
       await server.stop();
       await db.close();
     },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// pglite-socket 0.2 queues each protocol message of each connection and, outside a transaction,
+// takes them in arrival order — so connection A's Parse can be followed by connection B's Parse
+// before A's Bind ("bind message supplies 5 parameters, but prepared statement requires 4",
+// "portal does not exist"). Extended-protocol messages belong together until Sync: after a
+// Parse, Bind, Describe, Execute, Close or Flush, only the same connection's messages are taken
+// until its Sync (or simple Query), exactly as the library already does inside a transaction.
+
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  resolve(bytes: number): void;
+  reject(error: unknown): void;
+  onData(data: Uint8Array): void;
+}
+
+interface QueryQueue {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  db: { isInTransaction(): boolean; runExclusive<T>(fn: () => Promise<T>): Promise<T>; execProtocolRawStream(message: Uint8Array, options: { onRawData(data: Uint8Array): void }): Promise<unknown> };
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+/** Message types after which the same connection's next messages complete the query (P B D E C H). */
+const CONTINUES_QUERY = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]);
+
+function keepQueriesTogether(server: { queryQueue: QueryQueue }): void {
+  const queue = server.queryQueue;
+  if (!queue || typeof queue.processQueue !== "function" || !Array.isArray(queue.queue)) {
+    throw new Error("@electric-sql/pglite-socket changed its query queue: check keepQueriesTogether in lib/db/embedded.ts");
+  }
+  let midQuery = false;
+  queue.processQueue = async function processQueue(this: QueryQueue) {
+    if (this.processing || this.queue.length === 0) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const pinned = this.lastHandlerId !== null && (midQuery || this.db.isInTransaction());
+        const index = pinned ? this.queue.findIndex((q) => q.handlerId === this.lastHandlerId) : 0;
+        // The pinned connection has not sent its next message yet; its enqueue restarts the loop.
+        if (index === -1) break;
+        const item = this.queue.splice(index, 1)[0]!;
+        let bytes = 0;
+        try {
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(item.message, {
+              onRawData: (data) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (error) {
+          midQuery = false;
+          item.reject(error);
+          continue;
+        }
+        this.lastHandlerId = item.handlerId;
+        midQuery = CONTINUES_QUERY.has(item.message[0]!);
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  };
+  // A connection that goes away mid-query must not hold the others back.
+  const clear = queue.clearQueueForHandler.bind(queue);
+  queue.clearQueueForHandler = (handlerId: number) => {
+    clear(handlerId);
+    if (queue.lastHandlerId === handlerId) midQuery = false;
+    void queue.processQueue();
   };
 }

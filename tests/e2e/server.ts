@@ -8,7 +8,7 @@ import { CRON_SECRET, DATA_DIR, E2E_DIR, E2E_PORT, FAKES_FILE, ROOT, SERVER_LOG,
 
 fs.rmSync(E2E_DIR, { recursive: true, force: true });
 fs.mkdirSync(DATA_DIR, { recursive: true });
-const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0 });
+const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, googleCalendarPort: 0, graphPort: 0 });
 fs.writeFileSync(FAKES_FILE, JSON.stringify({ stripe: fakes.stripe.url, sendgrid: fakes.sendgrid.url, googleCalendar: fakes.googleCalendar.url, graph: fakes.graph.baseUrl }));
 const log = fs.createWriteStream(SERVER_LOG);
 

@@ -4,8 +4,8 @@
 //   FAKE_STRIPE_PORT=12111 FAKE_SENDGRID_PORT=12112 node_modules/.bin/tsx tests/fakes/serve.ts
 //
 // then run the app with STRIPE_API_BASE=http://127.0.0.1:12111,
-// SENDGRID_API_BASE=http://127.0.0.1:12112, GOOGLE_API_BASE=http://127.0.0.1:12113 and
-// MICROSOFT_GRAPH_API_BASE=http://127.0.0.1:12114/v1.0 (and NO_PROXY=127.0.0.1,localhost).
+// SENDGRID_API_BASE=http://127.0.0.1:12112, GOOGLE_API_BASE=http://127.0.0.1:12117 and
+// MICROSOFT_GRAPH_API_BASE=http://127.0.0.1:12118/v1.0 (and NO_PROXY=127.0.0.1,localhost).
 //
 // Accepted keys (anything else is refused the way the real provider refuses it):
 //   Stripe   sk_test_PlugboardValidKey000000000001   test mode, USD + EUR balance
@@ -22,7 +22,8 @@
 //   Google Calendar access token ya29.PlugboardGoogleValidToken0000000001 (calendar owner@plugboard.test, Europe/Berlin)
 //   Microsoft Graph access token eyJ0eXAiOiJKV1QifQ.PlugboardGraphValidToken.0000000001 (mailbox in W. Europe Standard Time)
 //
-// Ports default to 12111–12114 (FAKE_GOOGLE_CALENDAR_PORT, FAKE_GRAPH_PORT for the last two); 0 picks a free one. Stops on SIGINT/SIGTERM.
+// Ports default to 12111 / 12112 / 12117 (FAKE_GOOGLE_CALENDAR_PORT) / 12118 (FAKE_GRAPH_PORT);
+// 0 picks a free one. Stops on SIGINT/SIGTERM.
 import { pathToFileURL } from "node:url";
 import { startFakeGoogleCalendar, type FakeGoogleCalendar } from "@/tests/fakes/google-calendar";
 import { startFakeGraph, type FakeGraph } from "@/tests/fakes/graph";
@@ -67,9 +68,8 @@ export async function startFakeProviders(
     }
   };
   const sendgrid = await more(() => startFakeSendGrid({ port: options.sendgridPort ?? port(process.env.FAKE_SENDGRID_PORT, 12112) }));
-  // Calendar fakes take any free port unless one is asked for (test harnesses run side by side).
-  const googleCalendar = await more(() => startFakeGoogleCalendar({ port: options.googleCalendarPort ?? port(process.env.FAKE_GOOGLE_CALENDAR_PORT, 0) }));
-  const graph = await more(() => startFakeGraph({ port: options.graphPort ?? port(process.env.FAKE_GRAPH_PORT, 0) }));
+  const googleCalendar = await more(() => startFakeGoogleCalendar({ port: options.googleCalendarPort ?? port(process.env.FAKE_GOOGLE_CALENDAR_PORT, 12117) }));
+  const graph = await more(() => startFakeGraph({ port: options.graphPort ?? port(process.env.FAKE_GRAPH_PORT, 12118) }));
   return {
     stripe,
     sendgrid,
@@ -91,7 +91,7 @@ export async function startFakeProviders(
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
-  const fakes = await startFakeProviders({ googleCalendarPort: port(process.env.FAKE_GOOGLE_CALENDAR_PORT, 12113), graphPort: port(process.env.FAKE_GRAPH_PORT, 12114) });
+  const fakes = await startFakeProviders();
   process.stdout.write(
     `fake stripe          ${fakes.stripe.url}\nfake sendgrid        ${fakes.sendgrid.url}\nfake google calendar ${fakes.googleCalendar.url}\nfake graph           ${fakes.graph.baseUrl}\n`,
   );

@@ -3,13 +3,13 @@
 // against the fake Google Calendar and Graph — is real.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import { signedInAs } from "@/tests/helpers/session-mock";
+import { auth } from "@/tests/helpers/fake-session";
 import { GOOGLE_TOKENS } from "@/tests/fakes/google-calendar";
 import { GRAPH_TOKENS } from "@/tests/fakes/graph";
 import { colleague } from "../integrations/setup";
 import { adminWithCalendars, useCalendarHarness } from "../calendar/setup";
 
-vi.mock("@/lib/auth/session", () => import("@/tests/helpers/session-mock").then((m) => m.sessionModule));
+vi.mock("@/lib/auth/session", () => import("@/tests/helpers/fake-session"));
 
 const calendarsRoute = await import("@/app/api/calendar/calendars/route");
 const availabilityRoute = await import("@/app/api/calendar/availability/route");
@@ -27,7 +27,7 @@ const h = useCalendarHarness();
 let admin: SessionUser;
 beforeEach(async () => {
   admin = (await adminWithCalendars(h.t.db)).user;
-  signedInAs.user = admin;
+  auth.user = admin;
 });
 
 const noParams = { params: Promise.resolve({}) };
@@ -186,11 +186,11 @@ describe("changes", () => {
   });
 
   it("lets a viewer read but not change", async () => {
-    signedInAs.user = await colleague(h.t.db, admin, "viewer");
+    auth.user = await colleague(h.t.db, admin, "viewer");
     expect((await get(syncRoute, "/api/calendar/sync")).status).toBe(200);
     expect((await read(await syncRoute.POST(request("POST", "/api/calendar/sync"), noParams))).status).toBe(403);
     expect((await read(await batchRoute.POST(request("POST", "/api/calendar/batch", { calendar: "google-calendar", events: [] }), noParams))).status).toBe(403);
-    signedInAs.user = null;
+    auth.user = null;
     expect((await get(calendarsRoute, "/api/calendar/calendars")).status).toBe(401);
   });
 

@@ -2,12 +2,27 @@
 // the session seam replaced by a fixed signed-in user (next-auth needs Next's request context).
 // Everything below the session — validation, lib, pipeline, database, SDKs against the fakes — is real.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { signedInAs } from "@/tests/helpers/session-mock";
+import type { SessionUser } from "@/lib/auth/session";
 import { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 import { STRIPE_KEYS } from "@/tests/fakes/stripe";
 import { colleague, signedIn, useHarness } from "../integrations/setup";
 
-vi.mock("@/lib/auth/session", () => import("@/tests/helpers/session-mock").then((m) => m.sessionModule));
+const auth = vi.hoisted(() => ({ user: null as SessionUser | null }));
+vi.mock("@/lib/auth/session", async () => {
+  const { ApiError } = await import("@/lib/http/api");
+  // Same contract as the real requireUser: 401 signed out, 403 for a viewer on a mutating method.
+  return {
+    requireUser: async (request: Request) => {
+      if (!auth.user) throw new ApiError(401, "Sign in to use this endpoint");
+      if (["POST", "PUT", "PATCH", "DELETE"].includes(request.method) && auth.user.role !== "admin") {
+        throw new ApiError(403, "Your account is a viewer: ask an admin to make this change");
+      }
+      return auth.user;
+    },
+    currentUser: async () => auth.user,
+    actorOf: (user: SessionUser) => `user:${user.email}`,
+  };
+});
 
 const catalogRoute = await import("@/app/api/integrations/route");
 const statusRoute = await import("@/app/api/integrations/status/route");
@@ -18,7 +33,7 @@ const activityRoute = await import("@/app/api/activity/route");
 
 const h = useHarness();
 beforeEach(async () => {
-  signedInAs.user = await signedIn(h.t.db);
+  auth.user = await signedIn(h.t.db);
 });
 
 const ALL_SECRETS = [...Object.values(STRIPE_KEYS), ...Object.values(SENDGRID_KEYS)];
@@ -61,7 +76,7 @@ describe("GET /api/integrations", () => {
   });
 
   it("needs a signed-in user", async () => {
-    signedInAs.user = null;
+    auth.user = null;
     expect((await read(await catalogRoute.GET(request("GET", "/api/integrations"), noParams))).status).toBe(401);
     expect((await read(await statusRoute.GET(request("GET", "/api/integrations/status"), noParams))).status).toBe(401);
     expect((await read(await activityRoute.GET(request("GET", "/api/activity"), noParams))).status).toBe(401);
@@ -123,7 +138,7 @@ describe("connect, status, test, update, disconnect over the routes", () => {
   });
 
   it("refuses a viewer's changes with 403 but lets them read", async () => {
-    signedInAs.user = await colleague(h.t.db, signedInAs.user!, "viewer");
+    auth.user = await colleague(h.t.db, auth.user!, "viewer");
     expect((await connect("stripe", { fields: { secretKey: STRIPE_KEYS.valid } })).status).toBe(403);
     expect((await read(await testRoute.POST(request("POST", "/api/integrations/stripe/test"), idParams("stripe")))).status).toBe(403);
     expect((await read(await itemRoute.DELETE(request("DELETE", "/api/integrations/stripe"), idParams("stripe")))).status).toBe(403);
