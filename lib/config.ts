@@ -88,6 +88,14 @@ const schema = z.object({
   TOKEN_REFRESH_CONCURRENCY: int(32).describe("Refresh requests one token-refresh run sends at once"),
   MICROSOFT_TENANT: z.string().trim().regex(/^[A-Za-z0-9.-]+$/, "a tenant id, domain, common, organizations or consumers").default("common").describe("Microsoft Entra tenant for Outlook sign-in: common, organizations, consumers, a tenant id or domain"),
   LINKEDIN_ORGANIZATION_SCOPES: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false).describe("Also ask LinkedIn for the organisation page scopes (r_organization_social w_organization_social rw_organization_admin; needs Community Management API access)"),
+  CALENDAR_BATCH_MAX_ITEMS: z.coerce.number().int().min(1).default(2000).describe("Most events one calendar batch job may create, delete or move (400 beyond)"),
+  CALENDAR_BATCH_BODY_LIMIT_BYTES: int(4 * 1024 * 1024).describe("Largest JSON body of POST/DELETE /api/calendar/batch (413 beyond)"),
+  CALENDAR_GOOGLE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50).describe("Calls per Google Calendar batch request (Google allows 1000; each call still counts against quota)"),
+  CALENDAR_GRAPH_BATCH_SIZE: z.coerce.number().int().min(1).max(20).default(20).describe("Requests per Microsoft Graph $batch (Graph allows at most 20)"),
+  CALENDAR_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4).describe("Batch requests a calendar job keeps in flight at once"),
+  CALENDAR_BATCH_ITEM_RETRIES: int(3).describe("Times a throttled (429) item of a calendar batch is sent again, after the provider's Retry-After"),
+  CALENDAR_SYNC_PAST_DAYS: int(30).describe("Outlook sync window: days before today (Graph syncs a calendar view with fixed ends)"),
+  CALENDAR_SYNC_FUTURE_DAYS: int(365).describe("Outlook sync window: days after today"),
 });
 
 export type Config = z.infer<typeof schema>;

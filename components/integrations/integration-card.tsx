@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import {
   ActivityIcon,
+  CalendarDaysIcon,
   CircleAlertIcon,
   CircleCheckIcon,
   FlaskConicalIcon,
@@ -189,6 +190,14 @@ export function IntegrationCard({
         )}
         {!canEdit && !provider.comingSoon && (
           <span className="text-xs text-muted-foreground">Read-only</span>
+        )}
+        {connected && provider.category === "calendar" && (
+          <Button asChild variant="outline" size="sm" data-testid={`integration-calendar-${provider.id}`}>
+            <Link href={`/calendar?calendar=${encodeURIComponent(provider.id)}`}>
+              <CalendarDaysIcon aria-hidden="true" />
+              Calendar
+            </Link>
+          </Button>
         )}
         {connected && (
           <Button asChild variant="ghost" size="icon" className="ml-auto size-8 text-muted-foreground">

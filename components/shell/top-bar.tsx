@@ -20,6 +20,7 @@ const NAV = [
   { href: "/webinars", label: "Webinars" },
   { href: "/email", label: "Email" },
   { href: "/events", label: "Inbound" },
+  { href: "/calendar", label: "Calendar" },
 ];
 
 export function TopBar({ user }: { user: CurrentUser }) {

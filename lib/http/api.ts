@@ -50,9 +50,12 @@ export function validate<T>(schema: ZodType<T>, value: unknown, what = ""): T {
   return parsed.data;
 }
 
-/** Reads a JSON body within the size limit (413 past it) and validates it (400 naming the fields). */
-export async function readJson<T>(request: Request, schema: ZodType<T>): Promise<T> {
-  const limit = config().REQUEST_BODY_LIMIT_BYTES;
+/**
+ * Reads a JSON body within the size limit (413 past it) and validates it (400 naming the fields).
+ * `limitBytes` raises the limit for routes that take bulk input (calendar batches).
+ */
+export async function readJson<T>(request: Request, schema: ZodType<T>, options: { limitBytes?: number } = {}): Promise<T> {
+  const limit = options.limitBytes ?? config().REQUEST_BODY_LIMIT_BYTES;
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw new ApiError(413, `Request body is larger than ${limit} bytes`);
   const type = request.headers.get("content-type") ?? "";

@@ -121,3 +121,36 @@ export function credentialFrom(headers: http.IncomingHttpHeaders): string | unde
 export function requestId(prefix = "req_"): string {
   return prefix + Math.random().toString(36).slice(2, 16).padEnd(14, "0");
 }
+
+/** One API call as a fake sees it (a whole request, or one part of a batch request). */
+export interface CallInfo {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+/**
+ * Failures injected into single API calls — inside batch requests too, where they fail one part
+ * and not the request — each for the next `count` calls it matches.
+ */
+export class CallFailureQueue<F extends { match?: (call: CallInfo) => boolean }> {
+  private entries: { failure: F; remaining: number }[] = [];
+
+  add(failure: F, count = 1): void {
+    this.entries.push({ failure, remaining: count });
+  }
+
+  /** The failure queued for this call, if any (used up as it is returned). */
+  take(call: CallInfo): F | undefined {
+    const index = this.entries.findIndex((e) => !e.failure.match || e.failure.match(call));
+    if (index === -1) return undefined;
+    const entry = this.entries[index]!;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.entries.splice(index, 1);
+    return entry.failure;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}

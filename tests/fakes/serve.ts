@@ -1,4 +1,5 @@
-// Starts the fake Stripe, SendGrid and OAuth providers on fixed ports for the browser test and the benchmarks:
+// Starts every fake provider (Stripe, SendGrid, Odoo, SMTP, Twilio, Mailchimp, the OAuth servers,
+// Google Calendar, Microsoft Graph) on fixed ports for the browser test and the benchmarks:
 //
 //   FAKE_STRIPE_PORT=12111 FAKE_SENDGRID_PORT=12112 FAKE_OAUTH_PORT=12117 node_modules/.bin/tsx tests/fakes/serve.ts
 //
@@ -27,17 +28,24 @@
 //   SMTP     a real SMTP server (FAKE_SMTP_PORT, default 12114) without TLS: connect with security
 //            "none", user mailer@plugboard.test, password "smtp password 0123456789"
 //
+//   Google Calendar access token ya29.PlugboardGoogleValidToken0000000001 (calendar owner@plugboard.test, Europe/Berlin)
+//   Microsoft Graph access token eyJ0eXAiOiJKV1QifQ.PlugboardGraphValidToken.0000000001 (mailbox in W. Europe Standard Time)
+//
 // Ports default to 12111 (Stripe) / 12112 (SendGrid) / 12113 (Odoo) / 12114 (SMTP) / 12115 (Twilio) /
-// 12116 (Mailchimp); 0 picks a free one. Stops on SIGINT/SIGTERM.
+// 12116 (Mailchimp) / 12117 (OAuth) / 12118 (Google Calendar) / 12119 (Graph); 0 picks a free one. Stops on SIGINT/SIGTERM.
 import { pathToFileURL } from "node:url";
 import { startFakeMailchimp, type FakeMailchimp } from "@/tests/fakes/mailchimp";
 import { startFakeOdoo, type FakeOdoo } from "@/tests/fakes/odoo";
 import { startFakeOAuth, type FakeOAuth } from "@/tests/fakes/oauth";
+import { startFakeGoogleCalendar, type FakeGoogleCalendar } from "@/tests/fakes/google-calendar";
+import { startFakeGraph, type FakeGraph } from "@/tests/fakes/graph";
 import { startFakeSendGrid, type FakeSendGrid } from "@/tests/fakes/sendgrid";
 import { startFakeSmtp, type FakeSmtp } from "@/tests/fakes/smtp";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe";
 import { startFakeTwilio, type FakeTwilio } from "@/tests/fakes/twilio";
 
+export { GOOGLE_TOKENS } from "@/tests/fakes/google-calendar";
+export { GRAPH_TOKENS } from "@/tests/fakes/graph";
 export { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 export { STRIPE_KEYS } from "@/tests/fakes/stripe";
 export { ODOO_LOGIN } from "@/tests/fakes/odoo";
@@ -54,6 +62,8 @@ export interface FakeProviders {
   mailchimp: FakeMailchimp;
   /** Google, Microsoft, Mailchimp, LinkedIn and X authorization servers (with the test OAuth apps). */
   oauth: FakeOAuth;
+  googleCalendar: FakeGoogleCalendar;
+  graph: FakeGraph;
   /** The environment that points the app at these fakes. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -67,6 +77,8 @@ export interface FakePorts {
   twilioPort?: number;
   mailchimpPort?: number;
   oauthPort?: number;
+  googleCalendarPort?: number;
+  graphPort?: number;
 }
 
 function port(value: string | undefined, fallback: number): number {
@@ -96,6 +108,8 @@ export async function startFakeProviders(options: FakePorts = {}): Promise<FakeP
   const twilio = await start(() => startFakeTwilio({ port: options.twilioPort ?? port(process.env.FAKE_TWILIO_PORT, 12115) }));
   const mailchimp = await start(() => startFakeMailchimp({ port: options.mailchimpPort ?? port(process.env.FAKE_MAILCHIMP_PORT, 12116) }));
   const oauth = await start(() => startFakeOAuth({ port: options.oauthPort ?? port(process.env.FAKE_OAUTH_PORT, 12117) }));
+  const googleCalendar = await start(() => startFakeGoogleCalendar({ port: options.googleCalendarPort ?? port(process.env.FAKE_GOOGLE_CALENDAR_PORT, 12118) }));
+  const graph = await start(() => startFakeGraph({ port: options.graphPort ?? port(process.env.FAKE_GRAPH_PORT, 12119) }));
   return {
     stripe,
     sendgrid,
@@ -104,6 +118,8 @@ export async function startFakeProviders(options: FakePorts = {}): Promise<FakeP
     twilio,
     mailchimp,
     oauth,
+    googleCalendar,
+    graph,
     env: {
       // The OAuth apps and authorization servers first: the Mailchimp API below is the fake
       // Marketing API (audiences), which the OAuth fake also imitates for identity reads only.
@@ -112,6 +128,8 @@ export async function startFakeProviders(options: FakePorts = {}): Promise<FakeP
       SENDGRID_API_BASE: sendgrid.url,
       TWILIO_API_BASE: twilio.url,
       MAILCHIMP_API_BASE: mailchimp.apiBase,
+      GOOGLE_API_BASE: googleCalendar.url,
+      MICROSOFT_GRAPH_API_BASE: graph.baseUrl,
       NO_PROXY: "127.0.0.1,localhost",
       no_proxy: "127.0.0.1,localhost",
     },
@@ -125,7 +143,7 @@ const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileUR
 if (isMain) {
   const fakes = await startFakeProviders();
   process.stdout.write(
-    `fake stripe    ${fakes.stripe.url}\nfake sendgrid  ${fakes.sendgrid.url}\nfake odoo      ${fakes.odoo.url}\nfake smtp      ${fakes.smtp.host}:${fakes.smtp.port}\nfake twilio    ${fakes.twilio.url}\nfake mailchimp ${fakes.mailchimp.apiBase}\nfake oauth     ${fakes.oauth.url}\n`,
+    `fake stripe    ${fakes.stripe.url}\nfake sendgrid  ${fakes.sendgrid.url}\nfake odoo      ${fakes.odoo.url}\nfake smtp      ${fakes.smtp.host}:${fakes.smtp.port}\nfake twilio    ${fakes.twilio.url}\nfake mailchimp ${fakes.mailchimp.apiBase}\nfake oauth     ${fakes.oauth.url}\nfake google calendar ${fakes.googleCalendar.url}\nfake graph     ${fakes.graph.baseUrl}\n`,
   );
   for (const [name, value] of Object.entries(fakes.oauth.env)) process.stdout.write(`${name}=${value}\n`);
   const stop = () => {

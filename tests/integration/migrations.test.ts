@@ -175,6 +175,73 @@ describe("migrations", () => {
       messages: [{ direction: "inbound", providerSid: "SM1", status: "delivered", errorCode: 30003, errorMessage: "Unreachable", connection: { id: connection.id } }],
     });
     expect((await db.inboundEvent.findFirstOrThrow({ where: { provider: "twilio" } })).workspaceId).toBeNull();
+    // Calendars: local event records, batch jobs with items, sync state, working hours.
+    const calendarEvent = await db.calendarEvent.create({
+      data: {
+        workspaceId: workspace.id,
+        connectionId: connection.id,
+        providerId: "google-calendar",
+        calendarId: "primary",
+        providerEventId: "evt1",
+        etag: '"3"',
+        localReference: "BK-1",
+        source: "booking",
+        batchJobId: "job1",
+        summary: "Consultation - Ada",
+        startsAt: expiresAt,
+        endsAt: expiresAt,
+        allDay: true,
+        timeZone: "Europe/Berlin",
+        status: "tentative",
+        meetingUrl: "https://meet.example.test/abc",
+        details: { client: { name: "Ada" } },
+        providerUpdatedAt: expiresAt,
+        syncedAt: expiresAt,
+      },
+    });
+    expect(await db.calendarEvent.findUniqueOrThrow({ where: { id: calendarEvent.id } })).toMatchObject({ source: "booking", allDay: true, status: "tentative", details: { client: { name: "Ada" } }, etag: '"3"' });
+    await expect(db.calendarEvent.create({ data: { workspaceId: workspace.id, connectionId: connection.id, providerId: "google-calendar", calendarId: "primary", providerEventId: "evt1", source: "sync" } })).rejects.toThrow();
+    const job = await db.calendarBatchJob.create({
+      data: {
+        workspaceId: workspace.id,
+        connectionId: connection.id,
+        providerId: "google-calendar",
+        calendarId: "primary",
+        targetConnectionId: connection.id,
+        targetProviderId: "google-calendar",
+        targetCalendarId: "other",
+        operation: "move",
+        status: "running",
+        total: 2,
+        succeeded: 1,
+        failed: 1,
+        requestCount: 3,
+        actor: "user:a@acme.test",
+        error: "x",
+        heartbeatAt: expiresAt,
+        startedAt: expiresAt,
+        finishedAt: expiresAt,
+        items: {
+          create: [
+            { position: 0, status: "succeeded", input: { eventId: "e1" }, reference: "r1", providerEventId: "e1b", etag: "t", attempts: 2 },
+            { position: 1, status: "failed", input: { eventId: "e2" }, statusCode: 429, errorCategory: "rate_limit", error: "throttled", attempts: 4 },
+          ],
+        },
+      },
+    });
+    expect(await db.calendarBatchJob.findUniqueOrThrow({ where: { id: job.id }, include: { items: { orderBy: { position: "asc" } } } })).toMatchObject({
+      operation: "move",
+      status: "running",
+      requestCount: 3,
+      targetCalendarId: "other",
+      items: [{ status: "succeeded", providerEventId: "e1b", attempts: 2 }, { status: "failed", statusCode: 429, errorCategory: "rate_limit" }],
+    });
+    await db.calendarSyncState.create({
+      data: { workspaceId: workspace.id, connectionId: connection.id, providerId: "google-calendar", calendarId: "primary", cursor: "tok", windowStart: expiresAt, windowEnd: expiresAt, lockedAt: expiresAt, lastSyncAt: expiresAt, lastFullSyncAt: expiresAt, lastError: "e", lastResult: { changed: 1 } },
+    });
+    expect(await db.calendarSyncState.findFirstOrThrow()).toMatchObject({ cursor: "tok", lastResult: { changed: 1 } });
+    await db.calendarWorkingHours.create({ data: { workspaceId: workspace.id, connectionId: connection.id, calendarId: "primary", timeZone: "Europe/Berlin", dayStart: "08:00", dayEnd: "16:30", weekdays: [1, 2, 3] } });
+    expect(await db.calendarWorkingHours.findFirstOrThrow()).toMatchObject({ dayStart: "08:00", dayEnd: "16:30", weekdays: [1, 2, 3] });
 
     const read = await db.connection.findUniqueOrThrow({ where: { id: connection.id }, include: { credential: true, activities: true, workspace: { include: { users: true, auditLogs: true } } } });
     expect(read).toMatchObject({
@@ -275,6 +342,8 @@ describe("migrations", () => {
     expect(await db.healthSnapshot.count()).toBe(0);
     expect(await db.healthAlertState.count()).toBe(0);
     expect(await db.oAuthState.count()).toBe(0);
+    expect(await db.calendarEvent.count()).toBe(0);
+    expect(await db.calendarBatchItem.count()).toBe(0);
   });
 });
 

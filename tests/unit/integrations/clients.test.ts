@@ -25,7 +25,7 @@ async function failure(fn: () => Promise<unknown>, classify: (e: unknown) => Pro
 }
 
 beforeAll(async () => {
-  fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0, twilioPort: 0, mailchimpPort: 0, oauthPort: 0 });
+  fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0, twilioPort: 0, mailchimpPort: 0, oauthPort: 0, googleCalendarPort: 0, graphPort: 0 });
   for (const [k, v] of Object.entries(fakes.env)) {
     saved[k] = process.env[k];
     process.env[k] = v;

@@ -1,0 +1,132 @@
+// Opening a workspace's calendar and calling it through the pipeline. A calendar is named
+// "<provider>[:<calendar id>]" ("google-calendar", "outlook-calendar:AAMkAD…"); no id means the
+// account's primary calendar.
+import { z } from "zod";
+import type { SessionUser } from "@/lib/auth/session";
+import { calendarAccess, CalendarNotConnectedError } from "@/lib/calendar/token-source";
+import { CALENDAR_PROVIDER_IDS, isCalendarProvider, type CalendarClient, type CalendarProviderId } from "@/lib/calendar/types";
+import { ApiError } from "@/lib/http/api";
+import { getProvider } from "@/lib/integrations/registry";
+import { callProvider, type CallOptions, type CallResult } from "@/lib/pipeline";
+
+export interface CalendarRef {
+  providerId: CalendarProviderId;
+  calendarId: string;
+}
+
+export const PRIMARY = "primary";
+
+export function formatCalendarRef(ref: CalendarRef): string {
+  return ref.calendarId === PRIMARY ? ref.providerId : `${ref.providerId}:${ref.calendarId}`;
+}
+
+export function providerName(providerId: string): string {
+  return getProvider(providerId)?.name ?? providerId;
+}
+
+const REF_HINT = `use ${CALENDAR_PROVIDER_IDS.join(" or ")}, optionally followed by ":<calendar id>"`;
+
+/** Reads "<provider>[:<calendar id>]"; the message says what is wrong. */
+export function parseCalendarRef(value: string): CalendarRef | { error: string } {
+  const text = value.trim();
+  const colon = text.indexOf(":");
+  const providerId = colon === -1 ? text : text.slice(0, colon);
+  const calendarId = colon === -1 ? PRIMARY : text.slice(colon + 1);
+  if (!isCalendarProvider(providerId)) return { error: `Unknown calendar "${text.slice(0, 80)}": ${REF_HINT}` };
+  if (!calendarId || calendarId.length > 512 || /[\u0000-\u001f]/.test(calendarId)) return { error: `Invalid calendar id in "${text.slice(0, 80)}": ${REF_HINT}` };
+  return { providerId, calendarId };
+}
+
+/** A calendar reference in a request body or query (400 naming it when unknown). */
+export const calendarRefSchema = z.string({ error: `Expected a calendar: ${REF_HINT}` }).transform((value, ctx): CalendarRef => {
+  const parsed = parseCalendarRef(value);
+  if ("error" in parsed) {
+    ctx.addIssue({ code: "custom", message: parsed.error });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+/**
+ * The activity and audit actor of a signed-in user — the same "user:<email>" as actorOf in
+ * lib/auth/session, which cannot be imported here: it loads next-auth, and the jobs/ CLIs and
+ * benchmarks run this code outside Next.
+ */
+export function userActor(user: Pick<SessionUser, "email">): string {
+  return `user:${user.email}`;
+}
+
+export interface CalendarSession {
+  workspaceId: string;
+  connectionId: string;
+  providerId: CalendarProviderId;
+  /** Who caused the calls (activity log). */
+  actor: string;
+  client: CalendarClient;
+}
+
+/** The calendar client of a workspace's connection; throws CalendarNotConnectedError when there is none. */
+export async function openCalendar(workspaceId: string, providerId: CalendarProviderId, actor: string): Promise<CalendarSession> {
+  const { connectionId, accessToken } = await calendarAccess(workspaceId, providerId);
+  // Loaded on use, so routes that never call a provider do not load its SDK.
+  const client =
+    providerId === "google-calendar"
+      ? await (await import("@/lib/integrations/google-calendar/client")).createGoogleCalendarClient(accessToken)
+      : (await import("@/lib/integrations/outlook-calendar/client")).createOutlookCalendarClient(accessToken);
+  return { workspaceId, connectionId, providerId, actor, client };
+}
+
+/** One provider call through the pipeline, classified by the provider's own rules. */
+export function callCalendar<T>(
+  session: CalendarSession,
+  operation: string,
+  fn: (client: CalendarClient, signal: AbortSignal) => Promise<T>,
+  options: CallOptions = {},
+): Promise<CallResult<T>> {
+  return callProvider(
+    { workspaceId: session.workspaceId, connectionId: session.connectionId, providerId: session.providerId, operation, actor: session.actor },
+    (signal) => fn(session.client, signal),
+    { classify: session.client.classify, ...options },
+  );
+}
+
+/** openCalendar for request handlers: a calendar that is not connected is a 409 saying so. */
+export async function openCalendarForRequest(workspaceId: string, providerId: CalendarProviderId, actor: string): Promise<CalendarSession> {
+  try {
+    return await openCalendar(workspaceId, providerId, actor);
+  } catch (error) {
+    if (error instanceof CalendarNotConnectedError) throw new ApiError(409, `${error.message}. Connect it on the Integrations page first.`);
+    throw error;
+  }
+}
+
+/** A failed provider call as an API answer: the provider's reason, with a status that says whose problem it is. */
+export function providerFailure(result: Extract<CallResult<unknown>, { ok: false }>, what: string): ApiError {
+  const reason = result.message.replace(/[.\s]+$/, "");
+  switch (result.category) {
+    case "validation":
+    case "permanent":
+      return new ApiError(422, `${what}: ${reason}`);
+    case "auth":
+      return new ApiError(409, `${what}: ${reason}`);
+    case "rate_limit":
+      return new ApiError(503, `${what}: ${reason}. Try again in a moment.`);
+    default:
+      return new ApiError(502, `${what}: ${reason}. Try again.`);
+  }
+}
+
+/**
+ * A 400 when the account has no calendar with this id — checked before a batch job is stored, so
+ * a typo does not turn into thousands of failed items. "primary" always exists; when the list
+ * cannot be read, the job goes ahead and the items report what the provider says.
+ */
+export async function requireKnownCalendar(session: CalendarSession, ref: CalendarRef, field = "calendar"): Promise<void> {
+  if (ref.calendarId === PRIMARY) return;
+  const result = await callCalendar(session, "calendars.list", (client, signal) => client.listCalendars(signal));
+  if (!result.ok || result.value.some((c) => c.id === ref.calendarId)) return;
+  const known = result.value.map((c) => (c.primary ? ref.providerId : `${ref.providerId}:${c.id}`)).slice(0, 10);
+  throw new ApiError(400, `Unknown calendar "${formatCalendarRef(ref).slice(0, 120)}": this ${providerName(ref.providerId)} account has ${known.join(", ") || "no calendars"}`, {
+    [field]: "No such calendar in the connected account",
+  });
+}

@@ -1,0 +1,34 @@
+// The seam between calendars and OAuth: a usable access token for a workspace's calendar
+// connection, refreshed first when it has expired (through the OAuth lifecycle's lease, so a
+// calendar call never causes a second refresh of the same grant).
+import { getAccessToken } from "@/lib/oauth/access";
+import { ProviderError } from "@/lib/pipeline";
+import { VaultDecryptError } from "@/lib/vault";
+
+export type CalendarProviderKey = "google-calendar" | "outlook-calendar";
+
+/** The calendar cannot be used: not connected, waiting for a reconnect, or without a token. */
+export class CalendarNotConnectedError extends Error {
+  constructor(
+    readonly providerId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "CalendarNotConnectedError";
+  }
+}
+
+const NAMES: Record<CalendarProviderKey, string> = { "google-calendar": "Google Calendar", "outlook-calendar": "Outlook Calendar" };
+
+export async function calendarAccess(workspaceId: string, providerId: CalendarProviderKey): Promise<{ connectionId: string; accessToken: string }> {
+  const name = NAMES[providerId];
+  try {
+    const token = await getAccessToken(workspaceId, providerId, { actor: "calendar" });
+    return { connectionId: token.connectionId, accessToken: token.accessToken };
+  } catch (error) {
+    if (error instanceof VaultDecryptError) throw new CalendarNotConnectedError(providerId, `The stored ${name} authorisation cannot be decrypted; reconnect ${name}`);
+    // "auth": not connected, waiting for a reconnect, or the grant could not be refreshed.
+    if (error instanceof ProviderError && error.category === "auth") throw new CalendarNotConnectedError(providerId, `${name}: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,83 @@
+// The calendar page in a real browser, against the fake Google Calendar and Graph the test server
+// runs: run a batch and watch its progress bar, check availability (busy, then free after a
+// delete batch), sync, switch to Outlook; a viewer sees it read-only.
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { ADMIN, ROOT, VIEWER } from "@/tests/e2e/env";
+import { runCli } from "@/tests/e2e/helpers";
+
+test.beforeAll(() => {
+  expect(runCli("tests/e2e/seed-calendars.ts", [ADMIN.email])).toContain("seeded");
+});
+test.afterAll(() => {
+  // The other browser tests count connected integrations.
+  runCli("tests/e2e/seed-calendars.ts", [ADMIN.email, "--remove"]);
+});
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/login?callbackUrl=%2Fintegrations");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/integrations/);
+}
+
+async function checkRange(page: Page, from: string, to: string) {
+  const panel = page.getByTestId("availability-check");
+  await panel.getByLabel("From").fill(from);
+  await panel.getByLabel("To").fill(to);
+  await panel.getByRole("button", { name: "Check" }).click();
+  return panel.getByTestId("availability-result");
+}
+
+test("an admin runs a batch, watches it, and checks availability", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calendar" }).click();
+  await expect(page).toHaveURL(/\/calendar/);
+  await expect(page.getByLabel("Calendar", { exact: true })).toHaveValue("google-calendar");
+  await expect(page.getByTestId("availability-weeks").getByRole("grid")).toBeVisible();
+
+  const batch = page.getByTestId("batch-panel");
+  await batch.getByLabel("Events").fill("120");
+  await batch.getByLabel("First starts").fill("2030-03-04T09:00");
+  await batch.getByLabel("Every (minutes)").fill("60");
+  await batch.getByRole("button", { name: /Create 120 events/ }).click();
+  const progress = batch.getByTestId("batch-progress");
+  await expect(progress.getByRole("progressbar")).toBeVisible();
+  await expect(progress).toHaveAttribute("data-status", "completed");
+  await expect(progress.getByTestId("batch-progress-count")).toHaveText("120 / 120");
+  await expect(progress.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "120");
+  await expect(progress).toContainText("3 requests to the provider");
+
+  const busy = await checkRange(page, "2030-03-04T09:15", "2030-03-04T09:45");
+  await expect(busy.getByTestId("availability-verdict")).toHaveText("Busy");
+  await expect(busy).toContainText("Plugboard test event 1");
+  await expect(page.getByTestId("next-events")).toContainText("Plugboard test event 1");
+  await page.setViewportSize({ width: 1360, height: 1400 });
+  await page.screenshot({ path: path.join(ROOT, "test-results/calendar.png"), animations: "disabled", fullPage: true });
+
+  await page.getByTestId("sync-now").click();
+  await expect(page.getByTestId("sync-usage")).toHaveText(/^\d+ upcoming \/ \d+ total$/);
+
+  await batch.getByLabel("Delete created from").fill("2030-03-01T00:00");
+  await batch.getByLabel("until").fill("2030-04-01T00:00");
+  await batch.getByRole("button", { name: "Delete" }).click();
+  await expect(progress).toHaveAttribute("data-status", "completed");
+  await expect(progress).toContainText("delete");
+  await expect(progress.getByTestId("batch-progress-count")).toHaveText("120 / 120");
+  const free = await checkRange(page, "2030-03-04T09:15", "2030-03-04T09:45");
+  await expect(free.getByTestId("availability-verdict")).toHaveText("Available");
+
+  await page.getByLabel("Calendar", { exact: true }).selectOption("outlook-calendar");
+  await expect(page).toHaveURL(/calendar=outlook-calendar/);
+  const outlook = await checkRange(page, "2030-03-04T09:15", "2030-03-04T09:45");
+  await expect(outlook.getByTestId("availability-verdict")).toHaveText("Available");
+});
+
+test("a viewer sees availability but no batch controls", async ({ page }) => {
+  await signIn(page, VIEWER.email, VIEWER.password);
+  await page.goto("/calendar");
+  await expect(page.getByTestId("availability-check")).toBeVisible();
+  await expect(page.getByTestId("batch-panel")).toHaveCount(0);
+  await expect(page.getByTestId("sync-now")).toHaveCount(0);
+});

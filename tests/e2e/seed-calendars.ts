@@ -1,0 +1,35 @@
+// Connects (or, with --remove, forgets) the fake Google Calendar and Outlook for the workspace of
+// the given user, on the running app's embedded database — as the OAuth flow would leave them:
+// a connected connection with its tokens sealed in the vault.
+//
+//   tsx tests/e2e/seed-calendars.ts <email> [--remove]
+import { runCli } from "@/lib/db/cli";
+import { storeCredential } from "@/lib/vault";
+import { GOOGLE_TOKENS } from "@/tests/fakes/google-calendar";
+import { GRAPH_TOKENS } from "@/tests/fakes/graph";
+
+const [email, flag] = process.argv.slice(2);
+if (!email) throw new Error("usage: seed-calendars.ts <email> [--remove]");
+
+await runCli(async ({ db }) => {
+  const user = await db.user.findUniqueOrThrow({ where: { email } });
+  const providers = [
+    ["google-calendar", GOOGLE_TOKENS.valid],
+    ["outlook-calendar", GRAPH_TOKENS.valid],
+  ] as const;
+  if (flag === "--remove") {
+    await db.connection.deleteMany({ where: { workspaceId: user.workspaceId, providerId: { in: providers.map((p) => p[0]) } } });
+    console.log("removed");
+    return;
+  }
+  for (const [providerId, accessToken] of providers) {
+    const data = { status: "connected" as const, authType: "oauth2" as const, accountLabel: "owner@plugboard.test", needsReauth: false };
+    const connection = await db.connection.upsert({
+      where: { workspaceId_providerId: { workspaceId: user.workspaceId, providerId } },
+      create: { workspaceId: user.workspaceId, providerId, ...data },
+      update: data,
+    });
+    await storeCredential(db, { workspaceId: user.workspaceId, connectionId: connection.id }, { accessToken });
+  }
+  console.log("seeded");
+});

@@ -1,0 +1,95 @@
+// The multipart/mixed builder and parser for Google's batch endpoint, on the wire format
+// Google documents (CRLF line breaks, application/http parts, Content-ID: <response-…>).
+import { describe, expect, it } from "vitest";
+import { boundaryOf, buildBatchBody, matchResponses, parseBatchResponse, type BatchRequestPart } from "@/lib/integrations/google-calendar/batch";
+
+const parts: BatchRequestPart[] = [
+  { id: "item-0", method: "POST", path: "/calendar/v3/calendars/primary/events?conferenceDataVersion=1", body: { summary: "Café ☕" } },
+  { id: "item-1", method: "DELETE", path: "/calendar/v3/calendars/primary/events/abc" },
+];
+
+describe("Google batch body", () => {
+  it("writes one application/http part per call, with the JSON body and its byte length", () => {
+    const body = buildBatchBody(parts, "batch_x");
+    expect(body).toBe(
+      [
+        "--batch_x",
+        "Content-Type: application/http",
+        "Content-ID: <item-0>",
+        "",
+        "POST /calendar/v3/calendars/primary/events?conferenceDataVersion=1 HTTP/1.1",
+        "Content-Type: application/json; charset=UTF-8",
+        `Content-Length: ${Buffer.byteLength('{"summary":"Café ☕"}')}`,
+        "",
+        '{"summary":"Café ☕"}',
+        "--batch_x",
+        "Content-Type: application/http",
+        "Content-ID: <item-1>",
+        "",
+        "DELETE /calendar/v3/calendars/primary/events/abc HTTP/1.1",
+        "",
+        "",
+        "--batch_x--",
+        "",
+      ].join("\r\n"),
+    );
+  });
+
+  it("refuses full URLs, line breaks and bad boundaries", () => {
+    expect(() => buildBatchBody([{ ...parts[1]!, path: "https://x/calendar" }], "b")).toThrow(/must start with/);
+    expect(() => buildBatchBody([{ ...parts[1]!, path: "/a\r\nX: y" }], "b")).toThrow(/line breaks/);
+    expect(() => buildBatchBody(parts, "bad boundary;")).toThrow(/boundary/);
+  });
+});
+
+describe("Google batch answer", () => {
+  const answer = [
+    "--batch_pK7JBAk73-E=_AA5eFwv4m2Q=",
+    "Content-Type: application/http",
+    "Content-ID: <response-item-1>",
+    "",
+    "HTTP/1.1 204 No Content",
+    "Content-Length: 0",
+    "",
+    "",
+    "--batch_pK7JBAk73-E=_AA5eFwv4m2Q=",
+    "Content-Type: application/http",
+    "Content-ID: <response-item-0>",
+    "",
+    "HTTP/1.1 429 Too Many Requests",
+    "Retry-After: 7",
+    "Content-Type: application/json; charset=UTF-8",
+    "",
+    '{"error":{"code":429,"message":"Rate Limit Exceeded","errors":[{"reason":"rateLimitExceeded"}]}}',
+    "--batch_pK7JBAk73-E=_AA5eFwv4m2Q=--",
+    "",
+  ].join("\r\n");
+  const contentType = 'multipart/mixed; boundary="batch_pK7JBAk73-E=_AA5eFwv4m2Q="';
+
+  it("reads the boundary, quoted or not", () => {
+    expect(boundaryOf(contentType)).toBe("batch_pK7JBAk73-E=_AA5eFwv4m2Q=");
+    expect(boundaryOf("multipart/mixed; boundary=abc; charset=x")).toBe("abc");
+    expect(boundaryOf("application/json")).toBeNull();
+  });
+
+  it("parses status, headers and JSON body of each part, and matches them by Content-ID", () => {
+    const parsed = parseBatchResponse(answer, contentType);
+    expect(parsed).toHaveLength(2);
+    expect(parsed[0]).toMatchObject({ id: "item-1", status: 204, body: "" });
+    expect(parsed[1]).toMatchObject({ id: "item-0", status: 429, headers: { "retry-after": "7" }, body: { error: { code: 429 } } });
+    const matched = matchResponses(parts, parsed);
+    expect(matched.map((m) => m.status)).toEqual([429, 204]);
+  });
+
+  it("accepts bare LF line breaks, and answers a missing part with a synthetic 500", () => {
+    const lf = answer.replace(/\r\n/g, "\n");
+    const parsed = parseBatchResponse(lf, contentType);
+    expect(parsed.map((p) => p.status)).toEqual([204, 429]);
+    const matched = matchResponses([...parts, { id: "item-2", method: "GET", path: "/x" }], parsed);
+    expect(matched[2]).toMatchObject({ id: "item-2", status: 500 });
+  });
+
+  it("refuses an answer that is not multipart", () => {
+    expect(() => parseBatchResponse("{}", "application/json")).toThrow(/not multipart/);
+  });
+});
