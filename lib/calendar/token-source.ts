@@ -1,6 +1,7 @@
 // The seam between calendars and OAuth: a usable access token for a workspace's calendar
 // connection, refreshed first when it has expired (through the OAuth lifecycle's lease, so a
 // calendar call never causes a second refresh of the same grant).
+import { getDb } from "@/lib/db/client";
 import { getAccessToken } from "@/lib/oauth/access";
 import { ProviderError } from "@/lib/pipeline";
 import { VaultDecryptError } from "@/lib/vault";
@@ -22,8 +23,13 @@ const NAMES: Record<CalendarProviderKey, string> = { "google-calendar": "Google 
 
 export async function calendarAccess(workspaceId: string, providerId: CalendarProviderKey): Promise<{ connectionId: string; accessToken: string }> {
   const name = NAMES[providerId];
+  const db = await getDb();
+  const row = await db.connection.findUnique({ where: { workspaceId_providerId: { workspaceId, providerId } }, select: { status: true, needsReauth: true } });
+  // "error" after a passing failure still holds working credentials; the pipeline heals it.
+  if (!row || row.status === "disconnected" || row.status === "connecting") throw new CalendarNotConnectedError(providerId, `${name} is not connected in this workspace`);
+  if (row.needsReauth) throw new CalendarNotConnectedError(providerId, `${name} needs to be reconnected: it no longer accepts the stored authorisation`);
   try {
-    const token = await getAccessToken(workspaceId, providerId, { actor: "calendar" });
+    const token = await getAccessToken(workspaceId, providerId, { actor: "calendar", db });
     return { connectionId: token.connectionId, accessToken: token.accessToken };
   } catch (error) {
     if (error instanceof VaultDecryptError) throw new CalendarNotConnectedError(providerId, `The stored ${name} authorisation cannot be decrypted; reconnect ${name}`);

@@ -2,7 +2,7 @@
 // every provider's consent → callback → sealed tokens; state single use, expiry and binding to the
 // admin's session, browser and workspace; PKCE checked by the fake; missing scopes; Google's
 // omitted refresh token; declined consent; an unconfigured provider; Mailchimp's API key.
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { connectApiKey, getConnection, testConnection } from "@/lib/integrations/connections";
 import { getProvider } from "@/lib/integrations/registry";
@@ -351,6 +351,17 @@ describe("configuration and access", () => {
 });
 
 describe("Mailchimp's API key beside OAuth", () => {
+  // This block talks to the OAuth fake's Marketing API (the harness points MAILCHIMP_API_BASE at
+  // the audiences fake by default).
+  let savedBase: string | undefined;
+  beforeEach(() => {
+    savedBase = process.env.MAILCHIMP_API_BASE;
+    process.env.MAILCHIMP_API_BASE = h.fakes.oauth.env.MAILCHIMP_API_BASE;
+  });
+  afterEach(() => {
+    process.env.MAILCHIMP_API_BASE = savedBase;
+  });
+
   it("connects with a key (data centre from its suffix), and OAuth replaces it later", async () => {
     const user = await signedIn(h.t.db);
     const view = await connectApiKey(user, "mailchimp", { apiKey: MAILCHIMP_API_KEYS[0] });
