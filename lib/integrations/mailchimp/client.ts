@@ -49,7 +49,9 @@ export function mailchimpAuth(fields: Record<string, unknown>): MailchimpAuth | 
 export async function readMailchimpAuth(workspaceId: string): Promise<{ connectionId: string; auth: MailchimpAuth } | null> {
   const [connection] = await connectionsWithSecrets(await getDb(), "mailchimp", { workspaceId });
   if (!connection) return null;
-  const auth = mailchimpAuth({ ...connection.settings, ...connection.fields });
+  // A connection made through OAuth keeps its data centre with the grant's facts (settings.oauth).
+  const grant = connection.settings.oauth && typeof connection.settings.oauth === "object" ? (connection.settings.oauth as Record<string, unknown>) : {};
+  const auth = mailchimpAuth({ ...connection.settings, ...grant, ...connection.fields });
   return auth ? { connectionId: connection.connectionId, auth } : null;
 }
 

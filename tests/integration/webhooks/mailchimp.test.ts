@@ -147,6 +147,12 @@ describe("Mailchimp client (real SDK against the fake API)", () => {
     await storedConnection(h.t.db, oauth.workspaceId, "mailchimp", { accessToken: MAILCHIMP_KEYS.oauthToken }, { dc: "us21" });
     expect(await workspaceAudiences(oauth)).toHaveLength(2);
     expect(h.fakes.mailchimp.requests.at(-1)!.headers.authorization).toBe(`Bearer ${MAILCHIMP_KEYS.oauthToken}`);
+
+    // Connected through the OAuth flow, which keeps the data centre with the grant's facts.
+    const viaFlow = await signedIn(h.t.db, "admin", "OAuth Flow Co");
+    const flowConnection = await storedConnection(h.t.db, viaFlow.workspaceId, "mailchimp", { accessToken: MAILCHIMP_KEYS.oauthToken });
+    await h.t.db.connection.update({ where: { id: flowConnection.id }, data: { settings: { oauth: { dc: "us21", accountId: "42" } } } });
+    expect(await workspaceAudiences(viaFlow)).toHaveLength(2);
   });
 
   it("turns Mailchimp's problems into answers a person can act on", async () => {
