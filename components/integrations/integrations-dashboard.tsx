@@ -16,8 +16,7 @@ import { IntegrationCard } from "@/components/integrations/integration-card";
 import { OAuthFlash } from "@/components/integrations/oauth-flash";
 import { cardState } from "@/components/integrations/state";
 import { SummaryStrip, type SummaryCounts } from "@/components/integrations/summary-strip";
-import { RelativeTime } from "@/components/format";
-import { RefreshButton } from "@/components/list/list-page";
+import { PageHeader, RefreshControl } from "@/components/shell/page-header";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -82,34 +81,22 @@ export function IntegrationsDashboard() {
 
   return (
     <div className="grid gap-6">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div className="grid gap-1">
-          <h1 className="text-2xl font-semibold tracking-tight">Integrations</h1>
-          <p className="text-sm text-muted-foreground">
-            Connect the tools your business runs on and keep an eye on their health.
-          </p>
-        </div>
-        <div className="flex items-center gap-2 text-xs text-muted-foreground">
-          {user && !canEdit && (
-            <Badge variant="outline" data-testid="read-only-badge" title="Ask an admin to connect or change integrations">
-              <EyeIcon aria-hidden="true" />
-              Read-only
-            </Badge>
-          )}
-          {status.data?.generatedAt && (
-            <span>
-              Updated <RelativeTime value={status.data.generatedAt} />
-            </span>
-          )}
-          <RefreshButton
-            fetching={status.isFetching}
-            onClick={() => {
-              void status.refetch();
-              void catalog.refetch();
-            }}
-          />
-        </div>
-      </div>
+      <PageHeader title="Integrations" description="Connect the tools your business runs on and keep an eye on their health.">
+        {user && !canEdit && (
+          <Badge variant="outline" data-testid="read-only-badge" title="Ask an admin to connect or change integrations">
+            <EyeIcon aria-hidden="true" />
+            Read-only
+          </Badge>
+        )}
+        <RefreshControl
+          updatedAt={status.data?.generatedAt}
+          fetching={status.isFetching}
+          onRefresh={() => {
+            void status.refetch();
+            void catalog.refetch();
+          }}
+        />
+      </PageHeader>
 
       {user && !canEdit && (
         <Alert>

@@ -4,8 +4,9 @@
 // button, filters kept in the URL, labelled select filters, and the Suspense fallback.
 import * as React from "react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { ChevronLeftIcon, ChevronRightIcon, InboxIcon, RefreshCwIcon } from "lucide-react";
+import { ChevronLeftIcon, ChevronRightIcon, InboxIcon } from "lucide-react";
 
+import { PageHeader, RefreshButton } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/select";
@@ -13,24 +14,12 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { TableCell, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
 
-export function RefreshButton({ fetching, onClick }: { fetching: boolean; onClick: () => void }) {
-  return (
-    <Button variant="ghost" size="icon" className="size-8" aria-label="Refresh" title="Refresh" disabled={fetching} onClick={onClick}>
-      <RefreshCwIcon aria-hidden="true" className={cn(fetching && "animate-spin")} />
-    </Button>
-  );
-}
-
 /** The page title and its one-line description, with a refresh button on the right. */
 export function ListHeading({ title, description, fetching, onRefresh }: { title: string; description: string; fetching: boolean; onRefresh: () => void }) {
   return (
-    <div className="flex flex-wrap items-end justify-between gap-4">
-      <div className="grid gap-1">
-        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
-        <p className="text-sm text-muted-foreground">{description}</p>
-      </div>
+    <PageHeader title={title} description={description}>
       <RefreshButton fetching={fetching} onClick={onRefresh} />
-    </div>
+    </PageHeader>
   );
 }
 

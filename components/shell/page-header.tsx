@@ -20,7 +20,16 @@ export function PageHeader({ title, description, children }: { title: string; de
   );
 }
 
-/** "Updated 5 minutes ago" (when known) and a refresh button that spins while fetching. */
+/** A refresh button that spins while fetching. */
+export function RefreshButton({ fetching, onClick }: { fetching: boolean; onClick: () => void }) {
+  return (
+    <Button variant="ghost" size="icon" className="size-8" aria-label="Refresh" title="Refresh" disabled={fetching} onClick={onClick}>
+      <RefreshCwIcon aria-hidden="true" className={cn(fetching && "animate-spin")} />
+    </Button>
+  );
+}
+
+/** "Updated 5 minutes ago" (when known) and the refresh button. */
 export function RefreshControl({ updatedAt, fetching, onRefresh }: { updatedAt?: string | null; fetching: boolean; onRefresh: () => void }) {
   return (
     <>
@@ -29,9 +38,7 @@ export function RefreshControl({ updatedAt, fetching, onRefresh }: { updatedAt?:
           Updated <RelativeTime value={updatedAt} />
         </span>
       )}
-      <Button variant="ghost" size="icon" className="size-8" aria-label="Refresh" title="Refresh" disabled={fetching} onClick={onRefresh}>
-        <RefreshCwIcon aria-hidden="true" className={cn(fetching && "animate-spin")} />
-      </Button>
+      <RefreshButton fetching={fetching} onClick={onRefresh} />
     </>
   );
 }
