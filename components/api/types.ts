@@ -5,7 +5,7 @@ import type { ActivityItem as ServerActivityItem, ActivityPage } from "@/lib/int
 import type { TestResult as ServerTestResult } from "@/lib/integrations/connections";
 import type { CatalogEntry } from "@/lib/integrations/registry";
 import type { IntegrationStatus as ServerIntegrationStatus } from "@/lib/integrations/status";
-import type { AuthField as ServerAuthField, ProviderAuthType, ProviderCategory } from "@/lib/integrations/types";
+import type { AuthField as ServerAuthField, ProviderAuthType, ProviderCategory } from "@/lib/integrations/kit/manifest";
 import type { ErrorCategory } from "@/lib/pipeline/errors";
 import type { InboundEventDetail as ServerInboundEventDetail, InboundEventPage } from "@/lib/webhooks-in/admin";
 

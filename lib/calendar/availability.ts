@@ -2,9 +2,9 @@
 // the free slots inside working hours, day by day, for several calendars over several weeks.
 import { z } from "zod";
 import { calendarRefSchema, callCalendar, formatCalendarRef, openCalendar, parseCalendarRef, providerName, type CalendarRef, type CalendarSession } from "@/lib/calendar/session";
-import { addDays, isoWeekday, isValidDate, isValidTime, isValidTimeZone, localDate, localTime, minutesOf, parseDateTimeIn, startOfDay, zonedToInstant } from "@/lib/calendar/time";
+import { addDays, isoWeekday, isValidDate, isValidTime, isValidTimeZone, localDate, localTime, minutesOf, parseDateTimeIn, startOfDay, zonedToInstant } from "@/lib/integrations/kit/time";
 import { CalendarNotConnectedError } from "@/lib/calendar/token-source";
-import type { ProviderEvent } from "@/lib/calendar/types";
+import type { ProviderEvent } from "@/lib/integrations/kit/ports/calendar";
 import { getDb } from "@/lib/db/client";
 import { logger } from "@/lib/log";
 

@@ -4,8 +4,8 @@
 import { z } from "zod";
 import { callCalendar, formatCalendarRef, openCalendarForRequest, providerFailure, providerName, calendarRefSchema, type CalendarRef, userActor } from "@/lib/calendar/session";
 import { recordFields, updateUsage } from "@/lib/calendar/records";
-import { isValidTimeZone, parseDateTimeIn } from "@/lib/calendar/time";
-import type { EventDraft, ProviderEvent } from "@/lib/calendar/types";
+import { isValidTimeZone, parseDateTimeIn } from "@/lib/integrations/kit/time";
+import type { EventDraft, ProviderEvent } from "@/lib/integrations/kit/ports/calendar";
 import type { SessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { emitEvent } from "@/lib/events";

@@ -2,9 +2,9 @@
 // and the next events from the local records (no provider call).
 import { z } from "zod";
 import { hoursInOrder, readWorkingHours, workingHoursFields, type WorkingHours } from "@/lib/calendar/availability";
-import { calendarRefSchema, callCalendar, formatCalendarRef, openCalendar, openCalendarForRequest, providerName, type CalendarRef, userActor } from "@/lib/calendar/session";
+import { calendarProviderIds, calendarRefSchema, callCalendar, formatCalendarRef, openCalendar, openCalendarForRequest, providerName, type CalendarRef, userActor } from "@/lib/calendar/session";
 import { CalendarNotConnectedError } from "@/lib/calendar/token-source";
-import { CALENDAR_PROVIDER_IDS, type CalendarInfo, type CalendarProviderId } from "@/lib/calendar/types";
+import { type CalendarInfo, type CalendarProviderId } from "@/lib/integrations/kit/ports/calendar";
 import type { SessionUser } from "@/lib/auth/session";
 import { recordAudit } from "@/lib/audit";
 import { getDb } from "@/lib/db/client";
@@ -21,7 +21,7 @@ export interface ProviderCalendars {
 /** Each calendar provider with its calendars, asked live; a failing provider says so and the others still answer. */
 export async function listCalendars(user: SessionUser): Promise<ProviderCalendars[]> {
   return Promise.all(
-    CALENDAR_PROVIDER_IDS.map(async (providerId): Promise<ProviderCalendars> => {
+    calendarProviderIds().map(async (providerId): Promise<ProviderCalendars> => {
       const name = providerName(providerId);
       let session;
       try {

@@ -1,7 +1,7 @@
 // The local mirror of provider events (CalendarEvent rows): what a provider event looks like as a
 // row, and the figures the integration card shows.
 import crypto from "node:crypto";
-import type { ProviderEvent } from "@/lib/calendar/types";
+import type { ProviderEvent } from "@/lib/integrations/kit/ports/calendar";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 

@@ -4,9 +4,9 @@
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/session";
 import { calendarAccess, CalendarNotConnectedError } from "@/lib/calendar/token-source";
-import { CALENDAR_PROVIDER_IDS, isCalendarProvider, type CalendarClient, type CalendarProviderId } from "@/lib/calendar/types";
+import type { CalendarClient, CalendarProviderId } from "@/lib/integrations/kit/ports/calendar";
 import { ApiError } from "@/lib/http/api";
-import { getProvider } from "@/lib/integrations/registry";
+import { getProvider, hasSlot, loadPort, providersWith } from "@/lib/integrations/registry";
 import { callProvider, type CallOptions, type CallResult } from "@/lib/pipeline";
 
 export interface CalendarRef {
@@ -24,7 +24,14 @@ export function providerName(providerId: string): string {
   return getProvider(providerId)?.name ?? providerId;
 }
 
-const REF_HINT = `use ${CALENDAR_PROVIDER_IDS.join(" or ")}, optionally followed by ":<calendar id>"`;
+/** The providers that fill the calendar slot, in registry order. */
+export function calendarProviderIds(): CalendarProviderId[] {
+  return providersWith("calendar").map((p) => p.id);
+}
+
+export const isCalendarProvider = (id: string): id is CalendarProviderId => hasSlot(id, "calendar");
+
+const refHint = () => `use ${calendarProviderIds().join(" or ")}, optionally followed by ":<calendar id>"`;
 
 /** Reads "<provider>[:<calendar id>]"; the message says what is wrong. */
 export function parseCalendarRef(value: string): CalendarRef | { error: string } {
@@ -32,13 +39,13 @@ export function parseCalendarRef(value: string): CalendarRef | { error: string }
   const colon = text.indexOf(":");
   const providerId = colon === -1 ? text : text.slice(0, colon);
   const calendarId = colon === -1 ? PRIMARY : text.slice(colon + 1);
-  if (!isCalendarProvider(providerId)) return { error: `Unknown calendar "${text.slice(0, 80)}": ${REF_HINT}` };
-  if (!calendarId || calendarId.length > 512 || /[\u0000-\u001f]/.test(calendarId)) return { error: `Invalid calendar id in "${text.slice(0, 80)}": ${REF_HINT}` };
+  if (!isCalendarProvider(providerId)) return { error: `Unknown calendar "${text.slice(0, 80)}": ${refHint()}` };
+  if (!calendarId || calendarId.length > 512 || /[\u0000-\u001f]/.test(calendarId)) return { error: `Invalid calendar id in "${text.slice(0, 80)}": ${refHint()}` };
   return { providerId, calendarId };
 }
 
 /** A calendar reference in a request body or query (400 naming it when unknown). */
-export const calendarRefSchema = z.string({ error: `Expected a calendar: ${REF_HINT}` }).transform((value, ctx): CalendarRef => {
+export const calendarRefSchema = z.string({ error: `Expected a calendar: ${refHint()}` }).transform((value, ctx): CalendarRef => {
   const parsed = parseCalendarRef(value);
   if ("error" in parsed) {
     ctx.addIssue({ code: "custom", message: parsed.error });
@@ -69,10 +76,7 @@ export interface CalendarSession {
 export async function openCalendar(workspaceId: string, providerId: CalendarProviderId, actor: string): Promise<CalendarSession> {
   const { connectionId, accessToken } = await calendarAccess(workspaceId, providerId);
   // Loaded on use, so routes that never call a provider do not load its SDK.
-  const client =
-    providerId === "google-calendar"
-      ? await (await import("@/lib/integrations/google-calendar/client")).createGoogleCalendarClient(accessToken)
-      : (await import("@/lib/integrations/outlook-calendar/client")).createOutlookCalendarClient(accessToken);
+  const client = await (await loadPort(providerId, "calendar")).createClient(accessToken);
   return { workspaceId, connectionId, providerId, actor, client };
 }
 

@@ -2,10 +2,10 @@
 // run of a calendar is a full sync; later runs fetch only changes. An expired cursor (410 Gone)
 // falls back to a full resync, after which records the provider no longer has are removed.
 // Runs per calendar hold a lock in CalendarSyncState, so a cron run and a click never interleave.
-import { callCalendar, formatCalendarRef, openCalendar, PRIMARY, providerName, type CalendarRef, type CalendarSession } from "@/lib/calendar/session";
+import { calendarProviderIds, callCalendar, formatCalendarRef, openCalendar, PRIMARY, providerName, type CalendarRef, type CalendarSession } from "@/lib/calendar/session";
 import { recordFields, updateUsage } from "@/lib/calendar/records";
 import { CalendarNotConnectedError } from "@/lib/calendar/token-source";
-import { CALENDAR_PROVIDER_IDS, type CalendarProviderId, type ProviderEvent, type SyncPosition } from "@/lib/calendar/types";
+import { type CalendarProviderId, type ProviderEvent, type SyncPosition } from "@/lib/integrations/kit/ports/calendar";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { emitEvent } from "@/lib/events";
@@ -162,7 +162,7 @@ async function calendarsToSync(connectionId: string): Promise<string[]> {
 
 /** Syncs a workspace's calendar connections (or one provider / calendar), recording the outcome on each connection. */
 export async function syncWorkspaceCalendars(workspaceId: string, actor: string, only?: { providerId: CalendarProviderId; calendarId?: string }): Promise<ConnectionSyncResult[]> {
-  const providers = only ? [only.providerId] : [...CALENDAR_PROVIDER_IDS];
+  const providers = only ? [only.providerId] : calendarProviderIds();
   const out: ConnectionSyncResult[] = [];
   for (const providerId of providers) {
     let session: CalendarSession;
@@ -209,7 +209,7 @@ async function syncConnection(session: CalendarSession, calendarIds: string[]): 
 export async function syncAllCalendars(actor = "cron"): Promise<{ connections: number; failed: number; results: (ConnectionSyncResult & { workspaceId: string })[] }> {
   const db = await getDb();
   const connections = await db.connection.findMany({
-    where: { providerId: { in: [...CALENDAR_PROVIDER_IDS] }, status: { in: ["connected", "error", "syncing"] }, needsReauth: false },
+    where: { providerId: { in: calendarProviderIds() }, status: { in: ["connected", "error", "syncing"] }, needsReauth: false },
     select: { workspaceId: true, providerId: true },
     orderBy: { lastSyncAt: { sort: "asc", nulls: "first" } },
   });
@@ -248,10 +248,10 @@ export interface SyncStatus {
 export async function syncStatus(workspaceId: string, now = new Date()): Promise<SyncStatus[]> {
   const db = await getDb();
   const connections = await db.connection.findMany({
-    where: { workspaceId, providerId: { in: [...CALENDAR_PROVIDER_IDS] } },
+    where: { workspaceId, providerId: { in: calendarProviderIds() } },
     select: { id: true, providerId: true, status: true, lastSyncAt: true, usageValue: true, calendarSyncStates: { orderBy: { calendarId: "asc" } } },
   });
-  return CALENDAR_PROVIDER_IDS.map((providerId) => {
+  return calendarProviderIds().map((providerId) => {
     const c = connections.find((x) => x.providerId === providerId);
     return {
       providerId,

@@ -2,11 +2,10 @@
 // connection, refreshed first when it has expired (through the OAuth lifecycle's lease, so a
 // calendar call never causes a second refresh of the same grant).
 import { getDb } from "@/lib/db/client";
+import { getProvider } from "@/lib/integrations/registry";
 import { getAccessToken } from "@/lib/oauth/access";
 import { ProviderError } from "@/lib/pipeline";
 import { VaultDecryptError } from "@/lib/vault";
-
-export type CalendarProviderKey = "google-calendar" | "outlook-calendar";
 
 /** The calendar cannot be used: not connected, waiting for a reconnect, or without a token. */
 export class CalendarNotConnectedError extends Error {
@@ -19,10 +18,8 @@ export class CalendarNotConnectedError extends Error {
   }
 }
 
-const NAMES: Record<CalendarProviderKey, string> = { "google-calendar": "Google Calendar", "outlook-calendar": "Outlook Calendar" };
-
-export async function calendarAccess(workspaceId: string, providerId: CalendarProviderKey): Promise<{ connectionId: string; accessToken: string }> {
-  const name = NAMES[providerId];
+export async function calendarAccess(workspaceId: string, providerId: string): Promise<{ connectionId: string; accessToken: string }> {
+  const name = getProvider(providerId)?.name ?? providerId;
   const db = await getDb();
   const row = await db.connection.findUnique({ where: { workspaceId_providerId: { workspaceId, providerId } }, select: { status: true, needsReauth: true } });
   // "error" after a passing failure still holds working credentials; the pipeline heals it.

@@ -4,10 +4,10 @@ import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { renderTemplate, EmailTemplateError, type TemplateValues } from "@/lib/email/render";
 import type { EmailLanguage, EmailTemplate } from "@/lib/email/templates";
-import type { OutgoingEmail, SentEmail } from "@/lib/email/types";
+import type { OutgoingEmail, SentEmail } from "@/lib/integrations/kit/ports/email";
 import { readConnectionFields } from "@/lib/integrations/connections";
-import { scrubSecrets } from "@/lib/integrations/secrets";
-import type { AdapterContext } from "@/lib/integrations/types";
+import { scrubSecrets } from "@/lib/integrations/kit/secrets";
+import type { AdapterContext } from "@/lib/integrations/kit/manifest";
 import { logger } from "@/lib/log";
 import { callProvider, ProviderError, safeMessage, type CallOptions, type ErrorCategory } from "@/lib/pipeline";
 

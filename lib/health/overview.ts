@@ -8,7 +8,7 @@ import type { HealthStatus } from "@/lib/generated/prisma/enums";
 import { computeHealth, healthThresholds, type ConnectionHealth } from "@/lib/health/compute";
 import type { HealthThresholds } from "@/lib/health/judge";
 import { providers } from "@/lib/integrations/registry";
-import type { RateLimit } from "@/lib/integrations/types";
+import type { RateLimit } from "@/lib/integrations/kit/manifest";
 import { CONNECTION_SCOPE, currentRateUsage, describeRateLimit, rateLimitsInForce } from "@/lib/rate-limits";
 
 const blank = (v: unknown) => (v === "" ? undefined : v);

@@ -3,7 +3,7 @@
 import { ApiError } from "@/lib/http/api";
 import { testStoredConnection } from "@/lib/integrations/connections";
 import { getProvider } from "@/lib/integrations/registry";
-import type { ProviderAuthType, ProviderManifest } from "@/lib/integrations/types";
+import type { ProviderAuthType, ProviderManifest } from "@/lib/integrations/kit/manifest";
 import { logger } from "@/lib/log";
 
 export interface ProbeTarget {

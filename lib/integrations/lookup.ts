@@ -2,7 +2,7 @@
 // be connected yet. Server-only (it builds ApiErrors), unlike the registry itself.
 import { ApiError, notFound } from "@/lib/http/api";
 import { getProvider, providerIds } from "@/lib/integrations/registry";
-import type { ApiKeyAdapter, ApiKeyManifest, ProviderManifest } from "@/lib/integrations/types";
+import type { ApiKeyAdapter, ApiKeyManifest, ProviderManifest } from "@/lib/integrations/kit/manifest";
 
 export type ConnectableManifest = ApiKeyManifest & { adapter: () => Promise<ApiKeyAdapter> };
 

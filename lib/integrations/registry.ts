@@ -1,6 +1,9 @@
 // Every provider Plugboard knows. Adding one = a folder with its manifest (and, once it can be
-// connected, its client) plus one line below. Pure data (manifests load their SDK clients
-// lazily), so this module is safe to import from server and client code alike.
+// connected, its ports) plus one line below. Pure data (manifests load their ports lazily), so
+// this module is safe to import from server and client code alike.
+//
+// Business code finds providers by capability — `providersWith("email")`, `loadPort(id, "email")`
+// — never by naming a provider id.
 import { googleCalendarManifest } from "@/lib/integrations/google-calendar/manifest";
 import { linkedinManifest } from "@/lib/integrations/linkedin/manifest";
 import { mailchimpManifest } from "@/lib/integrations/mailchimp/manifest";
@@ -11,10 +14,10 @@ import { sendgridManifest } from "@/lib/integrations/sendgrid/manifest";
 import { smtpManifest } from "@/lib/integrations/smtp/manifest";
 import { stripeManifest } from "@/lib/integrations/stripe/manifest";
 import { twilioManifest } from "@/lib/integrations/twilio/manifest";
-import type { AuthField, EndpointSetting, OAuthSetup, ProviderManifest } from "@/lib/integrations/types";
+import type { AuthField, CapabilitySlot, EndpointSetting, OAuthSetup, PortsBySlot, ProviderManifest } from "@/lib/integrations/kit/manifest";
 import { xManifest } from "@/lib/integrations/x/manifest";
 
-export const providers: readonly ProviderManifest[] = [
+const registered: ProviderManifest[] = [
   googleCalendarManifest,
   outlookCalendarManifest,
   mailchimpManifest,
@@ -28,12 +31,58 @@ export const providers: readonly ProviderManifest[] = [
   s3Manifest,
 ];
 
-const byId = new Map(providers.map((p) => [p.id, p]));
+export const providers: readonly ProviderManifest[] = registered;
 
-export const providerIds: readonly string[] = providers.map((p) => p.id);
+const byId = new Map(registered.map((p) => [p.id, p]));
+
+export const providerIds: readonly string[] = registered.map((p) => p.id);
 
 export function getProvider(id: string): ProviderManifest | undefined {
   return byId.get(id);
+}
+
+/**
+ * Adds a provider at run time. For tests, which prove that a provider plugs into a slot with no
+ * change outside its own folder; the app's providers are the list above.
+ */
+export function registerProvider(manifest: ProviderManifest): () => void {
+  if (byId.has(manifest.id)) throw new Error(`A provider with id "${manifest.id}" is already registered`);
+  registered.push(manifest);
+  byId.set(manifest.id, manifest);
+  (providerIds as string[]).push(manifest.id);
+  return () => {
+    registered.splice(registered.indexOf(manifest), 1);
+    byId.delete(manifest.id);
+    (providerIds as string[]).splice((providerIds as string[]).indexOf(manifest.id), 1);
+    ports.forEach((_, key) => key.startsWith(`${manifest.id}:`) && ports.delete(key));
+  };
+}
+
+/** Available providers that fill a capability slot, in registry order (the order of preference). */
+export function providersWith(slot: CapabilitySlot): ProviderManifest[] {
+  return registered.filter((p) => p.status === "available" && p.slots?.[slot]);
+}
+
+/** Whether a provider fills a slot. */
+export function hasSlot(providerId: string, slot: CapabilitySlot): boolean {
+  const manifest = byId.get(providerId);
+  return Boolean(manifest && manifest.status === "available" && manifest.slots?.[slot]);
+}
+
+const ports = new Map<string, Promise<unknown>>();
+
+/** A provider's port for a slot, loaded once; throws when the provider does not fill it. */
+export function loadPort<S extends CapabilitySlot>(providerId: string, slot: S): Promise<PortsBySlot[S]> {
+  const key = `${providerId}:${slot}`;
+  let port = ports.get(key) as Promise<PortsBySlot[S]> | undefined;
+  if (!port) {
+    const load = byId.get(providerId)?.slots?.[slot] as (() => Promise<PortsBySlot[S]>) | undefined;
+    if (!load) return Promise.reject(new Error(`${byId.get(providerId)?.name ?? providerId} has no ${slot} capability`));
+    port = load();
+    port.catch(() => ports.delete(key));
+    ports.set(key, port);
+  }
+  return port;
 }
 
 /** A manifest as the catalog API and the UI see it: data only, no schema or code. */

@@ -1,7 +1,7 @@
 // The OAuth side of the generic connection actions (lib/integrations/connections.ts): testing a
 // stored grant, and giving it back to the provider before the local credentials are wiped.
 import type { Db } from "@/lib/db/client";
-import type { TestOutcome } from "@/lib/integrations/types";
+import type { TestOutcome } from "@/lib/integrations/kit/manifest";
 import { withAccessToken } from "@/lib/oauth/access";
 import { requireOAuthProvider, resolveOAuth } from "@/lib/oauth/setup";
 import { readTokens } from "@/lib/oauth/tokens";

@@ -14,7 +14,7 @@ import { STATUS_SELECT, statusFromRow, type IntegrationStatus } from "@/lib/inte
 import { claimState, createState } from "@/lib/oauth/state";
 import { requireOAuthProvider, resolveOAuth, type ResolvedOAuth } from "@/lib/oauth/setup";
 import { mergeTokens, oauthSettings, readTokens, withOAuthSettings, writeTokens } from "@/lib/oauth/tokens";
-import type { AccountIdentity, TokenSet } from "@/lib/oauth/types";
+import type { AccountIdentity, TokenSet } from "@/lib/integrations/kit/oauth";
 import { callProvider, type CallResult } from "@/lib/pipeline";
 
 /** The browser-binding cookie of one provider's flow: sent back only to that provider's callback. */

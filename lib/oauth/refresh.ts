@@ -17,7 +17,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { acquireLease, leaseDurationMs, releaseLease, waitForLease, type Lease, type LeasedConnection } from "@/lib/oauth/lease";
 import { requireOAuthProvider, resolveOAuth } from "@/lib/oauth/setup";
 import { mergeTokens } from "@/lib/oauth/tokens";
-import type { StoredTokens } from "@/lib/oauth/types";
+import type { StoredTokens } from "@/lib/integrations/kit/oauth";
 import { callProvider, safeMessage, type CallOptions, type ErrorCategory } from "@/lib/pipeline";
 import { seal, unseal } from "@/lib/vault";
 

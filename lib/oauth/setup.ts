@@ -2,11 +2,11 @@
 // exact redirect URI to register at each provider, and the resolved client for the flows.
 import { publicBaseUrl } from "@/lib/config";
 import { ApiError } from "@/lib/http/api";
-import { endpointUrl } from "@/lib/integrations/endpoints";
+import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { requireAvailable } from "@/lib/integrations/lookup";
 import { catalog, getProvider, type CatalogEntry } from "@/lib/integrations/registry";
-import type { OAuthManifest, OAuthSetup } from "@/lib/integrations/types";
-import type { OAuthClient, OAuthProviderModule } from "@/lib/oauth/types";
+import type { OAuthManifest, OAuthSetup } from "@/lib/integrations/kit/manifest";
+import type { OAuthClient, OAuthProviderModule } from "@/lib/integrations/kit/oauth";
 
 const env = (name: string) => process.env[name]?.trim() || undefined;
 

@@ -2,7 +2,7 @@
 // non-secret facts about the grant kept in Connection.settings.oauth (account id, Mailchimp's dc…).
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { AccountIdentity, StoredTokens, TokenSet } from "@/lib/oauth/types";
+import type { AccountIdentity, StoredTokens, TokenSet } from "@/lib/integrations/kit/oauth";
 import { readCredential, seal, type Secrets } from "@/lib/vault";
 
 /** Tokens read back from the vault, or null when the connection has none. */

@@ -13,7 +13,7 @@ import type { Db } from "@/lib/db/client";
 import { utcTimestamp } from "@/lib/db/sql";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getProvider } from "@/lib/integrations/registry";
-import type { RateLimit } from "@/lib/integrations/types";
+import type { RateLimit } from "@/lib/integrations/kit/manifest";
 import { parseRateLimitOverrides, type RateLimitOverride } from "@/lib/rate-limits/overrides";
 
 /** Scope of the limit on every call of a connection; operation limits use the operation name. */

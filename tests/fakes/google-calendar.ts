@@ -6,7 +6,7 @@
 // inside a batch (failCalls), e.g. 429 with Retry-After for some items only.
 import crypto from "node:crypto";
 import type http from "node:http";
-import { localDateTime, offsetAt, parseDateTimeIn, startOfDay } from "@/lib/calendar/time";
+import { localDateTime, offsetAt, parseDateTimeIn, startOfDay } from "@/lib/integrations/kit/time";
 
 /** "2026-12-01T10:00:00+01:00": the wall clock in `zone` with its offset, as Google answers. */
 function rfc3339(instant: number, zone: string): string {

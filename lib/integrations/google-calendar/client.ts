@@ -5,10 +5,10 @@
 import crypto from "node:crypto";
 import type { calendar_v3 } from "googleapis/build/src/apis/calendar";
 import type { OAuth2Client } from "googleapis-common";
-import { isValidTimeZone, localDateTime, parseDateTimeIn } from "@/lib/calendar/time";
+import { isValidTimeZone, localDateTime, parseDateTimeIn } from "@/lib/integrations/kit/time";
 import { config } from "@/lib/config";
-import type { BatchOperation, BatchOutcome, CalendarClient, CalendarInfo, EventDraft, ProviderEvent, SyncPage, SyncPosition } from "@/lib/calendar/types";
-import { endpointUrl } from "@/lib/integrations/endpoints";
+import type { BatchOperation, BatchOutcome, CalendarClient, CalendarInfo, EventDraft, ProviderEvent, SyncPage, SyncPosition } from "@/lib/integrations/kit/ports/calendar";
+import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { buildBatchBody, matchResponses, newBoundary, parseBatchResponse, type BatchRequestPart } from "@/lib/integrations/google-calendar/batch";
 import { googleCalendarManifest } from "@/lib/integrations/google-calendar/manifest";
 import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";

@@ -1,4 +1,4 @@
-import type { OAuthManifest } from "@/lib/integrations/types";
+import type { OAuthManifest } from "@/lib/integrations/kit/manifest";
 
 export const googleCalendarManifest: OAuthManifest = {
   id: "google-calendar",
@@ -10,6 +10,9 @@ export const googleCalendarManifest: OAuthManifest = {
   docsUrl: "https://developers.google.com/workspace/calendar/api/guides/overview",
   icon: "/providers/google-calendar.svg",
   status: "available",
+  slots: {
+    calendar: () => import("@/lib/integrations/google-calendar/calendar").then((m) => m.calendar),
+  },
   rateLimits: {
     perConnection: { limit: 600, windowSeconds: 60 },
     source: "Calendar API usage limits: 600 requests per minute per user per project (10,000 per minute per project)",

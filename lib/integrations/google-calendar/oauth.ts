@@ -1,8 +1,8 @@
 // Google's OAuth specifics, through googleapis' OAuth2 client with every endpoint from
 // configuration: offline access with the consent prompt (so a refresh token comes back),
 // incremental scopes, PKCE S256, the OpenID userinfo for the account's email, and revocation.
-import type { OAuthClient, OAuthProviderModule, TokenSet } from "@/lib/oauth/types";
-import { classifyOAuthError, oauthError, splitScopes } from "@/lib/oauth/wire";
+import type { OAuthClient, OAuthProviderModule, TokenSet } from "@/lib/integrations/kit/oauth";
+import { classifyOAuthError, oauthError, splitScopes } from "@/lib/integrations/kit/oauth-wire";
 import { ProviderError } from "@/lib/pipeline/errors";
 
 // Google reports the OpenID scopes by their long names.

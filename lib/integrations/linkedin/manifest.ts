@@ -1,4 +1,4 @@
-import type { OAuthManifest } from "@/lib/integrations/types";
+import type { OAuthManifest } from "@/lib/integrations/kit/manifest";
 
 export const linkedinManifest: OAuthManifest = {
   id: "linkedin",

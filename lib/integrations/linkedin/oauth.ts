@@ -3,8 +3,8 @@
 // credentials in the form body, the OIDC userinfo for the member's name and email, refresh only
 // for apps LinkedIn approved for programmatic refresh tokens, and token revocation.
 import { config } from "@/lib/config";
-import type { OAuthClient, OAuthProviderModule } from "@/lib/oauth/types";
-import { classifyOAuthError, getJson, postForm, postTokenRequest, tokenSetFrom } from "@/lib/oauth/wire";
+import type { OAuthClient, OAuthProviderModule } from "@/lib/integrations/kit/oauth";
+import { classifyOAuthError, getJson, postForm, postTokenRequest, tokenSetFrom } from "@/lib/integrations/kit/oauth-wire";
 import { ProviderError } from "@/lib/pipeline/errors";
 
 export const LINKEDIN_ORGANIZATION_SCOPES = ["r_organization_social", "w_organization_social", "rw_organization_admin"];

@@ -1,7 +1,7 @@
 // Mailchimp's API-key way in (a key like `…-us19`, the suffix naming the data centre), beside OAuth:
 // the generic API-key flow calls this adapter to test a key live through the real SDK.
 import { categoryForStatus, classifyError, parseRetryAfter, ProviderError } from "@/lib/pipeline/errors";
-import type { ApiKeyAdapter } from "@/lib/integrations/types";
+import type { ApiKeyAdapter } from "@/lib/integrations/kit/manifest";
 import { createMailchimpClient, dataCentreOfKey } from "@/lib/integrations/mailchimp/sdk";
 
 interface SuperagentError {

@@ -7,7 +7,7 @@
 import crypto from "node:crypto";
 import ApiClient from "@mailchimp/mailchimp_marketing/src/ApiClient";
 import { getDb } from "@/lib/db/client";
-import { endpointUrl } from "@/lib/integrations/endpoints";
+import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { mailchimpManifest } from "@/lib/integrations/mailchimp/manifest";
 import { connectionsWithSecrets } from "@/lib/webhooks-in/connections";
 import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError } from "@/lib/pipeline/errors";

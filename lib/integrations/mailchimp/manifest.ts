@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { OAuthManifest } from "@/lib/integrations/types";
+import type { OAuthManifest } from "@/lib/integrations/kit/manifest";
 
 // An API key is 32 hexadecimal characters, a dash, and the data centre it lives in (`us19`).
 export const mailchimpApiKeySchema = z.object({

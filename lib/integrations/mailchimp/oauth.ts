@@ -2,8 +2,8 @@
 // flow with client credentials in the body, then the metadata call that names the account's data
 // centre (`dc`), which every API URL needs. Mailchimp tokens do not expire and cannot be revoked
 // through the API, so there is no refresh and no revoke.
-import type { OAuthProviderModule } from "@/lib/oauth/types";
-import { classifyOAuthError, getJson, postTokenRequest, tokenSetFrom } from "@/lib/oauth/wire";
+import type { OAuthProviderModule } from "@/lib/integrations/kit/oauth";
+import { classifyOAuthError, getJson, postTokenRequest, tokenSetFrom } from "@/lib/integrations/kit/oauth-wire";
 import { ProviderError } from "@/lib/pipeline/errors";
 
 export const mailchimpOAuth: OAuthProviderModule = {

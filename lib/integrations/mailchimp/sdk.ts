@@ -1,7 +1,7 @@
 // A Mailchimp Marketing API client for one connection, from the real SDK, pointed at the configured
 // API base with the account's data centre filled in.
 import ApiClient, { type MailchimpApiClient } from "@mailchimp/mailchimp_marketing/src/ApiClient.js";
-import { endpointUrl } from "@/lib/integrations/endpoints";
+import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { mailchimpManifest } from "@/lib/integrations/mailchimp/manifest";
 
 export type { MailchimpApiClient };

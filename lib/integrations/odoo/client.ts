@@ -9,7 +9,7 @@
 // go out without a time zone).
 import xmlrpc from "xmlrpc";
 import { ODOO_DEFAULT_TIMEOUT_SECONDS, ODOO_LEAD_DEFAULTS } from "@/lib/integrations/odoo/manifest";
-import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/types";
+import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
 import { categoryForStatus, classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
 
 export interface OdooSettings {

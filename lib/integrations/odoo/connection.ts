@@ -4,7 +4,7 @@
 import { ApiError } from "@/lib/http/api";
 import { readConnectionFields } from "@/lib/integrations/connections";
 import { classifyOdooError, odooAuthenticate, OdooModels, odooSettings, type OdooSettings } from "@/lib/integrations/odoo/client";
-import { scrubSecrets } from "@/lib/integrations/secrets";
+import { scrubSecrets } from "@/lib/integrations/kit/secrets";
 import { callProvider, ProviderError, type CallOptions, type CallResult } from "@/lib/pipeline";
 
 export class OdooConnection {

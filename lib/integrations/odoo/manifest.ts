@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ApiKeyManifest } from "@/lib/integrations/types";
+import type { ApiKeyManifest } from "@/lib/integrations/kit/manifest";
 
 /** What a lead export tags the Odoo lead with when the connection does not say otherwise. */
 export const ODOO_LEAD_DEFAULTS = { leadSource: "Website", leadMedium: "Whitepaper Download", leadTag: "Magnetiq Lead" } as const;

@@ -2,8 +2,8 @@
 // for UTC (Prefer: outlook.timezone) so times parse the same way whatever the mailbox's zone;
 // batches use Graph's JSON $batch (at most 20 requests); sync uses calendarView delta links.
 import crypto from "node:crypto";
-import { isValidTimeZone, localDateTime, zonedToInstant } from "@/lib/calendar/time";
-import type { BatchOperation, BatchOutcome, CalendarClient, CalendarInfo, EventDraft, ProviderEvent, SyncPage } from "@/lib/calendar/types";
+import { isValidTimeZone, localDateTime, zonedToInstant } from "@/lib/integrations/kit/time";
+import type { BatchOperation, BatchOutcome, CalendarClient, CalendarInfo, EventDraft, ProviderEvent, SyncPage } from "@/lib/integrations/kit/ports/calendar";
 import { config } from "@/lib/config";
 import { classifyGraphError, graphFailure, graphFetch } from "@/lib/integrations/outlook-calendar/graph";
 import { ianaTimeZone } from "@/lib/integrations/outlook-calendar/graph-time-zones";

@@ -1,6 +1,6 @@
 // Outlook mailboxes often report Windows time zone names ("W. Europe Standard Time"), which Intl
 // does not know. The common ones, mapped to the IANA zone CLDR lists for them (territory 001).
-import { isValidTimeZone } from "@/lib/calendar/time";
+import { isValidTimeZone } from "@/lib/integrations/kit/time";
 
 const WINDOWS_TO_IANA: Record<string, string> = {
   "Dateline Standard Time": "Etc/GMT+12",

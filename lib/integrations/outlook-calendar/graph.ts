@@ -1,6 +1,6 @@
 // Microsoft Graph over plain fetch, against the configured base URL (MICROSOFT_GRAPH_API_BASE).
 // Errors arrive as `{"error": {"code", "message"}}`; 429 and 503 carry Retry-After (seconds).
-import { endpointUrl } from "@/lib/integrations/endpoints";
+import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { outlookCalendarManifest } from "@/lib/integrations/outlook-calendar/manifest";
 import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
 

@@ -1,4 +1,4 @@
-import type { OAuthManifest } from "@/lib/integrations/types";
+import type { OAuthManifest } from "@/lib/integrations/kit/manifest";
 
 // Microsoft identity platform (v2.0 endpoints). {tenant} in the URLs is MICROSOFT_TENANT (default
 // "common": work and personal accounts). It has no RFC 7009 revocation endpoint, so there is no
@@ -14,6 +14,9 @@ export const outlookCalendarManifest: OAuthManifest = {
   docsUrl: "https://learn.microsoft.com/graph/outlook-calendar-concept-overview",
   icon: "/providers/outlook-calendar.svg",
   status: "available",
+  slots: {
+    calendar: () => import("@/lib/integrations/outlook-calendar/calendar").then((m) => m.calendar),
+  },
   rateLimits: {
     perConnection: { limit: 10_000, windowSeconds: 600 },
     source: "Microsoft Graph Outlook service limits: 10,000 requests per 10 minutes per app per mailbox",

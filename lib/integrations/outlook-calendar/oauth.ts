@@ -5,8 +5,8 @@
 // endpoints come from configuration as authority metadata, so MSAL never runs discovery.
 import type { AuthenticationResult, Configuration, INetworkModule, NetworkResponse } from "@azure/msal-node";
 import { config } from "@/lib/config";
-import type { OAuthClient, OAuthProviderModule, TokenSet } from "@/lib/oauth/types";
-import { classifyOAuthError, getJson, oauthError } from "@/lib/oauth/wire";
+import type { OAuthClient, OAuthProviderModule, TokenSet } from "@/lib/integrations/kit/oauth";
+import { classifyOAuthError, getJson, oauthError } from "@/lib/integrations/kit/oauth-wire";
 import { ProviderError } from "@/lib/pipeline/errors";
 
 // MSAL adds these to every request itself; Graph reports its scopes with or without the resource prefix.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ApiKeyManifest } from "@/lib/integrations/types";
+import type { ApiKeyManifest } from "@/lib/integrations/kit/manifest";
 
 export const s3Schema = z.object({
   accessKeyId: z

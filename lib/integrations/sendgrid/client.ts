@@ -6,10 +6,10 @@
 // own HTTP client instance (it is the same SDK class the singleton uses, not a look-alike), so a
 // per-connection instance isolates key, base URL, timeout and abort signal without locking.
 import { MailService } from "@sendgrid/mail";
-import type { OutgoingEmail, SentEmail } from "@/lib/email/types";
-import { endpointUrl } from "@/lib/integrations/endpoints";
+import type { OutgoingEmail, SentEmail } from "@/lib/integrations/kit/ports/email";
+import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { sendgridManifest } from "@/lib/integrations/sendgrid/manifest";
-import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/types";
+import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
 import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError } from "@/lib/pipeline/errors";
 
 /** The part of the SDK's HTTP client we use (the MailService typings do not expose it). */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { senderEmailSchema, senderNameSchema } from "@/lib/integrations/sender";
-import type { ApiKeyManifest } from "@/lib/integrations/types";
+import { senderEmailSchema, senderNameSchema } from "@/lib/integrations/kit/sender";
+import type { ApiKeyManifest } from "@/lib/integrations/kit/manifest";
 
 export const sendgridSchema = z.object({
   apiKey: z
@@ -22,6 +22,9 @@ export const sendgridManifest: ApiKeyManifest = {
   docsUrl: "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
   icon: "/providers/sendgrid.svg",
   status: "available",
+  slots: {
+    email: () => import("@/lib/integrations/sendgrid/email").then((m) => m.email),
+  },
   rateLimits: {
     // Mail Send has no published request limit (the plan's volume applies), so only the other
     // endpoints — the connection test reads the key's scopes — are limited.

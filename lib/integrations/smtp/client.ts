@@ -3,9 +3,9 @@
 // the other recipients.
 import nodemailer from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
-import type { OutgoingEmail, SentEmail } from "@/lib/email/types";
+import type { OutgoingEmail, SentEmail } from "@/lib/integrations/kit/ports/email";
 import type { SmtpSecurity } from "@/lib/integrations/smtp/manifest";
-import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/types";
+import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
 import { abortable } from "@/lib/pipeline/abortable";
 import { classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
 

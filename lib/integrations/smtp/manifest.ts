@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { senderEmailSchema, senderNameSchema } from "@/lib/integrations/sender";
-import type { ApiKeyManifest } from "@/lib/integrations/types";
+import { senderEmailSchema, senderNameSchema } from "@/lib/integrations/kit/sender";
+import type { ApiKeyManifest } from "@/lib/integrations/kit/manifest";
 
 export const SMTP_SECURITY = ["starttls", "tls", "none"] as const;
 export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
@@ -35,6 +35,9 @@ export const smtpManifest: ApiKeyManifest = {
   docsUrl: "https://datatracker.ietf.org/doc/html/rfc5321",
   icon: "/providers/smtp.svg",
   status: "available",
+  slots: {
+    email: () => import("@/lib/integrations/smtp/email").then((m) => m.email),
+  },
   rateLimits: {
     perConnection: null,
     source: "SMTP has no protocol quota; your mail server's own sending limits apply (Exchange Online: 30 messages per minute per mailbox) — set one with RATE_LIMITS",

@@ -2,9 +2,9 @@
 // and self-hosters behind a proxy can aim it elsewhere. The SDK's own retries are off: the call
 // pipeline owns retries, backoff and the circuit breaker, and double retrying would multiply them.
 import Stripe from "stripe";
-import { endpointUrl } from "@/lib/integrations/endpoints";
+import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { stripeManifest } from "@/lib/integrations/stripe/manifest";
-import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/types";
+import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
 // The Stripe SDK takes no AbortSignal, only its own timeout.
 import { abortable } from "@/lib/pipeline/abortable";
 import { classifyError as classifyGeneric, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";

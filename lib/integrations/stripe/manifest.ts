@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ApiKeyManifest } from "@/lib/integrations/types";
+import type { ApiKeyManifest } from "@/lib/integrations/kit/manifest";
 
 // Secret keys are sk_test_/sk_live_, restricted keys rk_test_/rk_live_; publishable keys (pk_)
 // cannot read anything, so they are refused with a message that says why.

@@ -3,9 +3,9 @@
 // TWILIO_API_BASE on the way out; everything else — auth, form encoding, errors — is the SDK's.
 import twilio from "twilio";
 import type TwilioRequestClient from "twilio/lib/base/RequestClient";
-import { endpointUrl } from "@/lib/integrations/endpoints";
+import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { twilioManifest } from "@/lib/integrations/twilio/manifest";
-import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/types";
+import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
 import { categoryForStatus, classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
 
 type TwilioRequestOptions<TData> = TwilioRequestClient.RequestOptions<TData>;

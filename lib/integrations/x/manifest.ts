@@ -1,4 +1,4 @@
-import type { OAuthManifest } from "@/lib/integrations/types";
+import type { OAuthManifest } from "@/lib/integrations/kit/manifest";
 
 // X API v2, OAuth 2.0 authorization code with PKCE (required by X); offline.access yields a
 // refresh token, which X rotates on every refresh.

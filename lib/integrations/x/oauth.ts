@@ -2,8 +2,8 @@
 // requires; a confidential client, so the token and revoke endpoints take HTTP basic auth; and
 // rotating refresh tokens — every refresh answer carries a new refresh token and spends the old
 // one, so the engine stores the pair in one transaction while it holds the refresh lease.
-import type { OAuthProviderModule } from "@/lib/oauth/types";
-import { classifyOAuthError, getJson, postForm, postTokenRequest, tokenSetFrom } from "@/lib/oauth/wire";
+import type { OAuthProviderModule } from "@/lib/integrations/kit/oauth";
+import { classifyOAuthError, getJson, postForm, postTokenRequest, tokenSetFrom } from "@/lib/integrations/kit/oauth-wire";
 import { ProviderError } from "@/lib/pipeline/errors";
 
 const basicAuth = (client: { clientId: string; clientSecret: string }) => ({ clientId: client.clientId, clientSecret: client.clientSecret });

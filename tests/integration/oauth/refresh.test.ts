@@ -10,7 +10,7 @@ import { integrationStatus } from "@/lib/integrations/status";
 import { getAccessToken, withAccessToken } from "@/lib/oauth/access";
 import { acquireLease, releaseLease } from "@/lib/oauth/lease";
 import { refreshConnection, refreshDueTokens } from "@/lib/oauth/refresh";
-import { getJson } from "@/lib/oauth/wire";
+import { getJson } from "@/lib/integrations/kit/oauth-wire";
 import type { OAuthProviderKind } from "@/tests/fakes/oauth";
 import { createWorkspace } from "@/tests/helpers/factories";
 import { seedOAuthConnection, seedOAuthConnections, storedTokens } from "@/tests/helpers/oauth";

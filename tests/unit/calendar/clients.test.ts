@@ -2,7 +2,7 @@
 // multipart batch through the OAuth2 client) for Google, fetch for Microsoft Graph.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
-import type { CalendarClient, EventDraft } from "@/lib/calendar/types";
+import type { CalendarClient, EventDraft } from "@/lib/integrations/kit/ports/calendar";
 import { createGoogleCalendarClient, classifyGoogleError, googleEventId } from "@/lib/integrations/google-calendar/client";
 import { createOutlookCalendarClient } from "@/lib/integrations/outlook-calendar/client";
 import { GOOGLE_TOKENS, startFakeGoogleCalendar, type FakeGoogleCalendar } from "@/tests/fakes/google-calendar";

@@ -2,8 +2,8 @@
 // events, and working hours across daylight-saving weeks.
 import { describe, expect, it } from "vitest";
 import { computeDays, DEFAULT_WORKING_HOURS, findConflicts, overlaps } from "@/lib/calendar/availability";
-import { addDays, isoWeekday, isValidTimeZone, localTime, parseDateTimeIn, startOfDay, zonedToInstant } from "@/lib/calendar/time";
-import type { ProviderEvent } from "@/lib/calendar/types";
+import { addDays, isoWeekday, isValidTimeZone, localTime, parseDateTimeIn, startOfDay, zonedToInstant } from "@/lib/integrations/kit/time";
+import type { ProviderEvent } from "@/lib/integrations/kit/ports/calendar";
 
 const at = (iso: string) => Date.parse(iso);
 const timed = (title: string, start: string, end: string, extra: Partial<ProviderEvent> = {}): ProviderEvent =>

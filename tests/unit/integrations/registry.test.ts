@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { catalog, getProvider, providerEnvironment, providerIds, providers } from "@/lib/integrations/registry";
-import { PROVIDER_CATEGORIES } from "@/lib/integrations/types";
+import { PROVIDER_CATEGORIES } from "@/lib/integrations/kit/manifest";
 
 const EXPECTED_IDS = ["google-calendar", "outlook-calendar", "mailchimp", "linkedin", "x", "odoo", "stripe", "sendgrid", "smtp", "twilio", "s3"];
 

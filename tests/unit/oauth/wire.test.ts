@@ -2,7 +2,7 @@
 // pipeline's categories (which decide between retrying and asking the admin to reconnect).
 import { describe, expect, it } from "vitest";
 import { codeChallengeS256 } from "@/lib/oauth/state";
-import { oauthError, oauthErrorCategory, splitScopes, tokenSetFrom } from "@/lib/oauth/wire";
+import { oauthError, oauthErrorCategory, splitScopes, tokenSetFrom } from "@/lib/integrations/kit/oauth-wire";
 
 describe("OAuth errors", () => {
   it("asks for re-authorisation on refused grants and clients, retries on outages and rate limits", () => {

@@ -2,7 +2,7 @@
 // Mailchimp) and the error mapping every provider uses: RFC 6749 token requests as form posts,
 // token answers as JSON, and error codes (`invalid_grant` …) mapped onto the pipeline's categories.
 import { categoryForStatus, classifyError, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
-import type { TokenSet } from "@/lib/oauth/types";
+import type { TokenSet } from "@/lib/integrations/kit/oauth";
 
 /** Token-endpoint error codes that mean the grant or the client is no longer good: the admin must reconnect. */
 const REAUTH_CODES = new Set([

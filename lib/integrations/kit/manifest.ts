@@ -2,7 +2,16 @@
 // generic connection flow, the catalog API, the UI and the README/.env.example generator read
 // manifests; nothing outside a provider's own folder switches on provider ids.
 import type { z } from "zod";
-import type { OAuthProviderModule } from "@/lib/oauth/types";
+import type { OAuthProviderModule } from "@/lib/integrations/kit/oauth";
+import type { CalendarPort } from "@/lib/integrations/kit/ports/calendar";
+import type { CrmPort } from "@/lib/integrations/kit/ports/crm";
+import type { EmailPort } from "@/lib/integrations/kit/ports/email";
+import type { InboundPort } from "@/lib/integrations/kit/ports/inbound";
+import type { MarketingPort } from "@/lib/integrations/kit/ports/marketing";
+import type { PaymentsPort } from "@/lib/integrations/kit/ports/payments";
+import type { SmsPort } from "@/lib/integrations/kit/ports/sms";
+import type { SocialPort } from "@/lib/integrations/kit/ports/social";
+import type { StoragePort } from "@/lib/integrations/kit/ports/storage";
 import type { ProviderError } from "@/lib/pipeline/errors";
 
 export const PROVIDER_CATEGORIES = ["calendar", "crm", "email", "sms", "payments", "marketing", "social", "storage"] as const;
@@ -106,6 +115,29 @@ export interface RateLimitSpec {
   source: string;
 }
 
+/** The port each capability slot holds. */
+export interface PortsBySlot {
+  calendar: CalendarPort;
+  email: EmailPort;
+  sms: SmsPort;
+  payments: PaymentsPort;
+  inbound: InboundPort;
+  crm: CrmPort;
+  marketing: MarketingPort;
+  storage: StoragePort;
+  social: SocialPort;
+}
+
+export type CapabilitySlot = keyof PortsBySlot;
+export const CAPABILITY_SLOTS = ["calendar", "email", "sms", "payments", "inbound", "crm", "marketing", "storage", "social"] as const satisfies readonly CapabilitySlot[];
+
+/**
+ * What a provider can do, as lazily loaded ports: `email: () => import("./email").then((m) => m.email)`.
+ * Business code asks the registry for providers with a slot (never for a provider id) and loads
+ * the port on use, so importing a manifest never pulls in an SDK.
+ */
+export type CapabilitySlots = { [K in CapabilitySlot]?: () => Promise<PortsBySlot[K]> };
+
 interface ManifestBase {
   id: string;
   name: string;
@@ -120,6 +152,8 @@ interface ManifestBase {
   api: Record<string, EndpointSetting>;
   /** The provider's documented quotas, enforced by the call pipeline. */
   rateLimits?: RateLimitSpec;
+  /** The capability ports this provider implements (none for coming-soon providers). */
+  slots?: CapabilitySlots;
 }
 
 export interface ApiKeyManifest extends ManifestBase {

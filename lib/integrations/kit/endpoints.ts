@@ -1,7 +1,7 @@
 // Resolves a manifest's endpoint settings against the environment. Provider URLs are declared in
 // the manifests (not in lib/config.ts) so adding a provider stays one folder; this is the one
 // place that reads those variables.
-import type { EndpointSetting } from "@/lib/integrations/types";
+import type { EndpointSetting } from "@/lib/integrations/kit/manifest";
 
 /** The configured URL (environment override, else the default), without a trailing slash. */
 export function endpointUrl(setting: EndpointSetting): string {

@@ -1,14 +1,10 @@
-// The one calendar interface: what Plugboard asks of any calendar provider, and the shapes it
-// gets back. Google (googleapis) and Outlook (Microsoft Graph) each implement CalendarClient in
-// their own folder; everything in lib/calendar works on these types only.
+// The calendar port: what Plugboard asks of any calendar provider, and the shapes it gets back.
+// Each calendar provider implements CalendarPort in its own folder (its manifest's `calendar`
+// slot); everything in lib/calendar works on these types only and finds providers by the slot.
 import type { ErrorCategory, ProviderError } from "@/lib/pipeline/errors";
 
-export const CALENDAR_PROVIDER_IDS = ["google-calendar", "outlook-calendar"] as const;
-export type CalendarProviderId = (typeof CALENDAR_PROVIDER_IDS)[number];
-
-export function isCalendarProvider(id: string): id is CalendarProviderId {
-  return (CALENDAR_PROVIDER_IDS as readonly string[]).includes(id);
-}
+/** A calendar provider's id (a manifest id whose manifest fills the `calendar` slot). */
+export type CalendarProviderId = string;
 
 export interface CalendarInfo {
   id: string;
@@ -116,4 +112,9 @@ export interface CalendarClient {
   syncPage(calendarId: string, position: SyncPosition, signal: AbortSignal): Promise<SyncPage>;
   /** Maps whatever the SDK or fetch threw onto the pipeline's categories (410 keeps its status). */
   classify(error: unknown): ProviderError;
+}
+
+/** The `calendar` slot: opens a client on an OAuth access token. */
+export interface CalendarPort {
+  createClient(accessToken: string): CalendarClient | Promise<CalendarClient>;
 }

@@ -1,0 +1,36 @@
+// The crm port: a record store reached with the connection's credentials (Odoo's models over
+// XML-RPC today), as a CRM provider implements it (its manifest's `crm` slot).
+import type { ProviderError } from "@/lib/pipeline/errors";
+
+export type CrmDomain = (string | [string, string, unknown])[];
+export type CrmValues = Record<string, unknown>;
+export type CrmRecord = Record<string, unknown> & { id: number };
+
+/** Model operations of one signed-in session; every call honours the session's signal. */
+export interface CrmModels {
+  search(model: string, domain: CrmDomain, options?: { limit?: number; order?: string }): Promise<number[]>;
+  searchRead(model: string, domain: CrmDomain, fields: string[], options?: { limit?: number; order?: string }): Promise<CrmRecord[]>;
+  read(model: string, ids: number[], fields: string[]): Promise<CrmRecord[]>;
+  create(model: string, values: CrmValues): Promise<number>;
+  write(model: string, ids: number[], values: CrmValues): Promise<boolean>;
+}
+
+/** A datetime as the CRM's API takes it: "YYYY-MM-DD HH:MM:SS" in UTC (XML-RPC dates carry no zone). */
+export function toCrmDatetime(date: Date): string {
+  return date.toISOString().slice(0, 19).replace("T", " ");
+}
+
+export interface CrmSettings {
+  /** Per-attempt timeout the connection asks for. */
+  timeoutMs: number;
+  /** Secrets to scrub from messages. */
+  secrets: Record<string, string>;
+}
+
+export interface CrmPort {
+  settings(fields: Record<string, string>): CrmSettings;
+  /** Signs in and answers the session's user id. */
+  login(fields: Record<string, string>, signal: AbortSignal): Promise<number>;
+  models(fields: Record<string, string>, uid: number, signal: AbortSignal): CrmModels;
+  classify(error: unknown): ProviderError;
+}
