@@ -9,7 +9,7 @@ import path from "node:path";
 import { freshPostgresDatabase, ROOT } from "@/bench/lib";
 import { resetConfig } from "@/lib/config";
 import { closeDb, getDb } from "@/lib/db/client";
-import { refreshDueTokens } from "@/lib/oauth/refresh";
+import { refreshDueTokens } from "@/lib/connections/oauth/refresh";
 import { fakeOAuthEnv, type OAuthProviderKind } from "@/tests/fakes/oauth";
 import { seedOAuthConnections, type SeededOAuthConnection } from "@/tests/helpers/oauth";
 

@@ -1,10 +1,10 @@
 // Shapes of the JSON the Plugboard API answers with, as the browser sees them. Derived from the
 // server types with `import type` only: type imports are erased, so the client bundle never
 // imports a server module.
-import type { ActivityItem as ServerActivityItem, ActivityPage } from "@/lib/integrations/activity";
-import type { TestResult as ServerTestResult } from "@/lib/integrations/connections";
+import type { ActivityItem as ServerActivityItem, ActivityPage } from "@/lib/connections/activity";
+import type { TestResult as ServerTestResult } from "@/lib/connections/api-key";
 import type { CatalogEntry } from "@/lib/integrations/registry";
-import type { IntegrationStatus as ServerIntegrationStatus } from "@/lib/integrations/status";
+import type { IntegrationStatus as ServerIntegrationStatus } from "@/lib/connections/status";
 import type { AuthField as ServerAuthField, ProviderAuthType, ProviderCategory } from "@/lib/integrations/kit/manifest";
 import type { ErrorCategory } from "@/lib/pipeline/errors";
 import type { InboundEventDetail as ServerInboundEventDetail, InboundEventPage } from "@/lib/webhooks-in/admin";

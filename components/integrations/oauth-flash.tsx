@@ -8,7 +8,7 @@ import { queryKeys } from "@/components/api/queries";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 
-// Set by the OAuth callback (lib/oauth/http.ts) just before it sends the browser back here.
+// Set by the OAuth callback (lib/connections/oauth/http.ts) just before it sends the browser back here.
 const FLASH_COOKIE = "plugboard_flash";
 
 interface Flash {

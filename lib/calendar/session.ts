@@ -6,6 +6,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { calendarAccess, CalendarNotConnectedError } from "@/lib/calendar/token-source";
 import type { CalendarClient, CalendarProviderId } from "@/lib/integrations/kit/ports/calendar";
 import { ApiError } from "@/lib/http/api";
+export { providerFailure } from "@/lib/connections/failures";
 import { getProvider, hasSlot, loadPort, providersWith } from "@/lib/integrations/registry";
 import { callProvider, type CallOptions, type CallResult } from "@/lib/pipeline";
 
@@ -101,22 +102,6 @@ export async function openCalendarForRequest(workspaceId: string, providerId: Ca
   } catch (error) {
     if (error instanceof CalendarNotConnectedError) throw new ApiError(409, `${error.message}. Connect it on the Integrations page first.`);
     throw error;
-  }
-}
-
-/** A failed provider call as an API answer: the provider's reason, with a status that says whose problem it is. */
-export function providerFailure(result: Extract<CallResult<unknown>, { ok: false }>, what: string): ApiError {
-  const reason = result.message.replace(/[.\s]+$/, "");
-  switch (result.category) {
-    case "validation":
-    case "permanent":
-      return new ApiError(422, `${what}: ${reason}`);
-    case "auth":
-      return new ApiError(409, `${what}: ${reason}`);
-    case "rate_limit":
-      return new ApiError(503, `${what}: ${reason}. Try again in a moment.`);
-    default:
-      return new ApiError(502, `${what}: ${reason}. Try again.`);
   }
 }
 

@@ -3,7 +3,7 @@
 // calendar call never causes a second refresh of the same grant).
 import { getDb } from "@/lib/db/client";
 import { getProvider } from "@/lib/integrations/registry";
-import { getAccessToken } from "@/lib/oauth/access";
+import { getAccessToken } from "@/lib/connections/oauth/access";
 import { ProviderError } from "@/lib/pipeline";
 import { VaultDecryptError } from "@/lib/vault";
 

@@ -1,11 +1,11 @@
-// Mailchimp audiences from the dashboard's side: list them, push a contact into one. Each call
-// goes through the pipeline on the workspace's Mailchimp connection.
+// Marketing audiences from the dashboard's side: list them, push a contact into one. Each call
+// goes through the pipeline on the workspace's marketing connection (the `marketing` slot).
 import { z } from "zod";
 import { actorOf, type SessionUser } from "@/lib/auth/session";
 import { config } from "@/lib/config";
+import { openCapability, type OpenConnection } from "@/lib/connections/open";
 import { ApiError } from "@/lib/http/api";
-import { classifyMailchimpError, createMailchimpClient, listAudiences, pushContact, readMailchimpAuth, type Audience, type ContactPush } from "@/lib/integrations/mailchimp/client";
-import { callProvider, type CallResult } from "@/lib/pipeline";
+import type { Audience, ContactPush, MarketingClient, PushedContact } from "@/lib/integrations/kit/ports/marketing";
 
 export const pushContactBodySchema = z.strictObject({
   email: z.string().trim().pipe(z.email("email must be an email address")),
@@ -17,24 +17,18 @@ export const pushContactBodySchema = z.strictObject({
 
 export const listIdSchema = z.string().regex(/^[a-zA-Z0-9]{1,32}$/, "listId is a Mailchimp audience id such as a1b2c3d4e5");
 
-async function onMailchimp<T>(user: SessionUser, operation: string, fn: (client: ReturnType<typeof createMailchimpClient>) => Promise<T>): Promise<T> {
-  const found = await readMailchimpAuth(user.workspaceId);
-  if (!found) throw new ApiError(409, "Mailchimp is not connected in this workspace: connect it under Integrations first");
+async function onMarketing<T>(user: SessionUser, operation: string, what: string, fn: (client: MarketingClient, connection: OpenConnection) => Promise<T>): Promise<T> {
+  const { connection, port } = await openCapability(user.workspaceId, "marketing", { actor: actorOf(user) });
   const timeoutMs = config().PIPELINE_TIMEOUT_MS;
-  const result: CallResult<T> = await callProvider(
-    { workspaceId: user.workspaceId, connectionId: found.connectionId, providerId: "mailchimp", operation, actor: actorOf(user) },
-    () => fn(createMailchimpClient(found.auth, { timeoutMs })),
-    { timeoutMs, classify: classifyMailchimpError },
-  );
-  if (result.ok) return result.value;
-  const retryable = result.category === "transient" || result.category === "rate_limit";
-  throw new ApiError(retryable ? 502 : result.statusCode === 404 ? 404 : 422, result.message);
+  const client = port.open(connection.credentials, { timeoutMs });
+  if (!client) throw new ApiError(409, `The ${connection.providerName} connection has incomplete credentials: connect it again under Integrations`);
+  return connection.run(operation, () => fn(client, connection), what, { timeoutMs });
 }
 
 export function workspaceAudiences(user: SessionUser): Promise<Audience[]> {
-  return onMailchimp(user, "lists.getAllLists", listAudiences);
+  return onMarketing(user, "lists.getAllLists", "Could not read the audiences", (client) => client.listAudiences());
 }
 
-export function pushContactToAudience(user: SessionUser, listId: string, contact: ContactPush) {
-  return onMailchimp(user, "lists.setListMember", (client) => pushContact(client, listId, contact));
+export function pushContactToAudience(user: SessionUser, listId: string, contact: ContactPush): Promise<PushedContact> {
+  return onMarketing(user, "lists.setListMember", "The contact was not added", (client) => client.pushContact(listId, contact));
 }

@@ -1,7 +1,7 @@
 // Testing a connection that had no traffic, so that a broken integration nobody used this hour
 // is still noticed. Each auth type has its tester; the job only tests what has one.
 import { ApiError } from "@/lib/http/api";
-import { testStoredConnection } from "@/lib/integrations/connections";
+import { testStoredConnection } from "@/lib/connections/api-key";
 import { getProvider } from "@/lib/integrations/registry";
 import type { ProviderAuthType, ProviderManifest } from "@/lib/integrations/kit/manifest";
 import { logger } from "@/lib/log";

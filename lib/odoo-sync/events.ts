@@ -6,8 +6,8 @@
 import { getDb } from "@/lib/db/client";
 import { escapeHtml } from "@/lib/email/escape";
 import type { Registration, WebinarSession } from "@/lib/generated/prisma/client";
-import { toOdooDatetime, type OdooModels, type OdooValues } from "@/lib/integrations/odoo/client";
-import { OdooConnection } from "@/lib/integrations/odoo/connection";
+import { toCrmDatetime, type CrmModels, type CrmValues } from "@/lib/integrations/kit/ports/crm";
+import { CrmConnection } from "@/lib/odoo-sync/connection";
 import { isMissingReference, OdooLookups } from "@/lib/odoo-sync/lookups";
 import { recordOutcome, withSyncRun, type SyncReport, type SyncTrigger } from "@/lib/odoo-sync/runs";
 import type { CallOptions, CallResult } from "@/lib/pipeline";
@@ -28,12 +28,12 @@ export function exactIlike(value: string): string {
   return value.replace(/[\\%_]/g, "\\$&");
 }
 
-export function eventValues(session: Pick<WebinarSession, "title" | "startsAt" | "durationMinutes" | "capacity" | "status" | "onlineUrl" | "description">, tagId: number): OdooValues {
+export function eventValues(session: Pick<WebinarSession, "title" | "startsAt" | "durationMinutes" | "capacity" | "status" | "onlineUrl" | "description">, tagId: number): CrmValues {
   const end = new Date(session.startsAt.getTime() + session.durationMinutes * 60_000);
   return {
     name: session.title,
-    date_begin: toOdooDatetime(session.startsAt),
-    date_end: toOdooDatetime(end),
+    date_begin: toCrmDatetime(session.startsAt),
+    date_end: toCrmDatetime(end),
     date_tz: "UTC",
     seats_limited: session.capacity !== null,
     seats_max: session.capacity ?? 0,
@@ -60,7 +60,7 @@ function registrationNeedsPush(r: Registration): boolean {
 export async function syncWebinarsToOdoo(workspaceId: string, options: OdooSyncOptions): Promise<SyncReport> {
   const db = await getDb();
   const now = options.now ?? (() => new Date());
-  const odoo = await OdooConnection.open(workspaceId, options.actor, options.callOptions);
+  const odoo = await CrmConnection.open(workspaceId, options.actor, options.callOptions);
   return withSyncRun(db, { workspaceId, kind: "events", trigger: options.trigger, actor: options.actor, now }, async (run, end) => {
     const allSessions = await db.webinarSession.findMany({ where: { workspaceId }, orderBy: { startsAt: "asc" } });
     const sessions = allSessions.filter(sessionNeedsPush);
@@ -111,14 +111,14 @@ export async function syncWebinarsToOdoo(workspaceId: string, options: OdooSyncO
   });
 }
 
-async function findOrCreateByName(models: OdooModels, model: string, name: string): Promise<number> {
+async function findOrCreateByName(models: CrmModels, model: string, name: string): Promise<number> {
   const [found] = await models.search(model, [["name", "=", name]], { limit: 1 });
   return found ?? models.create(model, { name });
 }
 
 type Pushed = { id: number; action: "created" | "updated" | "found" | "cancelled" };
 
-function pushSession(odoo: OdooConnection, session: WebinarSession, tagId: number): Promise<CallResult<Pushed>> {
+function pushSession(odoo: CrmConnection, session: WebinarSession, tagId: number): Promise<CallResult<Pushed>> {
   const values = eventValues(session, tagId);
   return odoo.call(session.odooEventId === null ? "event.event.create" : "event.event.write", async (models) => {
     let id = session.odooEventId;
@@ -131,7 +131,7 @@ function pushSession(odoo: OdooConnection, session: WebinarSession, tagId: numbe
   }, { retry: false });
 }
 
-function pushRegistration(odoo: OdooConnection, registration: Registration, eventId: number): Promise<CallResult<Pushed>> {
+function pushRegistration(odoo: CrmConnection, registration: Registration, eventId: number): Promise<CallResult<Pushed>> {
   if (registration.odooRegistrationId !== null) {
     const id = registration.odooRegistrationId;
     return odoo.call("event.registration.write", async (models) => {

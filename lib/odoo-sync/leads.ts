@@ -10,8 +10,8 @@ import { config } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";
 import { emitEvent } from "@/lib/events";
 import type { Lead } from "@/lib/generated/prisma/client";
-import type { OdooModels, OdooValues } from "@/lib/integrations/odoo/client";
-import { OdooConnection } from "@/lib/integrations/odoo/connection";
+import type { CrmModels, CrmValues } from "@/lib/integrations/kit/ports/crm";
+import { CrmConnection } from "@/lib/odoo-sync/connection";
 import { isMissingReference, OdooLookups } from "@/lib/odoo-sync/lookups";
 import { recordOutcome, withSyncRun, type SyncRun, type SyncReport, type SyncTrigger } from "@/lib/odoo-sync/runs";
 import { escapeHtml } from "@/lib/email/escape";
@@ -31,7 +31,7 @@ export function leadExportKey(leadId: string): string {
 }
 
 /** crm.lead values for one lead. The description names the whitepaper and carries the export key. */
-export function crmLeadValues(lead: Pick<Lead, "name" | "email" | "phone" | "company" | "website" | "source" | "whitepaperTitle">, key: string, refs: { sourceId: number; mediumId: number; tagId: number }): OdooValues {
+export function crmLeadValues(lead: Pick<Lead, "name" | "email" | "phone" | "company" | "website" | "source" | "whitepaperTitle">, key: string, refs: { sourceId: number; mediumId: number; tagId: number }): CrmValues {
   const lines = [
     lead.whitepaperTitle ? `Downloaded the whitepaper “${escapeHtml(lead.whitepaperTitle)}”.` : "Contact from the website.",
     ...(lead.source ? [`Form: ${escapeHtml(lead.source)}`] : []),
@@ -52,7 +52,7 @@ export function crmLeadValues(lead: Pick<Lead, "name" | "email" | "phone" | "com
 }
 
 /** The Odoo lead carrying this export key, archived ones included. */
-async function findByKey(models: OdooModels, key: string): Promise<number | undefined> {
+async function findByKey(models: CrmModels, key: string): Promise<number | undefined> {
   const [id] = await models.search("crm.lead", [["description", "ilike", key], ["active", "in", [true, false]]], { limit: 1 });
   return id;
 }
@@ -65,7 +65,7 @@ async function findByKey(models: OdooModels, key: string): Promise<number | unde
 export async function exportLeads(workspaceId: string, options: LeadExportOptions): Promise<SyncReport> {
   const db = await getDb();
   const now = options.now ?? (() => new Date());
-  const odoo = await OdooConnection.open(workspaceId, options.actor, options.callOptions);
+  const odoo = await CrmConnection.open(workspaceId, options.actor, options.callOptions);
   const usage = async () => ({ label: "Leads exported", value: await db.lead.count({ where: { workspaceId, exportedAt: { not: null } } }) });
   return withSyncRun(db, { workspaceId, kind: "leads", trigger: options.trigger, actor: options.actor, now, usage }, async (run, end) => {
     const startedAt = now();
@@ -100,7 +100,7 @@ export async function exportLeads(workspaceId: string, options: LeadExportOption
 
 type LeadOutcome = { ok: true; odooLeadId: number; created: boolean } | { ok: false; category: ErrorCategory; message: string };
 
-async function exportLead(db: Db, odoo: OdooConnection, run: SyncRun, lead: Lead, refs: { sourceId: number; mediumId: number; tagId: number }, now: () => Date): Promise<LeadOutcome> {
+async function exportLead(db: Db, odoo: CrmConnection, run: SyncRun, lead: Lead, refs: { sourceId: number; mediumId: number; tagId: number }, now: () => Date): Promise<LeadOutcome> {
   const key = lead.exportKey ?? leadExportKey(lead.id);
   // An earlier attempt got as far as the create: Odoo may already have this lead.
   const attemptedBefore = lead.exportKey !== null;

@@ -4,8 +4,8 @@
 // another Odoo starts afresh.
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { OdooModels, OdooValues } from "@/lib/integrations/odoo/client";
-import type { OdooConnection } from "@/lib/integrations/odoo/connection";
+import type { CrmModels, CrmValues } from "@/lib/integrations/kit/ports/crm";
+import type { CrmConnection } from "@/lib/odoo-sync/connection";
 import type { CallResult } from "@/lib/pipeline";
 
 interface LookupCache {
@@ -22,12 +22,12 @@ function settingsObject(value: Prisma.JsonValue | undefined): Record<string, unk
 export class OdooLookups {
   private constructor(
     private readonly db: Db,
-    private readonly odoo: OdooConnection,
+    private readonly odoo: CrmConnection,
     private cache: LookupCache,
   ) {}
 
-  static async load(db: Db, odoo: OdooConnection): Promise<OdooLookups> {
-    const scope = `${odoo.settings.url}|${odoo.settings.database}`;
+  static async load(db: Db, odoo: CrmConnection): Promise<OdooLookups> {
+    const scope = odoo.settings.scope;
     const row = await db.connection.findUnique({ where: { id: odoo.connectionId }, select: { settings: true } });
     const stored = settingsObject(row?.settings)[SETTINGS_KEY] as LookupCache | undefined;
     const ids = stored && stored.scope === scope && stored.ids && typeof stored.ids === "object" ? { ...stored.ids } : {};
@@ -38,7 +38,7 @@ export class OdooLookups {
    * The id of the `model` record named `name`: from the cache, else searched, else created with
    * `createValues` (which may itself look things up, e.g. a tag's category).
    */
-  async resolve(model: string, name: string, createValues: (models: OdooModels) => Promise<OdooValues> = async () => ({})): Promise<CallResult<number>> {
+  async resolve(model: string, name: string, createValues: (models: CrmModels) => Promise<CrmValues> = async () => ({})): Promise<CallResult<number>> {
     const key = `${model}:${name}`;
     const cached = this.cache.ids[key];
     if (cached !== undefined) return { ok: true, value: cached, durationMs: 0, attempts: 0 };

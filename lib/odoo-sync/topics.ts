@@ -1,8 +1,8 @@
 // Webinar topics from Odoo: the products (product.template) of the category "Webinars" (and its
 // subcategories) become WebinarTopic rows — new ones created, changed ones updated.
 import { getDb } from "@/lib/db/client";
-import { odooId, odooString, type OdooRecord } from "@/lib/integrations/odoo/client";
-import { OdooConnection } from "@/lib/integrations/odoo/connection";
+import { crmId, crmString, type CrmRecord } from "@/lib/integrations/kit/ports/crm";
+import { CrmConnection } from "@/lib/odoo-sync/connection";
 import type { OdooSyncOptions } from "@/lib/odoo-sync/events";
 import { recordOutcome, withSyncRun, type SyncReport } from "@/lib/odoo-sync/runs";
 
@@ -16,17 +16,17 @@ export interface TopicFields {
 }
 
 /** A product as a topic: the sales description, the list price in minor units, the currency code. */
-export function topicFromProduct(product: OdooRecord): TopicFields {
+export function topicFromProduct(product: CrmRecord): TopicFields {
   const price = typeof product.list_price === "number" ? Math.round(product.list_price * 100) : null;
   const currency = Array.isArray(product.currency_id) && typeof product.currency_id[1] === "string" ? product.currency_id[1].toLowerCase() : "eur";
-  return { title: odooString(product.name) ?? `Product ${product.id}`, description: odooString(product.description_sale), defaultPriceMinor: price, currency };
+  return { title: crmString(product.name) ?? `Product ${product.id}`, description: crmString(product.description_sale), defaultPriceMinor: price, currency };
 }
 
 /** Imports the Webinars products; answers the run's report (counts: created, updated, unchanged). */
 export async function importWebinarTopics(workspaceId: string, options: OdooSyncOptions): Promise<SyncReport> {
   const db = await getDb();
   const now = options.now ?? (() => new Date());
-  const odoo = await OdooConnection.open(workspaceId, options.actor, options.callOptions);
+  const odoo = await CrmConnection.open(workspaceId, options.actor, options.callOptions);
   return withSyncRun(db, { workspaceId, kind: "topics", trigger: options.trigger, actor: options.actor, now }, async (run, end) => {
     const products = await odoo.call("product.template.search_read", async (models) => {
       const categories = await models.search("product.category", [["name", "=", WEBINAR_PRODUCT_CATEGORY]]);
@@ -40,7 +40,7 @@ export async function importWebinarTopics(workspaceId: string, options: OdooSync
     const ids = products.value.map((p) => p.id);
     const existing = new Map((await db.webinarTopic.findMany({ where: { workspaceId, odooProductId: { in: ids } } })).map((t) => [t.odooProductId!, t]));
     for (const product of products.value) {
-      const productId = odooId(product.id)!;
+      const productId = crmId(product.id)!;
       const fields = topicFromProduct(product);
       const known = existing.get(productId);
       if (!known) {

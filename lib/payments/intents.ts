@@ -7,10 +7,8 @@ import { actorOf, type SessionUser } from "@/lib/auth/session";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { ApiError, badRequest, notFound } from "@/lib/http/api";
-import { readConnectionFields } from "@/lib/integrations/connections";
-import { classifyStripeError, createStripePaymentIntent } from "@/lib/integrations/stripe/client";
+import { openCapability } from "@/lib/connections/open";
 import { nextPaymentStatus } from "@/lib/payments/status";
-import { callProvider } from "@/lib/pipeline";
 
 export const paymentIntentBodySchema = z.strictObject({
   registrationId: z.string().min(1).max(64).optional(),
@@ -43,8 +41,7 @@ export async function createPaymentIntent(user: SessionUser, body: PaymentIntent
   if (amount === undefined || amount === null) throw badRequest("Give an amount (minor units), or a registrationId whose webinar has a price", { amount: "Required" });
   const currency = body.amount === undefined && registration ? registration.session.currency.toLowerCase() : body.currency;
 
-  const stripe = await readConnectionFields(user.workspaceId, "stripe");
-  if (!stripe?.fields.secretKey) throw new ApiError(409, "Stripe is not connected in this workspace: connect it under Integrations first");
+  const { connection, port } = await openCapability(user.workspaceId, "payments", { actor: actorOf(user) });
 
   const metadata = { ...body.metadata, ...(registration ? { registrationId: registration.id } : {}) };
   // The same registration and amount always map to the same key, so a double click or a retried
@@ -52,16 +49,12 @@ export async function createPaymentIntent(user: SessionUser, body: PaymentIntent
   const idempotencyKey =
     idempotencyHeader?.trim() || body.idempotencyKey || (registration ? `plugboard-registration-${registration.id}-${amount}-${currency}` : `plugboard-${crypto.randomUUID()}`);
   const timeoutMs = config().PIPELINE_TIMEOUT_MS;
-  const result = await callProvider(
-    { workspaceId: user.workspaceId, connectionId: stripe.connectionId, providerId: "stripe", operation: "paymentIntents.create", actor: actorOf(user) },
-    (signal) => createStripePaymentIntent(stripe.fields.secretKey!, { amount, currency, metadata, idempotencyKey }, { signal, timeoutMs }),
-    { timeoutMs, classify: classifyStripeError },
+  const intent = await connection.run(
+    "paymentIntents.create",
+    (signal) => port.createIntent(connection.credentials.fields, { amount, currency, metadata, idempotencyKey }, { signal, timeoutMs }),
+    `${connection.providerName} did not create the payment intent`,
+    { timeoutMs },
   );
-  if (!result.ok) {
-    const retryable = result.category === "transient" || result.category === "rate_limit";
-    throw new ApiError(retryable ? 502 : 422, `Stripe did not create the payment intent: ${result.message.replace(/[.\s]+$/, "")}${retryable ? ". Try again." : ""}`);
-  }
-  const intent = result.value;
   const payment = await db.$transaction(async (tx) => {
     const saved = await tx.payment.upsert({
       where: { workspaceId_paymentIntentId: { workspaceId: user.workspaceId, paymentIntentId: intent.id } },
@@ -76,7 +69,7 @@ export async function createPaymentIntent(user: SessionUser, body: PaymentIntent
   });
   return {
     id: intent.id,
-    clientSecret: intent.client_secret,
+    clientSecret: intent.clientSecret,
     status: intent.status,
     amount: intent.amount,
     currency: intent.currency,

@@ -4,12 +4,10 @@
 import { z } from "zod";
 import { actorOf, type SessionUser } from "@/lib/auth/session";
 import { config, publicBaseUrl } from "@/lib/config";
+import { providerFailure } from "@/lib/connections/failures";
+import { openCapability } from "@/lib/connections/open";
 import { getDb } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { ApiError } from "@/lib/http/api";
-import { readConnectionFields } from "@/lib/integrations/connections";
-import { classifyTwilioError, sendTwilioSms, type TwilioFields } from "@/lib/integrations/twilio/client";
-import { callProvider } from "@/lib/pipeline";
 import { processInboundEvent } from "@/lib/webhooks-in/store";
 
 export const smsBodySchema = z.strictObject({
@@ -50,29 +48,27 @@ export function messageView(m: Prisma.MessageGetPayload<object>): MessageView {
 }
 
 export async function sendSms(user: SessionUser, input: z.infer<typeof smsBodySchema>): Promise<MessageView> {
-  const twilio = await readConnectionFields(user.workspaceId, "twilio");
-  if (!twilio) throw new ApiError(409, "Twilio is not connected in this workspace: connect it under Integrations first");
-  const fields = twilio.fields as unknown as TwilioFields;
+  const { connection, port } = await openCapability(user.workspaceId, "sms", { actor: actorOf(user) });
+  const { fields } = connection.credentials;
   const db = await getDb();
   const message = await db.message.create({
-    data: { workspaceId: user.workspaceId, connectionId: twilio.connectionId, direction: "outbound", from: fields.fromNumber, to: input.to, body: input.body, status: "pending" },
+    data: { workspaceId: user.workspaceId, connectionId: connection.id, direction: "outbound", from: port.sender(fields), to: input.to, body: input.body, status: "pending" },
   });
   const timeoutMs = config().PIPELINE_TIMEOUT_MS;
-  const result = await callProvider(
-    { workspaceId: user.workspaceId, connectionId: twilio.connectionId, providerId: "twilio", operation: "messages.create", actor: actorOf(user) },
-    (signal) => sendTwilioSms(fields, { to: input.to, body: input.body, statusCallback: `${publicBaseUrl()}${STATUS_CALLBACK_PATH}` }, { signal, timeoutMs }),
-    // A send is not idempotent at Twilio: a retried request after a lost answer would send twice.
-    { timeoutMs, classify: classifyTwilioError, maxAttempts: 1 },
+  const result = await connection.call(
+    "messages.create",
+    (signal) => port.send(fields, { to: input.to, body: input.body, statusCallback: `${publicBaseUrl()}${STATUS_CALLBACK_PATH}` }, { signal, timeoutMs }),
+    // A send is not idempotent at the provider: a retried request after a lost answer would send twice.
+    { timeoutMs, maxAttempts: 1 },
   );
   if (!result.ok) {
     await db.message.update({ where: { id: message.id }, data: { status: "failed", errorMessage: result.message, statusAt: new Date() } });
-    const retryable = result.category === "transient" || result.category === "rate_limit";
-    throw new ApiError(retryable ? 502 : 422, `Twilio did not accept the message: ${result.message.replace(/[.\s]+$/, "")}`);
+    throw providerFailure(result, `${connection.providerName} did not accept the message`);
   }
   await db.message.update({ where: { id: message.id }, data: { providerSid: result.value.sid, status: result.value.status, statusAt: new Date() } });
   // Status callbacks that overtook this answer failed to find the message; apply them now.
   const early = await db.inboundEvent.findMany({
-    where: { workspaceId: user.workspaceId, provider: "twilio", type: "message.status", state: "failed", dedupeKey: { startsWith: `${result.value.sid}:` } },
+    where: { workspaceId: user.workspaceId, provider: connection.providerId, type: "message.status", state: "failed", dedupeKey: { startsWith: `${result.value.sid}:` } },
     orderBy: { receivedAt: "asc" },
     select: { id: true },
   });

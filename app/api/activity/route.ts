@@ -2,7 +2,7 @@
 // provider calls, newest first.
 import { requireUser } from "@/lib/auth/session";
 import { handle, json, readQuery } from "@/lib/http/api";
-import { activityQuerySchema, listActivity } from "@/lib/integrations/activity";
+import { activityQuerySchema, listActivity } from "@/lib/connections/activity";
 
 export const GET = handle(async (request) => {
   const user = await requireUser(request);

@@ -64,7 +64,7 @@ export interface OAuthSpec {
   provider?: () => Promise<OAuthProviderModule>;
 }
 
-/** What the catalog says about a deployment's OAuth app for a provider (see lib/oauth/setup.ts). */
+/** What the catalog says about a deployment's OAuth app for a provider (see lib/connections/oauth/setup.ts). */
 export interface OAuthSetup {
   /** Client id and secret are set: the Connect button can work. */
   configured: boolean;

@@ -17,7 +17,9 @@ declare module "@mailchimp/mailchimp_marketing/src/ApiClient" {
     basePath: string;
     timeout: number;
     defaultHeaders: Record<string, string>;
+    /** Replaces the whole configuration; leave `server` out so basePath is used as given. */
     setConfig(config: { apiKey?: string; accessToken?: string; server?: string }): void;
+    root: { getRoot(opts?: { fields?: string[]; excludeFields?: string[] }): Promise<Record<string, unknown>> };
     lists: {
       getAllLists(opts?: { count?: number; offset?: number; fields?: string[] }): Promise<{ lists: MailchimpList[]; total_items: number }>;
       setListMember(

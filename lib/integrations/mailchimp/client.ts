@@ -6,10 +6,10 @@
 // ("…-us21"), or an OAuth access token plus the `dc` the OAuth metadata call reported.
 import crypto from "node:crypto";
 import ApiClient from "@mailchimp/mailchimp_marketing/src/ApiClient";
-import { getDb } from "@/lib/db/client";
+import type { Credentials } from "@/lib/integrations/kit/credentials";
 import { endpointUrl } from "@/lib/integrations/kit/endpoints";
+import type { Audience, ContactPush, MarketingPort, PushedContact } from "@/lib/integrations/kit/ports/marketing";
 import { mailchimpManifest } from "@/lib/integrations/mailchimp/manifest";
-import { connectionsWithSecrets } from "@/lib/webhooks-in/connections";
 import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError } from "@/lib/pipeline/errors";
 
 export interface MailchimpAuth {
@@ -45,18 +45,14 @@ export function mailchimpAuth(fields: Record<string, unknown>): MailchimpAuth | 
   return null;
 }
 
-/** The workspace's Mailchimp connection and credentials (however it was connected), or null. */
-export async function readMailchimpAuth(workspaceId: string): Promise<{ connectionId: string; auth: MailchimpAuth } | null> {
-  const [connection] = await connectionsWithSecrets(await getDb(), "mailchimp", { workspaceId });
-  if (!connection) return null;
-  // A connection made through OAuth keeps its data centre with the grant's facts (settings.oauth).
-  const grant = connection.settings.oauth && typeof connection.settings.oauth === "object" ? (connection.settings.oauth as Record<string, unknown>) : {};
-  const auth = mailchimpAuth({ ...connection.settings, ...grant, ...connection.fields });
-  return auth ? { connectionId: connection.connectionId, auth } : null;
+/** Mailchimp credentials as the connections room hands them: an API key, or a token with the grant's data centre. */
+export function mailchimpAuthOf(credentials: Credentials): MailchimpAuth | null {
+  return mailchimpAuth({ ...(credentials.account ?? {}), ...credentials.fields, ...(credentials.accessToken ? { accessToken: credentials.accessToken } : {}) });
 }
 
+/** MAILCHIMP_API_BASE with `{dc}` replaced by the account's data centre. */
 export function mailchimpBaseUrl(dc: string): string {
-  return endpointUrl(mailchimpManifest.api.base!).replace("{dc}", dc);
+  return endpointUrl(mailchimpManifest.api.base!).replace(/\{dc\}/g, encodeURIComponent(dc));
 }
 
 export function createMailchimpClient(auth: MailchimpAuth, options: { timeoutMs?: number } = {}): ApiClient {
@@ -68,24 +64,9 @@ export function createMailchimpClient(auth: MailchimpAuth, options: { timeoutMs?
   return client;
 }
 
-export interface Audience {
-  id: string;
-  name: string;
-  memberCount: number | null;
-}
-
 export async function listAudiences(client: ApiClient): Promise<Audience[]> {
   const answer = await client.lists.getAllLists({ count: 1000, fields: ["lists.id", "lists.name", "lists.stats.member_count", "total_items"] });
-  return (answer.lists ?? []).map((l) => ({ id: l.id, name: l.name, memberCount: l.stats?.member_count ?? null }));
-}
-
-export interface ContactPush {
-  email: string;
-  firstName?: string;
-  lastName?: string;
-  /** Status for a new member: "subscribed", or "pending" to send Mailchimp's double opt-in mail. */
-  status: "subscribed" | "pending";
-  mergeFields?: Record<string, string>;
+  return (answer.lists ?? []).map((l) => ({ id: l.id, name: l.name, memberCount: l.stats?.member_count ?? 0 }));
 }
 
 /** Mailchimp's member id: the MD5 of the lower-cased address. */
@@ -94,7 +75,7 @@ export function subscriberHash(email: string): string {
 }
 
 /** Adds or updates a member (PUT, so pushing twice is harmless); existing members keep their status. */
-export async function pushContact(client: ApiClient, listId: string, contact: ContactPush): Promise<{ id: string; email: string; status: string }> {
+export async function pushContact(client: ApiClient, listId: string, contact: ContactPush): Promise<PushedContact> {
   const mergeFields: Record<string, string> = { ...contact.mergeFields };
   if (contact.firstName) mergeFields.FNAME = contact.firstName;
   if (contact.lastName) mergeFields.LNAME = contact.lastName;
@@ -121,8 +102,19 @@ export function classifyMailchimpError(error: unknown): ProviderError {
     const fieldErrors = (body?.errors ?? []).map((f) => [f.field, f.message].filter(Boolean).join(": ")).filter(Boolean);
     const said = [body?.title, body?.detail, ...fieldErrors].filter(Boolean).join(" — ") || `HTTP ${status}`;
     const category = categoryForStatus(status);
-    const message = category === "auth" ? `Mailchimp refused the credentials: ${said}` : `Mailchimp answered HTTP ${status}: ${said}`;
+    const message = category === "auth" ? `Mailchimp rejected the credentials: ${said}` : `Mailchimp answered HTTP ${status}: ${said}`;
     return new ProviderError(message, { category, statusCode: status, retryAfterMs: parseRetryAfter(e.response?.headers?.["retry-after"]), cause: error });
   }
   return classifyGeneric(error);
 }
+
+/** The marketing slot. */
+export const marketing: MarketingPort = {
+  open(credentials, options) {
+    const auth = mailchimpAuthOf(credentials);
+    if (!auth) return null;
+    const client = createMailchimpClient(auth, options);
+    return { listAudiences: () => listAudiences(client), pushContact: (listId, contact) => pushContact(client, listId, contact) };
+  },
+  classify: classifyMailchimpError,
+};

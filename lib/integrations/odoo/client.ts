@@ -10,6 +10,7 @@
 import xmlrpc from "xmlrpc";
 import { ODOO_DEFAULT_TIMEOUT_SECONDS, ODOO_LEAD_DEFAULTS } from "@/lib/integrations/odoo/manifest";
 import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
+import { crmId, crmString, toCrmDatetime } from "@/lib/integrations/kit/ports/crm";
 import { categoryForStatus, classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
 
 export interface OdooSettings {
@@ -50,9 +51,7 @@ export interface OdooVersion {
 }
 
 /** 'YYYY-MM-DD HH:MM:SS' in UTC, the format Odoo's Datetime fields take and give. */
-export function toOdooDatetime(date: Date): string {
-  return date.toISOString().slice(0, 19).replace("T", " ");
-}
+export const toOdooDatetime = toCrmDatetime;
 
 export function fromOdooDatetime(value: unknown): Date | null {
   if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value)) return null;
@@ -60,15 +59,8 @@ export function fromOdooDatetime(value: unknown): Date | null {
 }
 
 /** Odoo reads an empty field as `false`; many2one fields as `[id, "name"]`. */
-export function odooString(value: unknown): string | null {
-  return typeof value === "string" && value !== "" ? value : null;
-}
-
-export function odooId(value: unknown): number | null {
-  if (typeof value === "number") return value;
-  if (Array.isArray(value) && typeof value[0] === "number") return value[0];
-  return null;
-}
+export const odooString = crmString;
+export const odooId = crmId;
 
 /** One XML-RPC method call. */
 function methodCall(baseUrl: string, service: "common" | "object", method: string, params: unknown[], signal?: AbortSignal): Promise<unknown> {

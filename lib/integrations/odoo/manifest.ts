@@ -41,6 +41,9 @@ export const odooManifest: ApiKeyManifest = {
   docsUrl: "https://www.odoo.com/documentation/latest/developer/reference/external_api.html",
   icon: "/providers/odoo.svg",
   status: "available",
+  slots: {
+    crm: () => import("@/lib/integrations/odoo/crm").then((m) => m.crm),
+  },
   rateLimits: {
     perConnection: null,
     source: "Odoo documents no quota for its external API (odoo.com or self-hosted); set one with RATE_LIMITS if your instance needs it",

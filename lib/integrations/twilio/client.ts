@@ -5,6 +5,7 @@ import twilio from "twilio";
 import type TwilioRequestClient from "twilio/lib/base/RequestClient";
 import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { twilioManifest } from "@/lib/integrations/twilio/manifest";
+import type { SmsRequest } from "@/lib/integrations/kit/ports/sms";
 import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
 import { categoryForStatus, classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
 
@@ -51,15 +52,9 @@ export async function testTwilioConnection(fields: Record<string, string>, ctx: 
   return { accountLabel: `Twilio · ${account.friendlyName}${kind} · ${fields.fromNumber}` };
 }
 
-export interface SmsRequest {
-  to: string;
-  body: string;
-  statusCallback: string;
-}
-
 export async function sendTwilioSms(fields: TwilioFields, request: SmsRequest, ctx: AdapterContext) {
   const client = createTwilioClient(fields, { timeoutMs: ctx.timeoutMs, signal: ctx.signal });
-  return client.messages.create({ to: request.to, from: fields.fromNumber, body: request.body, statusCallback: request.statusCallback });
+  return client.messages.create({ to: request.to, from: fields.fromNumber, body: request.body, ...(request.statusCallback ? { statusCallback: request.statusCallback } : {}) });
 }
 
 // Twilio error codes that say the credentials are wrong, whatever the HTTP status.

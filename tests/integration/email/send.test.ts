@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { sendTemplateEmail } from "@/lib/email";
-import { connectApiKey } from "@/lib/integrations/connections";
+import { connectApiKey } from "@/lib/connections/api-key";
 import { deliveredMail, SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 import { SMTP_LOGIN } from "@/tests/fakes/smtp";
 import { rejection, signedIn, useHarness } from "@/tests/integration/integrations/setup";

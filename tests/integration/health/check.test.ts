@@ -7,7 +7,7 @@ import type { SendEmailResult, TemplateEmail } from "@/lib/email";
 import type { CallOutcome } from "@/lib/generated/prisma/enums";
 import { HEALTH_CHECK_ACTOR, runHealthCheck, type AlertNotifier, type HealthCheckOptions } from "@/lib/health/check";
 import type { ConnectionProbe } from "@/lib/health/probe";
-import { connectApiKey, disconnect } from "@/lib/integrations/connections";
+import { connectApiKey, disconnect } from "@/lib/connections/api-key";
 import { STRIPE_KEYS } from "@/tests/fakes/serve";
 import { colleague, signedIn, useHarness } from "@/tests/integration/integrations/setup";
 

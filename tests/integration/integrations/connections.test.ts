@@ -3,9 +3,9 @@
 // no secret in anything returned.
 import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/http/api";
-import { listActivity } from "@/lib/integrations/activity";
-import { connectApiKey, disconnect, getConnection, readConnectionFields, testConnection, updateConnection } from "@/lib/integrations/connections";
-import { integrationStatus } from "@/lib/integrations/status";
+import { listActivity } from "@/lib/connections/activity";
+import { connectApiKey, disconnect, getConnection, readConnectionFields, testConnection, updateConnection } from "@/lib/connections/api-key";
+import { integrationStatus } from "@/lib/connections/status";
 import { readCredential } from "@/lib/vault";
 import { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 import { STRIPE_KEYS } from "@/tests/fakes/stripe";

@@ -1,9 +1,9 @@
 // The dashboard reads: integration status (one query, fast with many connections) and the
 // paged, filtered, workspace-scoped activity log.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { activityQuerySchema, listActivity } from "@/lib/integrations/activity";
+import { activityQuerySchema, listActivity } from "@/lib/connections/activity";
 import { providerIds } from "@/lib/integrations/registry";
-import { integrationStatus } from "@/lib/integrations/status";
+import { integrationStatus } from "@/lib/connections/status";
 import { countingDb } from "@/tests/helpers/counting-db";
 import { truncateAll } from "@/tests/helpers/db";
 import { signedIn, startHarness, type IntegrationHarness } from "./setup";

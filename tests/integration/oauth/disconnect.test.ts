@@ -2,8 +2,8 @@
 // X, LinkedIn), the local credentials are always wiped, and a failing revoke never stops that.
 import { describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
-import { disconnect } from "@/lib/integrations/connections";
-import { refreshDueTokens } from "@/lib/oauth/refresh";
+import { disconnect } from "@/lib/connections/api-key";
+import { refreshDueTokens } from "@/lib/connections/oauth/refresh";
 import { OAUTH_CLIENTS } from "@/tests/fakes/oauth";
 import { storedTokens } from "@/tests/helpers/oauth";
 import { signedIn, useHarness } from "../integrations/setup";

@@ -4,12 +4,12 @@
 // omitted refresh token; declined consent; an unconfigured provider; Mailchimp's API key.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
-import { connectApiKey, getConnection, testConnection } from "@/lib/integrations/connections";
+import { connectApiKey, getConnection, testConnection } from "@/lib/connections/api-key";
 import { getProvider } from "@/lib/integrations/registry";
-import { integrationStatus } from "@/lib/integrations/status";
-import { completeOAuth, startOAuth } from "@/lib/oauth/flow";
-import { deploymentCatalog } from "@/lib/oauth/setup";
-import { codeChallengeS256, OAuthStateError, sha256 } from "@/lib/oauth/state";
+import { integrationStatus } from "@/lib/connections/status";
+import { completeOAuth, startOAuth } from "@/lib/connections/oauth/flow";
+import { deploymentCatalog } from "@/lib/connections/oauth/setup";
+import { codeChallengeS256, OAuthStateError, sha256 } from "@/lib/connections/oauth/state";
 import { seal } from "@/lib/vault";
 import { MAILCHIMP_API_KEYS, OAUTH_CLIENTS } from "@/tests/fakes/oauth";
 import { storedTokens } from "@/tests/helpers/oauth";

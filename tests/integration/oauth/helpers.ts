@@ -2,7 +2,7 @@
 // start gives the consent URL and the binding cookie, the fake's consent page answers with the
 // redirect to the callback, and the app's callback finishes.
 import type { SessionUser } from "@/lib/auth/session";
-import { completeOAuth, startOAuth, type CallbackOutcome, type CallbackQuery } from "@/lib/oauth/flow";
+import { completeOAuth, startOAuth, type CallbackOutcome, type CallbackQuery } from "@/lib/connections/oauth/flow";
 import type { FakeOAuth } from "@/tests/fakes/oauth";
 
 export interface Started {

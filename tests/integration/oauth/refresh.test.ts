@@ -5,11 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { createPrismaClient } from "@/lib/db/client";
-import { testConnection } from "@/lib/integrations/connections";
-import { integrationStatus } from "@/lib/integrations/status";
-import { getAccessToken, withAccessToken } from "@/lib/oauth/access";
-import { acquireLease, releaseLease } from "@/lib/oauth/lease";
-import { refreshConnection, refreshDueTokens } from "@/lib/oauth/refresh";
+import { testConnection } from "@/lib/connections/api-key";
+import { integrationStatus } from "@/lib/connections/status";
+import { getAccessToken, withAccessToken } from "@/lib/connections/oauth/access";
+import { acquireLease, releaseLease } from "@/lib/connections/oauth/lease";
+import { refreshConnection, refreshDueTokens } from "@/lib/connections/oauth/refresh";
 import { getJson } from "@/lib/integrations/kit/oauth-wire";
 import type { OAuthProviderKind } from "@/tests/fakes/oauth";
 import { createWorkspace } from "@/tests/helpers/factories";

@@ -2,7 +2,7 @@
 // as topics, against the fake Odoo.
 import { describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import { connectApiKey } from "@/lib/integrations/connections";
+import { connectApiKey } from "@/lib/connections/api-key";
 import { syncWebinarsToOdoo } from "@/lib/odoo-sync/events";
 import { importWebinarTopics } from "@/lib/odoo-sync/topics";
 import { ODOO_LOGIN } from "@/tests/fakes/odoo";

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import type { Db } from "@/lib/db/client";
-import { connectApiKey } from "@/lib/integrations/connections";
+import { connectApiKey } from "@/lib/connections/api-key";
 import { exportLeads, leadExportKey } from "@/lib/odoo-sync/leads";
 import { ODOO_LOGIN } from "@/tests/fakes/odoo";
 import { rejection, signedIn, useHarness } from "@/tests/integration/integrations/setup";

@@ -2,7 +2,7 @@
 // leaves the connection as it was (it says nothing about the credentials).
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
-import { connectApiKey, testConnection } from "@/lib/integrations/connections";
+import { connectApiKey, testConnection } from "@/lib/connections/api-key";
 import { STRIPE_KEYS } from "@/tests/fakes/serve";
 import { signedIn, useHarness } from "@/tests/integration/integrations/setup";
 

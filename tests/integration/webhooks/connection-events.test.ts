@@ -2,7 +2,7 @@
 // as the change: connected, error (when a connection turns to failing) and disconnected, each
 // delivered, signed, to a subscribed endpoint.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connectApiKey, disconnect, testConnection, updateConnection } from "@/lib/integrations/connections";
+import { connectApiKey, disconnect, testConnection, updateConnection } from "@/lib/connections/api-key";
 import { deliverDueWebhooks } from "@/lib/webhooks-out/deliver";
 import { STRIPE_KEYS } from "@/tests/fakes/stripe";
 import { startWebhookReceiver, type FakeWebhookReceiver } from "@/tests/fakes/webhook-receiver";

@@ -10,7 +10,7 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 /** A connected connection with its secrets sealed and its non-secret fields in settings, as the connect flow stores them. */
 export async function storedConnection(db: Db, workspaceId: string, providerId: string, secrets: Record<string, string>, settings: Record<string, string> = {}) {
   const connection = await db.connection.create({
-    data: { workspaceId, providerId, authType: providerId === "mailchimp" ? "oauth2" : "api_key", status: "connected", settings: { fields: settings } },
+    data: { workspaceId, providerId, authType: "accessToken" in secrets ? "oauth2" : "api_key", status: "connected", settings: { fields: settings } },
   });
   await db.credential.create({ data: { connectionId: connection.id, ...seal(secrets, { workspaceId, connectionId: connection.id }) } });
   return connection;

@@ -160,7 +160,8 @@ describe("Mailchimp client (real SDK against the fake API)", () => {
     expect((await rejection(workspaceAudiences(user))).status).toBe(409);
     await storedConnection(h.t.db, user.workspaceId, "mailchimp", { apiKey: MAILCHIMP_KEYS.wrongKey });
     const refused = await rejection(workspaceAudiences(user));
-    expect(refused.status).toBe(422);
+    // Rejected credentials are the connection's problem (reconnect), as for every provider.
+    expect(refused.status).toBe(409);
     expect(refused.message).toMatch(/API Key Invalid/);
     expect(refused.message).not.toContain(MAILCHIMP_KEYS.wrongKey);
     await h.t.db.credential.deleteMany();

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { POST as inboundWebhook } from "@/app/api/webhooks/twilio/inbound/route";
 import { POST as statusWebhook } from "@/app/api/webhooks/twilio/status/route";
 import type { SessionUser } from "@/lib/auth/session";
-import { connectApiKey } from "@/lib/integrations/connections";
+import { connectApiKey } from "@/lib/connections/api-key";
 import { sendSms } from "@/lib/sms/send";
 import { retryInboundEvents } from "@/lib/webhooks-in/store";
 import { TWILIO_ACCOUNT, type SignedCallback } from "@/tests/fakes/twilio";

@@ -2,7 +2,7 @@
 // daily reminders: 7 and 2 days ahead, in each registrant's language, never twice.
 import { describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import { connectApiKey } from "@/lib/integrations/connections";
+import { connectApiKey } from "@/lib/connections/api-key";
 import { createRegistration } from "@/lib/webinars/registrations";
 import { sendWebinarReminders } from "@/lib/webinars/reminders";
 import { SMTP_LOGIN } from "@/tests/fakes/smtp";

@@ -1,6 +1,6 @@
 // How a connection row becomes the card's status.
 import { describe, expect, it } from "vitest";
-import { statusFromRow, type StatusRow } from "@/lib/integrations/status";
+import { statusFromRow, type StatusRow } from "@/lib/connections/status";
 
 const row = (over: Partial<StatusRow> = {}): StatusRow => ({
   providerId: "stripe",

@@ -1,7 +1,7 @@
 // The OAuth wire format helpers: token answers, scope lists and error codes mapped onto the
 // pipeline's categories (which decide between retrying and asking the admin to reconnect).
 import { describe, expect, it } from "vitest";
-import { codeChallengeS256 } from "@/lib/oauth/state";
+import { codeChallengeS256 } from "@/lib/connections/oauth/state";
 import { oauthError, oauthErrorCategory, splitScopes, tokenSetFrom } from "@/lib/integrations/kit/oauth-wire";
 
 describe("OAuth errors", () => {

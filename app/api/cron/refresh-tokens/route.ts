@@ -2,7 +2,7 @@
 // every OAuth token that is due (the same function as `npm run job:refresh-tokens`) and answers the report.
 import { handle, json } from "@/lib/http/api";
 import { requireCronSecret } from "@/lib/http/cron";
-import { refreshDueTokens } from "@/lib/oauth/refresh";
+import { refreshDueTokens } from "@/lib/connections/oauth/refresh";
 
 export const dynamic = "force-dynamic";
 // Refresh runs can take a while with many connections; Vercel's limit for cron functions.

@@ -3,8 +3,8 @@
 // DELETE /api/integrations/[id] — disconnect: wipe the credential (idempotent).
 import { requireUser } from "@/lib/auth/session";
 import { handle, json, readJson } from "@/lib/http/api";
-import { disconnect, getConnection, updateConnection } from "@/lib/integrations/connections";
-import { fieldsBodySchema } from "@/lib/integrations/http";
+import { disconnect, getConnection, updateConnection } from "@/lib/connections/api-key";
+import { fieldsBodySchema } from "@/lib/connections/http";
 
 type Context = { params: Promise<{ id: string }> };
 

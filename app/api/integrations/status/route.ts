@@ -2,7 +2,7 @@
 // database only (no provider is called).
 import { requireUser } from "@/lib/auth/session";
 import { handle, json } from "@/lib/http/api";
-import { integrationStatus } from "@/lib/integrations/status";
+import { integrationStatus } from "@/lib/connections/status";
 
 export const GET = handle(async (request) => {
   const user = await requireUser(request);

@@ -20,11 +20,25 @@ export function toCrmDatetime(date: Date): string {
   return date.toISOString().slice(0, 19).replace("T", " ");
 }
 
+/** Reads an empty field (`false`) as null. */
+export function crmString(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
+/** A record id, also from a many-to-one value `[id, "name"]`. */
+export function crmId(value: unknown): number | null {
+  if (typeof value === "number") return value;
+  if (Array.isArray(value) && typeof value[0] === "number") return value[0];
+  return null;
+}
+
 export interface CrmSettings {
   /** Per-attempt timeout the connection asks for. */
   timeoutMs: number;
-  /** Secrets to scrub from messages. */
-  secrets: Record<string, string>;
+  /** Which database this is ("<url>|<database>"): caches of record ids are kept per scope. */
+  scope: string;
+  /** Where exported leads are filed (source, medium and tag names). */
+  lead: { source: string; medium: string; tag: string };
 }
 
 export interface CrmPort {

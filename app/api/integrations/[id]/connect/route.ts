@@ -2,8 +2,8 @@
 // 400 bad fields, 404 unknown provider, 409 coming soon, 422 rejected by the provider, 502 provider unreachable.
 import { requireUser } from "@/lib/auth/session";
 import { handle, json, readJson } from "@/lib/http/api";
-import { connectApiKey } from "@/lib/integrations/connections";
-import { fieldsBodySchema } from "@/lib/integrations/http";
+import { connectApiKey } from "@/lib/connections/api-key";
+import { fieldsBodySchema } from "@/lib/connections/http";
 
 type Context = { params: Promise<{ id: string }> };
 

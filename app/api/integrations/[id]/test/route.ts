@@ -2,7 +2,7 @@
 // with { ok: false, message, category }: the request worked, the provider said no.
 import { requireUser } from "@/lib/auth/session";
 import { handle, json } from "@/lib/http/api";
-import { testConnection } from "@/lib/integrations/connections";
+import { testConnection } from "@/lib/connections/api-key";
 
 type Context = { params: Promise<{ id: string }> };
 

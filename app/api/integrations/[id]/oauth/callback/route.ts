@@ -2,9 +2,9 @@
 // state answers a page saying why (nothing stored); otherwise back to the dashboard with a message.
 import { requireUser } from "@/lib/auth/session";
 import { handle, readQuery } from "@/lib/http/api";
-import { bindingCookie, completeOAuth } from "@/lib/oauth/flow";
-import { backToDashboard, callbackQuerySchema, readCookie, refusedCallbackPage } from "@/lib/oauth/http";
-import { OAuthStateError } from "@/lib/oauth/state";
+import { bindingCookie, completeOAuth } from "@/lib/connections/oauth/flow";
+import { backToDashboard, callbackQuerySchema, readCookie, refusedCallbackPage } from "@/lib/connections/oauth/http";
+import { OAuthStateError } from "@/lib/connections/oauth/state";
 
 type Context = { params: Promise<{ id: string }> };
 

@@ -2,8 +2,8 @@
 // page, with a fresh single-use state and PKCE challenge. 404 unknown, 409 not configured/not OAuth.
 import { requireUser } from "@/lib/auth/session";
 import { handle } from "@/lib/http/api";
-import { startOAuth } from "@/lib/oauth/flow";
-import { redirectToProvider } from "@/lib/oauth/http";
+import { startOAuth } from "@/lib/connections/oauth/flow";
+import { redirectToProvider } from "@/lib/connections/oauth/http";
 
 type Context = { params: Promise<{ id: string }> };
 

@@ -1,8 +1,8 @@
 // The token lifecycle. One function refreshes one connection — refreshConnection() — and every
 // refresh goes through it: the cron route and the job CLI (refreshDueTokens), and provider calls
-// that find their token expired or answered 401 (lib/oauth/access.ts).
+// that find their token expired or answered 401 (lib/connections/oauth/access.ts).
 //
-// No double refresh, ever: a refresh first takes the connection's lease (lib/oauth/lease.ts) with a
+// No double refresh, ever: a refresh first takes the connection's lease (lib/connections/oauth/lease.ts) with a
 // condition saying why it is still needed — "due" for the cron, "still on the token I saw" on
 // demand. Whoever loses either finds the work done (reuses the new token) or waits for the holder.
 // The new tokens and the row change are written in one transaction, only while the lease is held.
@@ -14,9 +14,9 @@ import { emitEvent } from "@/lib/events";
 import { getProvider } from "@/lib/integrations/registry";
 import { logger } from "@/lib/log";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { acquireLease, leaseDurationMs, releaseLease, waitForLease, type Lease, type LeasedConnection } from "@/lib/oauth/lease";
-import { requireOAuthProvider, resolveOAuth } from "@/lib/oauth/setup";
-import { mergeTokens } from "@/lib/oauth/tokens";
+import { acquireLease, leaseDurationMs, releaseLease, waitForLease, type Lease, type LeasedConnection } from "@/lib/connections/oauth/lease";
+import { requireOAuthProvider, resolveOAuth } from "@/lib/connections/oauth/setup";
+import { mergeTokens } from "@/lib/connections/oauth/tokens";
 import type { StoredTokens } from "@/lib/integrations/kit/oauth";
 import { callProvider, safeMessage, type CallOptions, type ErrorCategory } from "@/lib/pipeline";
 import { seal, unseal } from "@/lib/vault";

@@ -2,9 +2,9 @@
 // stored grant, and giving it back to the provider before the local credentials are wiped.
 import type { Db } from "@/lib/db/client";
 import type { TestOutcome } from "@/lib/integrations/kit/manifest";
-import { withAccessToken } from "@/lib/oauth/access";
-import { requireOAuthProvider, resolveOAuth } from "@/lib/oauth/setup";
-import { readTokens } from "@/lib/oauth/tokens";
+import { withAccessToken } from "@/lib/connections/oauth/access";
+import { requireOAuthProvider, resolveOAuth } from "@/lib/connections/oauth/setup";
+import { readTokens } from "@/lib/connections/oauth/tokens";
 import { callProvider, type CallResult } from "@/lib/pipeline";
 
 /** Reads the account with the stored token (refreshing it when needed): the live test of an OAuth connection. */

@@ -3,8 +3,8 @@
 // answered 401 is retried once after a refresh — both through refreshConnection(), so on-demand
 // refreshes share the cron's lease and never double up.
 import { getDb, type Db } from "@/lib/db/client";
-import { refreshConnection, type RefreshOptions } from "@/lib/oauth/refresh";
-import { oauthSettings, readTokens, type OAuthSettings } from "@/lib/oauth/tokens";
+import { refreshConnection, type RefreshOptions } from "@/lib/connections/oauth/refresh";
+import { oauthSettings, readTokens, type OAuthSettings } from "@/lib/connections/oauth/tokens";
 import { callProvider, classifyError, ProviderError, type CallContext, type CallOptions, type CallResult } from "@/lib/pipeline";
 
 /** Refresh a little before the expiry, so a token does not expire in flight. */
@@ -26,10 +26,21 @@ export interface AccessToken {
  * admin to reconnect, or cannot be refreshed. Never log or return the token.
  */
 export async function getAccessToken(workspaceId: string, providerId: string, options: RefreshOptions = {}): Promise<AccessToken> {
+  return accessTokenOf(workspaceId, { providerId }, options);
+}
+
+/** The same for one connection addressed by id (within the workspace). */
+export async function getConnectionAccessToken(workspaceId: string, connectionId: string, options: RefreshOptions = {}): Promise<AccessToken> {
+  return accessTokenOf(workspaceId, { connectionId }, options);
+}
+
+type ConnectionRef = { providerId: string } | { connectionId: string };
+
+async function accessTokenOf(workspaceId: string, ref: ConnectionRef, options: RefreshOptions): Promise<AccessToken> {
   const db = options.db ?? (await getDb());
   const now = options.now ?? (() => new Date());
   for (let round = 0; round < 2; round++) {
-    const token = await readAccessToken(db, workspaceId, providerId);
+    const token = await readAccessToken(db, workspaceId, ref);
     if (!token.expiresAt || token.expiresAt.getTime() - EXPIRY_SKEW_MS > now().getTime()) return token;
     if (round > 0) break;
     const outcome = await refreshConnection(token.connectionId, { kind: "expired", seenVersion: token.tokenVersion }, { ...options, db, wait: true });
@@ -38,13 +49,13 @@ export async function getAccessToken(workspaceId: string, providerId: string, op
   throw new ProviderError("The access token has expired and could not be refreshed yet; try again shortly", { category: "transient" });
 }
 
-async function readAccessToken(db: Db, workspaceId: string, providerId: string): Promise<AccessToken> {
-  const row = await db.connection.findUnique({
-    where: { workspaceId_providerId: { workspaceId, providerId } },
+async function readAccessToken(db: Db, workspaceId: string, ref: ConnectionRef): Promise<AccessToken> {
+  const row = await db.connection.findFirst({
+    where: "connectionId" in ref ? { id: ref.connectionId, workspaceId } : { workspaceId, providerId: ref.providerId },
     select: { id: true, status: true, authType: true, needsReauth: true, tokenVersion: true, expiresAt: true, settings: true, lastError: true },
   });
   if (!row || row.status === "disconnected" || row.authType !== "oauth2") {
-    throw new ProviderError(`${providerId} is not connected through OAuth in this workspace`, { category: "auth" });
+    throw new ProviderError(`${"connectionId" in ref ? "This connection" : ref.providerId} is not connected through OAuth in this workspace`, { category: "auth" });
   }
   if (row.needsReauth) throw new ProviderError(row.lastError ?? "The provider no longer accepts the stored grant; reconnect", { category: "auth" });
   const tokens = await readTokens(db, { workspaceId, connectionId: row.id });

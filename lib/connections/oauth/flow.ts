@@ -9,11 +9,11 @@ import { getDb } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { emitEvent } from "@/lib/events";
 import { ApiError } from "@/lib/http/api";
-import { FRESHLY_CONNECTED } from "@/lib/integrations/connections";
-import { STATUS_SELECT, statusFromRow, type IntegrationStatus } from "@/lib/integrations/status";
-import { claimState, createState } from "@/lib/oauth/state";
-import { requireOAuthProvider, resolveOAuth, type ResolvedOAuth } from "@/lib/oauth/setup";
-import { mergeTokens, oauthSettings, readTokens, withOAuthSettings, writeTokens } from "@/lib/oauth/tokens";
+import { FRESHLY_CONNECTED } from "@/lib/connections/api-key";
+import { STATUS_SELECT, statusFromRow, type IntegrationStatus } from "@/lib/connections/status";
+import { claimState, createState } from "@/lib/connections/oauth/state";
+import { requireOAuthProvider, resolveOAuth, type ResolvedOAuth } from "@/lib/connections/oauth/setup";
+import { mergeTokens, oauthSettings, readTokens, withOAuthSettings, writeTokens } from "@/lib/connections/oauth/tokens";
 import type { AccountIdentity, TokenSet } from "@/lib/integrations/kit/oauth";
 import { callProvider, type CallResult } from "@/lib/pipeline";
 

@@ -13,12 +13,12 @@ import { getDb, type Db } from "@/lib/db/client";
 import { emitEvent } from "@/lib/events";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, badRequest, describeZodError, notFound } from "@/lib/http/api";
-import { apiKeyManifestOf, requireAvailable, requireConnectable, requireProvider, type ConnectableManifest } from "@/lib/integrations/lookup";
+import { apiKeyManifestOf, requireAvailable, requireConnectable, requireProvider, type ConnectableManifest } from "@/lib/connections/lookup";
 import { scrubSecrets } from "@/lib/integrations/kit/secrets";
-import { STATUS_SELECT, statusFromRow, type IntegrationStatus } from "@/lib/integrations/status";
+import { STATUS_SELECT, statusFromRow, type IntegrationStatus } from "@/lib/connections/status";
 import type { ApiKeyManifest, TestOutcome } from "@/lib/integrations/kit/manifest";
-import { revokeStoredGrant, testOAuthConnection, type RevokeResult } from "@/lib/oauth/connection";
-import { withOAuthSettings } from "@/lib/oauth/tokens";
+import { revokeStoredGrant, testOAuthConnection, type RevokeResult } from "@/lib/connections/oauth/connection";
+import { withOAuthSettings } from "@/lib/connections/oauth/tokens";
 import { callProvider, classifyError, ProviderError, type CallResult } from "@/lib/pipeline";
 import { describeSecrets, readCredential, seal, VaultDecryptError, type Secrets } from "@/lib/vault";
 

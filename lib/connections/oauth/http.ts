@@ -3,8 +3,8 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { publicBaseUrl } from "@/lib/config";
-import { bindingCookie, type CallbackOutcome } from "@/lib/oauth/flow";
-import { STATE_TTL_MS, type OAuthStateError } from "@/lib/oauth/state";
+import { bindingCookie, type CallbackOutcome } from "@/lib/connections/oauth/flow";
+import { STATE_TTL_MS, type OAuthStateError } from "@/lib/connections/oauth/state";
 
 /** The dashboard reads (and deletes) this cookie to show how the callback went. Not httpOnly on purpose; it holds no secret. */
 export const FLASH_COOKIE = "plugboard_flash";

@@ -3,7 +3,7 @@
 import { publicBaseUrl } from "@/lib/config";
 import { ApiError } from "@/lib/http/api";
 import { endpointUrl } from "@/lib/integrations/kit/endpoints";
-import { requireAvailable } from "@/lib/integrations/lookup";
+import { requireAvailable } from "@/lib/connections/lookup";
 import { catalog, getProvider, type CatalogEntry } from "@/lib/integrations/registry";
 import type { OAuthManifest, OAuthSetup } from "@/lib/integrations/kit/manifest";
 import type { OAuthClient, OAuthProviderModule } from "@/lib/integrations/kit/oauth";
