@@ -1,20 +1,27 @@
-// Writes .env.example, the configuration table and the event catalog in README.md from the code
-// (lib/config.ts, the provider manifests, lib/events/catalog.ts), so the documentation cannot
-// drift from it. `npm run docs:env` rewrites them; `--check` only reports whether they are current.
+// Writes .env.example, the configuration table, the event catalog and the job table in README.md,
+// and vercel.json's crons, from the code (lib/config.ts, the provider manifests, lib/events/catalog.ts,
+// lib/jobs/registry.ts), so neither can drift from it. `npm run docs:env` rewrites them; `--check`
+// only reports whether they are current.
 import fs from "node:fs";
 import path from "node:path";
 import { renderEnvExample, renderReadmeTable, README_END, README_START } from "@/lib/env-docs";
 import { EVENTS_END, EVENTS_START, renderEventCatalog, replaceBetween } from "@/lib/events/docs";
+import { JOBS_END, JOBS_START, renderJobsTable, renderVercelJson } from "@/lib/jobs/docs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const check = process.argv.includes("--check");
 const envFile = path.join(root, ".env.example");
 const readmeFile = path.join(root, "README.md");
+const vercelFile = path.join(root, "vercel.json");
 const readme = fs.readFileSync(readmeFile, "utf8");
-const newReadme = replaceBetween(replaceBetween(readme, README_START, README_END, renderReadmeTable()), EVENTS_START, EVENTS_END, renderEventCatalog());
+const vercel = fs.readFileSync(vercelFile, "utf8");
+let newReadme = replaceBetween(readme, README_START, README_END, renderReadmeTable());
+newReadme = replaceBetween(newReadme, EVENTS_START, EVENTS_END, renderEventCatalog());
+newReadme = replaceBetween(newReadme, JOBS_START, JOBS_END, renderJobsTable());
 const newEnv = renderEnvExample();
+const newVercel = renderVercelJson(vercel);
 if (check) {
-  const stale = [fs.readFileSync(envFile, "utf8") !== newEnv && ".env.example", readme !== newReadme && "README.md"].filter(Boolean);
+  const stale = [fs.readFileSync(envFile, "utf8") !== newEnv && ".env.example", readme !== newReadme && "README.md", vercel !== newVercel && "vercel.json"].filter(Boolean);
   if (stale.length) {
     console.error(`out of date: ${stale.join(", ")} — run npm run docs:env`);
     process.exit(1);
@@ -22,5 +29,6 @@ if (check) {
 } else {
   fs.writeFileSync(envFile, newEnv);
   fs.writeFileSync(readmeFile, newReadme);
-  console.log("wrote .env.example, the README configuration table and the README event catalog");
+  fs.writeFileSync(vercelFile, newVercel);
+  console.log("wrote .env.example, the README configuration table, event catalog and job table, and vercel.json's crons");
 }

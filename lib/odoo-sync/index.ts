@@ -48,7 +48,7 @@ export interface CronSyncReport {
   workspaces: { workspaceId: string; report?: SyncReport; skipped?: string }[];
 }
 
-/** The lead export for every workspace with Odoo connected (GET /api/cron/sync-leads, jobs/sync-leads.ts). */
+/** The lead export for every workspace with Odoo connected (the `sync-leads` job of lib/jobs/registry.ts). */
 export async function exportLeadsForAllWorkspaces(options: { batchSize?: number } = {}): Promise<CronSyncReport> {
   const db = await getDb();
   const connections = await db.connection.findMany({ where: { providerId: "odoo", status: { not: "disconnected" } }, select: { workspaceId: true }, orderBy: { createdAt: "asc" } });

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { cronPath, JOBS } from "@/lib/jobs/registry";
 import { ADMIN, BASE_URL, CRON_SECRET, ROOT, SERVER_LOG } from "@/tests/e2e/env";
 import { apiClients, signIn, type ApiClients } from "@/tests/e2e/helpers";
 
@@ -61,17 +62,20 @@ test("every API route refuses a request without a session (401 JSON), except the
 });
 
 test("cron routes need the bearer CRON_SECRET", async () => {
-  const cron = apiRoutes().filter((r) => r.path.startsWith("/api/cron/"));
-  expect(cron.length).toBeGreaterThan(0);
-  for (const route of cron) {
-    expect((await anonymous.get(route.path)).status()).toBe(401);
-    expect((await anonymous.get(route.path, { headers: { authorization: "Bearer wrong" } })).status()).toBe(401);
+  // One dynamic route serves every job of the registry; a path that is no job is refused the same way.
+  const cron = [...JOBS.map(cronPath), "/api/cron/no-such-job"];
+  for (const path of cron) {
+    expect((await anonymous.get(path)).status(), path).toBe(401);
+    expect((await anonymous.get(path, { headers: { authorization: "Bearer wrong" } })).status(), path).toBe(401);
     // A signed-in admin is not a scheduler either.
-    expect((await admin.get(route.path)).status()).toBe(401);
+    expect((await admin.get(path)).status(), path).toBe(401);
   }
   const ok = await anonymous.get("/api/cron/prune", { headers: { authorization: `Bearer ${CRON_SECRET}` } });
   expect(ok.status()).toBe(200);
   expect(await ok.json()).toMatchObject({ retentionDays: 30, activityDeleted: expect.any(Number) });
+  const unknown = await anonymous.get("/api/cron/no-such-job", { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+  expect(unknown.status()).toBe(404);
+  expect((await unknown.json()).error).toMatch(/No scheduled job at \/api\/cron\/no-such-job/);
 });
 
 test("a viewer can read but not change anything (403)", async () => {

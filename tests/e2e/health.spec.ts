@@ -59,7 +59,7 @@ test("activity, a health check and the rate limit, through the API", async () =>
   expect(cron.status()).toBe(200);
   expect((await cron.json()).healthy).toBeGreaterThanOrEqual(1);
   // The same run from the command line, as a second process on the app's embedded database.
-  expect(JSON.parse(runCli("jobs/health-check.ts", [])).connections).toBeGreaterThanOrEqual(1);
+  expect(JSON.parse(runCli("jobs/run.ts", ["health-check"])).connections).toBeGreaterThanOrEqual(1);
 
   // Integration health needs a session (only /api/health itself is public); viewers may read it.
   expect((await anonymous.get("/api/health/integrations")).status()).toBe(401);

@@ -21,7 +21,7 @@ const batchRoute = await import("@/app/api/calendar/batch/route");
 const jobRoute = await import("@/app/api/calendar/batch/[jobId]/route");
 const syncRoute = await import("@/app/api/calendar/sync/route");
 const eventsRoute = await import("@/app/api/calendar/events/route");
-const cronRoute = await import("@/app/api/cron/calendar-sync/route");
+const cronRoute = await import("@/app/api/cron/[job]/route");
 
 const h = useCalendarHarness();
 let admin: SessionUser;
@@ -31,6 +31,7 @@ beforeEach(async () => {
 });
 
 const noParams = { params: Promise.resolve({}) };
+const calendarSyncJob = { params: Promise.resolve({ job: "calendar-sync" }) };
 const SECRETS = [GOOGLE_TOKENS.valid, GRAPH_TOKENS.valid, "refresh-not-used-here"];
 
 async function read(response: Response) {
@@ -195,8 +196,8 @@ describe("changes", () => {
   });
 
   it("runs the cron route only with the cron secret", async () => {
-    expect((await read(await cronRoute.GET(request("GET", "/api/cron/calendar-sync"), noParams))).status).toBe(401);
-    const ok = await cronRoute.GET(new Request("http://localhost/api/cron/calendar-sync", { headers: { authorization: `Bearer ${process.env.CRON_SECRET}` } }), noParams).then(read);
+    expect((await read(await cronRoute.GET(request("GET", "/api/cron/calendar-sync"), calendarSyncJob))).status).toBe(401);
+    const ok = await cronRoute.GET(new Request("http://localhost/api/cron/calendar-sync", { headers: { authorization: `Bearer ${process.env.CRON_SECRET}` } }), calendarSyncJob).then(read);
     expect(ok).toMatchObject({ status: 200, body: { connections: 2, failed: 0 } });
   });
 });

@@ -13,7 +13,7 @@ const auth = session;
 
 const startRoute = await import("@/app/api/integrations/[id]/oauth/start/route");
 const callbackRoute = await import("@/app/api/integrations/[id]/oauth/callback/route");
-const cronRoute = await import("@/app/api/cron/refresh-tokens/route");
+const cronRoute = await import("@/app/api/cron/[job]/route");
 const itemRoute = await import("@/app/api/integrations/[id]/route");
 const testRoute = await import("@/app/api/integrations/[id]/test/route");
 const statusRoute = await import("@/app/api/integrations/status/route");
@@ -22,6 +22,7 @@ const catalogRoute = await import("@/app/api/integrations/route");
 const h = useHarness();
 const idParams = (id: string) => ({ params: Promise.resolve({ id }) });
 const noParams = { params: Promise.resolve({}) };
+const refreshJob = { params: Promise.resolve({ job: "refresh-tokens" }) };
 
 /** Every answer of this file, for the leak check at the end of each test. */
 let answers: string[] = [];
@@ -181,12 +182,12 @@ describe("GET /api/cron/refresh-tokens", () => {
     const workspace = auth.user!.workspaceId;
     const tokens = h.fakes.oauth.seedGrant("x");
     await seedOAuthConnection(h.t.db, { workspaceId: workspace, providerId: "x", tokens, expiresAt: new Date(Date.now() - 1000) });
-    const refused = await record(await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens"), noParams));
+    const refused = await record(await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens"), refreshJob));
     expect(refused.status).toBe(401);
-    const wrong = await record(await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens", { headers: { authorization: "Bearer nope" } }), noParams));
+    const wrong = await record(await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens", { headers: { authorization: "Bearer nope" } }), refreshJob));
     expect(wrong.status).toBe(401);
     expect(h.fakes.oauth.tokenRequests("x")).toHaveLength(0);
-    const ok = await record(await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens", { headers: { authorization: "Bearer test-cron-secret" } }), noParams));
+    const ok = await record(await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens", { headers: { authorization: "Bearer test-cron-secret" } }), refreshJob));
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.text)).toMatchObject({ processed: 1, refreshed: 1, failed: { total: 0 }, workspaces: { [workspace]: { refreshed: 1 } } });
   });
@@ -196,7 +197,7 @@ describe("GET /api/cron/refresh-tokens", () => {
     const tokens = h.fakes.oauth.seedGrant("google");
     h.fakes.oauth.revokeRefreshToken(tokens.refreshToken);
     await seedOAuthConnection(h.t.db, { workspaceId: workspace, providerId: "google-calendar", tokens, expiresAt: new Date(Date.now() - 1000) });
-    const ok = await record(await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens", { headers: { authorization: "Bearer test-cron-secret" } }), noParams));
+    const ok = await record(await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens", { headers: { authorization: "Bearer test-cron-secret" } }), refreshJob));
     expect(JSON.parse(ok.text)).toMatchObject({ failed: { total: 1, byCategory: { auth: 1 } }, needsReauth: 1 });
     const status = JSON.parse((await record(await statusRoute.GET(get("/api/integrations/status"), noParams))).text);
     expect(status.integrations["google-calendar"]).toMatchObject({ needsReauth: true, lastError: { category: "auth" } });

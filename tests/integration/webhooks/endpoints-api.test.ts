@@ -19,7 +19,7 @@ const deliveriesRoute = await import("@/app/api/webhook-endpoints/[id]/deliverie
 const deliveryRoute = await import("@/app/api/webhook-endpoints/[id]/deliveries/[deliveryId]/route");
 const resendRoute = await import("@/app/api/webhook-endpoints/[id]/deliveries/[deliveryId]/resend/route");
 const resendFailedRoute = await import("@/app/api/webhook-endpoints/[id]/resend-failed/route");
-const cronRoute = await import("@/app/api/cron/webhooks/route");
+const cronRoute = await import("@/app/api/cron/[job]/route");
 
 const h = useWebhookHarness();
 let admin: SessionUser;
@@ -271,7 +271,7 @@ describe("using an endpoint", () => {
     expect((await resend({ since: since.toISOString() })).body).toEqual({ queued: 2 });
     // Paused: queued, sent once the endpoint is resumed (by the cron run here).
     await h.t.db.webhookEndpoint.update({ where: { id }, data: { status: "active" } });
-    const cron = await read(await cronRoute.GET(new Request("http://localhost/api/cron/webhooks", { headers: { authorization: "Bearer test-cron-secret" } }), params({})));
+    const cron = await read(await cronRoute.GET(new Request("http://localhost/api/cron/webhooks", { headers: { authorization: "Bearer test-cron-secret" } }), params({ job: "webhooks" })));
     expect(cron.body).toMatchObject({ attempted: 2, succeeded: 2 });
     expect(h.receiver.received.map((r) => r.webhookId).sort()).toEqual(["msg_1", "msg_2"]);
   });
@@ -279,9 +279,9 @@ describe("using an endpoint", () => {
 
 describe("GET /api/cron/webhooks", () => {
   it("needs the cron secret", async () => {
-    const answer = await read(await cronRoute.GET(new Request("http://localhost/api/cron/webhooks"), params({})));
+    const answer = await read(await cronRoute.GET(new Request("http://localhost/api/cron/webhooks"), params({ job: "webhooks" })));
     expect(answer.status).toBe(401);
-    const wrong = await read(await cronRoute.GET(new Request("http://localhost/api/cron/webhooks", { headers: { authorization: "Bearer nope" } }), params({})));
+    const wrong = await read(await cronRoute.GET(new Request("http://localhost/api/cron/webhooks", { headers: { authorization: "Bearer nope" } }), params({ job: "webhooks" })));
     expect(wrong.status).toBe(401);
   });
 });
