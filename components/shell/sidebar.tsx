@@ -82,31 +82,29 @@ function Brand({ workspaceName, onNavigate }: { workspaceName: string | null; on
 function UserPanel({ user }: { user: CurrentUser }) {
   const [signingOut, setSigningOut] = React.useState(false);
   return (
-    <div className="grid gap-2 border-t px-4 py-3">
-      <div className="flex min-w-0 items-center gap-2" data-testid="current-user">
-        <span className="min-w-0 text-sm [overflow-wrap:anywhere]">{user.email}</span>
+    <div className="grid gap-2 border-t px-4 py-3" data-testid="current-user">
+      <span className="text-sm [overflow-wrap:anywhere]">{user.email}</span>
+      <div className="flex items-center justify-between gap-2">
         <Badge
           variant={user.role === "admin" ? "secondary" : "outline"}
-          className="ml-auto"
           data-testid="current-user-role"
           title={user.role === "admin" ? "Can connect and change integrations" : "Read-only access"}
         >
           {user.role === "admin" ? "Admin" : "Viewer"}
         </Badge>
+        <Button
+          variant="ghost"
+          size="sm"
+          disabled={signingOut}
+          onClick={() => {
+            setSigningOut(true);
+            void signOut({ callbackUrl: "/login" });
+          }}
+        >
+          <LogOutIcon aria-hidden="true" />
+          Sign out
+        </Button>
       </div>
-      <Button
-        variant="ghost"
-        size="sm"
-        className="justify-start"
-        disabled={signingOut}
-        onClick={() => {
-          setSigningOut(true);
-          void signOut({ callbackUrl: "/login" });
-        }}
-      >
-        <LogOutIcon aria-hidden="true" />
-        Sign out
-      </Button>
     </div>
   );
 }
