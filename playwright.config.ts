@@ -37,6 +37,8 @@ export default defineConfig({
     { name: "odoo-email", testMatch: /odoo-email\.spec\.ts/, dependencies: ["browser"] },
     { name: "health", testMatch: /health\.spec\.ts/, dependencies: ["odoo-email"] },
     { name: "oauth", testMatch: /oauth\.spec\.ts/, dependencies: ["health"] },
+    // In a workspace of its own (a long name, no leads).
+    { name: "navigation", testMatch: /navigation\.spec\.ts/, dependencies: ["oauth"] },
   ],
   webServer: {
     command: "node_modules/.bin/tsx tests/e2e/server.ts",

@@ -102,9 +102,12 @@ export function LeadsView() {
       {leads.isPending ? (
         <Skeleton className="h-64 w-full rounded-xl" />
       ) : data && data.leads.length === 0 ? (
-        <div className="flex flex-col items-center gap-2 rounded-xl border bg-card p-10 text-center text-sm text-muted-foreground">
+        <div className="flex flex-col items-center gap-2 rounded-xl border bg-card p-10 text-center text-sm text-muted-foreground" data-testid="leads-empty">
           <InboxIcon aria-hidden="true" className="size-6" />
-          No leads here. Leads arrive through <code>POST /api/leads</code>.
+          {/* One paragraph: bare text beside <code> in the flex column would become three stacked items. */}
+          <p>
+            No leads here. Leads arrive through <code className="rounded bg-muted px-1 py-0.5 font-mono text-xs text-foreground">POST /api/leads</code>.
+          </p>
         </div>
       ) : (
         <div className={cn("rounded-xl border bg-card shadow-xs", leads.isFetching && "opacity-80")}>

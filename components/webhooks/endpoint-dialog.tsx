@@ -149,7 +149,10 @@ export function EndpointDialog({
             <legend className="mb-1 text-sm font-medium">Events</legend>
             <label className="flex items-center gap-2 text-sm">
               <input type="checkbox" className="size-4 accent-primary" checked={allEvents} onChange={(e) => setAllEvents(e.target.checked)} disabled={mutation.isPending} />
-              All events (<code>*</code>), including ones added later
+              {/* In a span: bare text beside <code> in the flex label would become separate, gapped items. */}
+              <span>
+                All events (<code>*</code>), including ones added later
+              </span>
             </label>
             {!allEvents && (
               <div className="grid max-h-64 gap-3 overflow-y-auto rounded-md border p-3 sm:grid-cols-2" data-testid="webhook-event-picker">

@@ -32,7 +32,7 @@ async function checkRange(page: Page, from: string, to: string) {
 
 test("an admin runs a batch, watches it, and checks availability", async ({ page }) => {
   await signIn(page, ADMIN.email, ADMIN.password);
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calendar" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calendar", exact: true }).click();
   await expect(page).toHaveURL(/\/calendar/);
   await expect(page.getByLabel("Calendar", { exact: true })).toHaveValue("google-calendar");
   await expect(page.getByTestId("availability-weeks").getByRole("grid")).toBeVisible();

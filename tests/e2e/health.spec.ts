@@ -84,7 +84,7 @@ test("activity, a health check and the rate limit, through the API", async () =>
 
 test("the health page draws its charts from the activity, and the card agrees", async ({ page }) => {
   await signIn(page);
-  await expect(page.getByRole("link", { name: "Health" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Health", exact: true })).toHaveAttribute("aria-current", "page");
 
   const card = page.getByTestId("health-card-sendgrid");
   await expect(card.getByTestId("health-status-sendgrid")).toHaveText("Healthy");

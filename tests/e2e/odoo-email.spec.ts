@@ -115,7 +115,7 @@ test("the admin's pages: leads and their sync, webinars, email preview and a tes
   await signIn(page);
   await expect(page.getByTestId("integration-account-odoo")).toContainText("Mitchell Admin");
 
-  await page.getByRole("link", { name: "Leads" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Leads", exact: true }).click();
   await expect(page.getByTestId("leads-table")).toContainText("Grace Browser");
   await expect(page.getByTestId("sync-pending")).toContainText("1 waiting");
   await page.getByTestId("sync-run-leads").click();
@@ -125,7 +125,7 @@ test("the admin's pages: leads and their sync, webinars, email preview and a tes
   await expect(page.getByTestId("leads-table")).toContainText(/In Odoo #\d+/);
   await page.screenshot({ path: "test-results/leads.png", fullPage: true, animations: "disabled" });
 
-  await page.getByRole("link", { name: "Webinars" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Webinars", exact: true }).click();
   await expect(page.getByTestId("sessions-table")).toContainText("Automation for SMEs");
   await expect(page.getByTestId("registrations-table")).toContainText("bernd@example.test");
   await page.getByTestId("sync-run-events").click();
@@ -133,7 +133,7 @@ test("the admin's pages: leads and their sync, webinars, email preview and a tes
   await expect(page.getByTestId("sessions-table")).toContainText(/Event #\d+/);
   await page.screenshot({ path: "test-results/webinars.png", fullPage: true, animations: "disabled" });
 
-  await page.getByRole("link", { name: "Email" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Email", exact: true }).click();
   await page.getByLabel("Template").selectOption("webinar_registration");
   await page.getByLabel("Language").selectOption("de");
   await expect(page.getByTestId("email-preview-subject")).toHaveText("Webinar-Anmeldung bestätigt - Automatisierung für KMU");

@@ -35,7 +35,7 @@ async function signIn(page: Page, email: string, password: string) {
 
 test("an admin adds an endpoint, tests it, receives real events, rotates, pauses and deletes it", async ({ page }) => {
   await signIn(page, ADMIN.email, ADMIN.password);
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Webhooks" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Outgoing webhooks", exact: true })).toHaveAttribute("aria-current", "page");
   await expect(page.getByTestId("webhooks-empty")).toBeVisible();
 
   // An internal address is refused, with the reason next to the field.
