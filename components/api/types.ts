@@ -6,7 +6,7 @@ import type { TestResult as ServerTestResult } from "@/lib/connections/api-key";
 import type { CatalogEntry } from "@/lib/integrations/registry";
 import type { IntegrationStatus as ServerIntegrationStatus } from "@/lib/connections/status";
 import type { AuthField as ServerAuthField, ProviderAuthType, ProviderCategory } from "@/lib/integrations/kit/manifest";
-import type { ErrorCategory } from "@/lib/pipeline/errors";
+import type { ErrorCategory } from "@/lib/integrations/kit/errors";
 import type { InboundEventDetail as ServerInboundEventDetail, InboundEventPage } from "@/lib/webhooks-in/admin";
 
 /** A server value as it arrives through JSON: Dates become ISO strings; objects and arrays recurse. */

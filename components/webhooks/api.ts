@@ -5,7 +5,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 
 import { apiFetch } from "@/components/api/client";
 import type { Jsonify } from "@/components/api/types";
-import type { EventSpec } from "@/lib/events/catalog";
+import type { EventSpec } from "@/lib/webhooks-out/catalog";
 import type { DeliveryPage as ServerDeliveryPage, DeliveryView as ServerDeliveryView } from "@/lib/webhooks-out/deliveries";
 import type { EndpointDetail as ServerEndpointDetail, EndpointView as ServerEndpointView } from "@/lib/webhooks-out/endpoints";
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getDb, type Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { CallOutcome, ErrorCategory } from "@/lib/generated/prisma/enums";
-import { ERROR_CATEGORIES } from "@/lib/pipeline/errors";
+import { ERROR_CATEGORIES } from "@/lib/integrations/kit/errors";
 
 export const ACTIVITY_MAX_PAGE_SIZE = 100;
 export const ACTIVITY_DEFAULT_PAGE_SIZE = 25;

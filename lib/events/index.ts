@@ -3,12 +3,12 @@
 // they are sent right after the response, or by the next cron run if that does not happen.
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { isEventType, type EventType } from "@/lib/events/catalog";
+import { isEventType, type EventType } from "@/lib/webhooks-out/catalog";
 import { logger } from "@/lib/log";
 import { enqueueEvent, type QueuedEvent } from "@/lib/webhooks-out/outbox";
 import { deliverAfterResponse } from "@/lib/webhooks-out/trigger";
 
-export type { EventType } from "@/lib/events/catalog";
+export type { EventType } from "@/lib/webhooks-out/catalog";
 
 export interface RaisedEvent {
   workspaceId: string;

@@ -9,7 +9,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger, redactText } from "@/lib/log";
 import { retryDelay } from "@/lib/pipeline/backoff";
 import { acquirePermit, breakerStatements, type BreakerSettings } from "@/lib/pipeline/breaker";
-import { CATEGORY_POLICY, ProviderError, classifyError, type ErrorCategory } from "@/lib/pipeline/errors";
+import { CATEGORY_POLICY, ProviderError, classifyError, type ErrorCategory } from "@/lib/integrations/kit/errors";
 import { acquireRatePermit } from "@/lib/rate-limits";
 
 export type CallResult<T> =

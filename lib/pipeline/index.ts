@@ -10,6 +10,6 @@ export {
   type CategoryPolicy,
   type ErrorCategory,
   type ProviderErrorOptions,
-} from "@/lib/pipeline/errors";
+} from "@/lib/integrations/kit/errors";
 export { backoffDelay, retryDelay, type BackoffOptions } from "@/lib/pipeline/backoff";
 export { acquirePermit, breakerStatements, recordBreakerOutcome, type BreakerDecision, type BreakerOutcome, type BreakerSettings } from "@/lib/pipeline/breaker";

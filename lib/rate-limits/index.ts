@@ -14,7 +14,7 @@ import { utcTimestamp } from "@/lib/db/sql";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getProvider } from "@/lib/integrations/registry";
 import type { RateLimit } from "@/lib/integrations/kit/manifest";
-import { parseRateLimitOverrides, type RateLimitOverride } from "@/lib/rate-limits/overrides";
+import { parseRateLimitOverrides, type RateLimitOverride } from "@/lib/config/rate-limit-overrides";
 
 /** Scope of the limit on every call of a connection; operation limits use the operation name. */
 export const CONNECTION_SCOPE = "*";

@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import { recordAudit } from "@/lib/audit";
 import { actorOf, type SessionUser } from "@/lib/auth/session";
 import { getDb, type Db } from "@/lib/db/client";
-import { EVENT_CATALOG, type EventSpec } from "@/lib/events/catalog";
+import { EVENT_CATALOG, type EventSpec } from "@/lib/webhooks-out/catalog";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, badRequest } from "@/lib/http/api";
 import { VaultDecryptError } from "@/lib/vault";

@@ -4,8 +4,9 @@
 // entry and an `endpoint.disabled` event to the workspace's other endpoints.
 import { recordAudit } from "@/lib/audit";
 import type { Db } from "@/lib/db/client";
-import { emitEvent } from "@/lib/events";
 import { safeMessage } from "@/lib/pipeline/call";
+import { enqueueEvent } from "@/lib/webhooks-out/outbox";
+import { deliverAfterResponse } from "@/lib/webhooks-out/trigger";
 
 export const FAILING_PERIOD_MS = 5 * 24 * 3600_000;
 export const FAILED_MESSAGES_LIMIT = 10;
@@ -40,7 +41,9 @@ export async function disableEndpoint(db: Db, endpointId: string, reason: string
       },
     });
     await recordAudit(tx, { workspaceId: endpoint.workspaceId, actor: "system", action: "webhook.endpoint.disable", target: endpointId, details: { reason } });
-    await emitEvent(tx, { workspaceId: endpoint.workspaceId, type: "endpoint.disabled", data: { endpointId, name: endpoint.name, url: endpoint.url, reason }, occurredAt: now });
+    // Raised through the outbox directly (not lib/events, which builds on this folder).
+    const queued = await enqueueEvent(tx, endpoint.workspaceId, "endpoint.disabled", { endpointId, name: endpoint.name, url: endpoint.url, reason }, now);
+    if (queued) deliverAfterResponse({ eventIds: [queued.eventId] });
     return true;
   });
 }

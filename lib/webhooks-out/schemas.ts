@@ -1,7 +1,7 @@
 // Request bodies and queries of /api/webhook-endpoints/**, validated with zod so every mistake
 // comes back as a 400 naming the field.
 import { z } from "zod";
-import { EVENT_TYPES } from "@/lib/events/catalog";
+import { EVENT_TYPES } from "@/lib/webhooks-out/catalog";
 import { RESERVED_HEADERS } from "@/lib/webhooks-out/signing";
 import { URL_MAX_LENGTH } from "@/lib/webhooks-out/url-rules";
 

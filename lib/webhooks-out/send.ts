@@ -8,7 +8,7 @@ import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
 import { redactText } from "@/lib/log";
-import { parseRetryAfter } from "@/lib/pipeline/errors";
+import { parseRetryAfter } from "@/lib/integrations/kit/errors";
 import { checkUrlShape, resolveAllowedAddresses, UrlRefusedError, type ResolvedAddress, type Resolver, type UrlPolicy } from "@/lib/webhooks-out/url-rules";
 
 export const RESPONSE_BODY_LIMIT = 4096;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { config, resetConfig } from "@/lib/config";
 import { providers } from "@/lib/integrations/registry";
 import { bucketsFor, describeRateLimit, rateLimitsInForce } from "@/lib/rate-limits";
-import { parseRateLimitOverrides } from "@/lib/rate-limits/overrides";
+import { parseRateLimitOverrides } from "@/lib/config/rate-limit-overrides";
 
 afterEach(() => {
   delete process.env.RATE_LIMITS;

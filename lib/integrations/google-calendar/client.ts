@@ -11,7 +11,7 @@ import type { BatchOperation, BatchOutcome, CalendarClient, CalendarInfo, EventD
 import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { buildBatchBody, matchResponses, newBoundary, parseBatchResponse, type BatchRequestPart } from "@/lib/integrations/google-calendar/batch";
 import { googleCalendarManifest } from "@/lib/integrations/google-calendar/manifest";
-import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
+import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/integrations/kit/errors";
 
 const NAME = "Google Calendar";
 

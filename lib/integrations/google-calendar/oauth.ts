@@ -3,7 +3,7 @@
 // incremental scopes, PKCE S256, the OpenID userinfo for the account's email, and revocation.
 import type { OAuthClient, OAuthProviderModule, TokenSet } from "@/lib/integrations/kit/oauth";
 import { classifyOAuthError, oauthError, splitScopes } from "@/lib/integrations/kit/oauth-wire";
-import { ProviderError } from "@/lib/pipeline/errors";
+import { ProviderError } from "@/lib/integrations/kit/errors";
 
 // Google reports the OpenID scopes by their long names.
 const SCOPE_ALIASES: Record<string, string> = {

@@ -12,7 +12,7 @@ import type { PaymentsPort } from "@/lib/integrations/kit/ports/payments";
 import type { SmsPort } from "@/lib/integrations/kit/ports/sms";
 import type { SocialPort } from "@/lib/integrations/kit/ports/social";
 import type { StoragePort } from "@/lib/integrations/kit/ports/storage";
-import type { ProviderError } from "@/lib/pipeline/errors";
+import type { ProviderError } from "@/lib/integrations/kit/errors";
 
 export const PROVIDER_CATEGORIES = ["calendar", "crm", "email", "sms", "payments", "marketing", "social", "storage"] as const;
 export type ProviderCategory = (typeof PROVIDER_CATEGORIES)[number];

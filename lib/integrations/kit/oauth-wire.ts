@@ -1,7 +1,7 @@
 // The OAuth 2.0 wire format shared by the providers without an SDK of their own (LinkedIn, X,
 // Mailchimp) and the error mapping every provider uses: RFC 6749 token requests as form posts,
 // token answers as JSON, and error codes (`invalid_grant` …) mapped onto the pipeline's categories.
-import { categoryForStatus, classifyError, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
+import { categoryForStatus, classifyError, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/integrations/kit/errors";
 import type { TokenSet } from "@/lib/integrations/kit/oauth";
 
 /** Token-endpoint error codes that mean the grant or the client is no longer good: the admin must reconnect. */

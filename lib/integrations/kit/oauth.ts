@@ -1,7 +1,7 @@
 // What the OAuth engine (lib/connections/oauth) needs from each provider: building the authorize URL,
 // exchanging a code, reading who authorised, refreshing and revoking — in the provider's own SDK
 // or wire format. Everything else (state, PKCE, scopes check, storage, lease, events) is the engine's.
-import type { ProviderError } from "@/lib/pipeline/errors";
+import type { ProviderError } from "@/lib/integrations/kit/errors";
 
 /** The deployment's OAuth app for one provider, with every URL resolved from configuration. */
 export interface OAuthClient {

@@ -5,7 +5,7 @@
 import { config } from "@/lib/config";
 import type { OAuthClient, OAuthProviderModule } from "@/lib/integrations/kit/oauth";
 import { classifyOAuthError, getJson, postForm, postTokenRequest, tokenSetFrom } from "@/lib/integrations/kit/oauth-wire";
-import { ProviderError } from "@/lib/pipeline/errors";
+import { ProviderError } from "@/lib/integrations/kit/errors";
 
 export const LINKEDIN_ORGANIZATION_SCOPES = ["r_organization_social", "w_organization_social", "rw_organization_admin"];
 

@@ -2,7 +2,7 @@
 // the generic API-key flow calls this adapter to test a key live through the real SDK.
 import type { ApiKeyAdapter } from "@/lib/integrations/kit/manifest";
 import { classifyMailchimpError, createMailchimpClient, mailchimpAuth } from "@/lib/integrations/mailchimp/client";
-import { ProviderError } from "@/lib/pipeline/errors";
+import { ProviderError } from "@/lib/integrations/kit/errors";
 
 export const mailchimpApiKeyAdapter: ApiKeyAdapter = {
   async testConnection(fields, ctx) {

@@ -10,7 +10,7 @@ import type { Credentials } from "@/lib/integrations/kit/credentials";
 import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import type { Audience, ContactPush, MarketingPort, PushedContact } from "@/lib/integrations/kit/ports/marketing";
 import { mailchimpManifest } from "@/lib/integrations/mailchimp/manifest";
-import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError } from "@/lib/pipeline/errors";
+import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError } from "@/lib/integrations/kit/errors";
 
 export interface MailchimpAuth {
   kind: "api_key" | "oauth";

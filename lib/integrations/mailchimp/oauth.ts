@@ -4,7 +4,7 @@
 // through the API, so there is no refresh and no revoke.
 import type { OAuthProviderModule } from "@/lib/integrations/kit/oauth";
 import { classifyOAuthError, getJson, postTokenRequest, tokenSetFrom } from "@/lib/integrations/kit/oauth-wire";
-import { ProviderError } from "@/lib/pipeline/errors";
+import { ProviderError } from "@/lib/integrations/kit/errors";
 
 export const mailchimpOAuth: OAuthProviderModule = {
   authorizationUrl(client, { state }) {

@@ -11,7 +11,7 @@ import xmlrpc from "xmlrpc";
 import { ODOO_DEFAULT_TIMEOUT_SECONDS, ODOO_LEAD_DEFAULTS } from "@/lib/integrations/odoo/manifest";
 import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
 import { crmId, crmString, toCrmDatetime } from "@/lib/integrations/kit/ports/crm";
-import { categoryForStatus, classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
+import { categoryForStatus, classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/integrations/kit/errors";
 
 export interface OdooSettings {
   /** Base address without a trailing slash, e.g. https://acme.odoo.com (a path prefix is kept). */

@@ -2,7 +2,7 @@
 // Errors arrive as `{"error": {"code", "message"}}`; 429 and 503 carry Retry-After (seconds).
 import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { outlookCalendarManifest } from "@/lib/integrations/outlook-calendar/manifest";
-import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
+import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/integrations/kit/errors";
 
 const NAME = "Microsoft Graph";
 

@@ -7,7 +7,7 @@ import type { AuthenticationResult, Configuration, INetworkModule, NetworkRespon
 import { config } from "@/lib/config";
 import type { OAuthClient, OAuthProviderModule, TokenSet } from "@/lib/integrations/kit/oauth";
 import { classifyOAuthError, getJson, oauthError } from "@/lib/integrations/kit/oauth-wire";
-import { ProviderError } from "@/lib/pipeline/errors";
+import { ProviderError } from "@/lib/integrations/kit/errors";
 
 // MSAL adds these to every request itself; Graph reports its scopes with or without the resource prefix.
 const OIDC_SCOPES = new Set(["openid", "profile", "email", "offline_access"]);

@@ -10,7 +10,7 @@ import type { OutgoingEmail, SentEmail } from "@/lib/integrations/kit/ports/emai
 import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { sendgridManifest } from "@/lib/integrations/sendgrid/manifest";
 import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
-import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError } from "@/lib/pipeline/errors";
+import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError } from "@/lib/integrations/kit/errors";
 
 /** The part of the SDK's HTTP client we use (the MailService typings do not expose it). */
 interface SendGridHttpClient {

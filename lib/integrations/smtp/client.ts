@@ -6,8 +6,8 @@ import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import type { OutgoingEmail, SentEmail } from "@/lib/integrations/kit/ports/email";
 import type { SmtpSecurity } from "@/lib/integrations/smtp/manifest";
 import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
-import { abortable } from "@/lib/pipeline/abortable";
-import { classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
+import { abortable } from "@/lib/integrations/kit/abortable";
+import { classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/integrations/kit/errors";
 
 /** The encryption in force: the field, else by port (465 is implicit TLS, anything else STARTTLS). */
 export function smtpSecurity(fields: Record<string, string | undefined>): SmtpSecurity {

@@ -6,8 +6,8 @@ import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { stripeManifest } from "@/lib/integrations/stripe/manifest";
 import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
 // The Stripe SDK takes no AbortSignal, only its own timeout.
-import { abortable } from "@/lib/pipeline/abortable";
-import { classifyError as classifyGeneric, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
+import { abortable } from "@/lib/integrations/kit/abortable";
+import { classifyError as classifyGeneric, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/integrations/kit/errors";
 
 export interface StripeClientOptions {
   timeoutMs?: number;

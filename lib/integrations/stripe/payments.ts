@@ -1,7 +1,7 @@
 // The payments slot: payment intents through Stripe's SDK.
 import type { PaymentsPort } from "@/lib/integrations/kit/ports/payments";
 import { classifyStripeError, createStripePaymentIntent } from "@/lib/integrations/stripe/client";
-import { ProviderError } from "@/lib/pipeline/errors";
+import { ProviderError } from "@/lib/integrations/kit/errors";
 
 export const payments: PaymentsPort = {
   async createIntent(fields, request, ctx) {

@@ -7,7 +7,7 @@ import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { twilioManifest } from "@/lib/integrations/twilio/manifest";
 import type { SmsRequest } from "@/lib/integrations/kit/ports/sms";
 import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
-import { categoryForStatus, classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/pipeline/errors";
+import { categoryForStatus, classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/integrations/kit/errors";
 
 type TwilioRequestOptions<TData> = TwilioRequestClient.RequestOptions<TData>;
 

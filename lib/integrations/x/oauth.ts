@@ -4,7 +4,7 @@
 // one, so the engine stores the pair in one transaction while it holds the refresh lease.
 import type { OAuthProviderModule } from "@/lib/integrations/kit/oauth";
 import { classifyOAuthError, getJson, postForm, postTokenRequest, tokenSetFrom } from "@/lib/integrations/kit/oauth-wire";
-import { ProviderError } from "@/lib/pipeline/errors";
+import { ProviderError } from "@/lib/integrations/kit/errors";
 
 const basicAuth = (client: { clientId: string; clientSecret: string }) => ({ clientId: client.clientId, clientSecret: client.clientSecret });
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import { logger } from "@/lib/log";
 import { CallTimeoutError, callProvider, unwrap, type CallOptions } from "@/lib/pipeline/call";
-import { ProviderError } from "@/lib/pipeline/errors";
+import { ProviderError } from "@/lib/integrations/kit/errors";
 import { fetchJson, recordingSleep } from "@/tests/integration/pipeline/fake-provider";
 import { usePipelineHarness } from "@/tests/integration/pipeline/harness";
 

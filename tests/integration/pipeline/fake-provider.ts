@@ -2,7 +2,7 @@
 // 200, 429 with Retry-After, 401, hang…) and counts the requests that actually reached it.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { ProviderError, categoryForStatus, parseRetryAfter } from "@/lib/pipeline/errors";
+import { ProviderError, categoryForStatus, parseRetryAfter } from "@/lib/integrations/kit/errors";
 
 export type Reply =
   | { status: number; headers?: Record<string, string>; body?: unknown }

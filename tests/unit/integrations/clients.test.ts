@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { classifySendGridError, createSendGrid, sendgridAdapter } from "@/lib/integrations/sendgrid/client";
 import { classifyStripeError, createStripeClient, describeBalance, stripeAdapter } from "@/lib/integrations/stripe/client";
 import { scrubSecrets } from "@/lib/integrations/kit/secrets";
-import { ProviderError } from "@/lib/pipeline/errors";
+import { ProviderError } from "@/lib/integrations/kit/errors";
 import { startFakeProviders, type FakeProviders } from "@/tests/fakes/serve";
 import { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 import { maskStripeKey, STRIPE_KEYS } from "@/tests/fakes/stripe";

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { classifyOdooError, faultSummary, fromOdooDatetime, odooAdapter, toOdooDatetime } from "@/lib/integrations/odoo/client";
 import { classifySmtpError, smtpDefinitelyNotSent, smtpSecurity } from "@/lib/integrations/smtp/client";
-import { ProviderError } from "@/lib/pipeline/errors";
+import { ProviderError } from "@/lib/integrations/kit/errors";
 import { ODOO_LOGIN, startFakeOdoo, type FakeOdoo } from "@/tests/fakes/odoo";
 
 let odoo: FakeOdoo;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CATEGORY_POLICY, ProviderError, categoryForStatus, classifyError, parseRetryAfter } from "@/lib/pipeline/errors";
+import { CATEGORY_POLICY, ProviderError, categoryForStatus, classifyError, parseRetryAfter } from "@/lib/integrations/kit/errors";
 
 describe("categoryForStatus", () => {
   it.each([

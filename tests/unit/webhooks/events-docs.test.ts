@@ -2,7 +2,7 @@
 // fails when someone adds or changes an event without regenerating it.
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { EVENT_CATALOG } from "@/lib/events/catalog";
+import { EVENT_CATALOG } from "@/lib/webhooks-out/catalog";
 import { EVENTS_END, EVENTS_START, renderEventCatalog } from "@/lib/events/docs";
 
 describe("event catalog documentation", () => {

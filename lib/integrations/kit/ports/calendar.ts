@@ -1,7 +1,7 @@
 // The calendar port: what Plugboard asks of any calendar provider, and the shapes it gets back.
 // Each calendar provider implements CalendarPort in its own folder (its manifest's `calendar`
 // slot); everything in lib/calendar works on these types only and finds providers by the slot.
-import type { ErrorCategory, ProviderError } from "@/lib/pipeline/errors";
+import type { ErrorCategory, ProviderError } from "@/lib/integrations/kit/errors";
 
 /** A calendar provider's id (a manifest id whose manifest fills the `calendar` slot). */
 export type CalendarProviderId = string;

@@ -1,6 +1,6 @@
 // The crm port: a record store reached with the connection's credentials (Odoo's models over
 // XML-RPC today), as a CRM provider implements it (its manifest's `crm` slot).
-import type { ProviderError } from "@/lib/pipeline/errors";
+import type { ProviderError } from "@/lib/integrations/kit/errors";
 
 export type CrmDomain = (string | [string, string, unknown])[];
 export type CrmValues = Record<string, unknown>;

@@ -1,6 +1,6 @@
 // The email port: one rendered email on its way to a provider, and what a provider that sends
 // email implements (its manifest's `email` slot).
-import type { ProviderError } from "@/lib/pipeline/errors";
+import type { ProviderError } from "@/lib/integrations/kit/errors";
 import type { AdapterContext } from "@/lib/integrations/kit/manifest";
 
 export interface OutgoingEmail {

@@ -1,7 +1,7 @@
 // The marketing port: audiences (lists) and their members, as a marketing provider implements it
 // (its manifest's `marketing` slot). Credentials are the connection's fields, or its OAuth token
 // with the settings the grant recorded.
-import type { ProviderError } from "@/lib/pipeline/errors";
+import type { ProviderError } from "@/lib/integrations/kit/errors";
 import type { Credentials } from "@/lib/integrations/kit/credentials";
 
 export interface Audience {

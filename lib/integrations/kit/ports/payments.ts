@@ -1,6 +1,6 @@
 // The payments port: what a payment provider implements (its manifest's `payments` slot).
 import type { AdapterContext } from "@/lib/integrations/kit/manifest";
-import type { ProviderError } from "@/lib/pipeline/errors";
+import type { ProviderError } from "@/lib/integrations/kit/errors";
 
 export interface PaymentIntentRequest {
   /** Minor units (cents). */

@@ -1,6 +1,6 @@
 // The sms port: what a provider that sends text messages implements (its manifest's `sms` slot).
 import type { AdapterContext } from "@/lib/integrations/kit/manifest";
-import type { ProviderError } from "@/lib/pipeline/errors";
+import type { ProviderError } from "@/lib/integrations/kit/errors";
 
 export interface SmsRequest {
   to: string;

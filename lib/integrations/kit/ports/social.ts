@@ -1,6 +1,6 @@
 // The social port (publishing posts to a member's or organisation's feed). Declared now so
 // manifests can name the slot; the social publishing issue fills it.
-import type { ProviderError } from "@/lib/pipeline/errors";
+import type { ProviderError } from "@/lib/integrations/kit/errors";
 
 export interface SocialPost {
   text: string;

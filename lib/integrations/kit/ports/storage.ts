@@ -1,7 +1,7 @@
 // The storage port (file storage in the business's own bucket). Declared now so manifests can
 // name the slot; the storage issue fills it.
 import type { AdapterContext } from "@/lib/integrations/kit/manifest";
-import type { ProviderError } from "@/lib/pipeline/errors";
+import type { ProviderError } from "@/lib/integrations/kit/errors";
 
 export interface StoredObject {
   key: string;

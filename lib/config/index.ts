@@ -3,7 +3,7 @@
 import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
-import { parseRateLimitOverrides } from "@/lib/rate-limits/overrides";
+import { parseRateLimitOverrides } from "@/lib/config/rate-limit-overrides";
 
 const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const num = (fallback: number) => z.coerce.number().nonnegative().default(fallback);

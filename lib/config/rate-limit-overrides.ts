@@ -6,7 +6,11 @@
 // `provider=N/WINDOW` replaces the limit on every call of a connection, `provider:operation=…`
 // the limit of one operation, and `off` removes the limit. WINDOW is a number of seconds or a
 // duration: 1s, 15m, 1h, 1d (a bare unit means 1 of it).
-import type { RateLimit } from "@/lib/integrations/kit/manifest";
+/** At most `limit` calls per `windowSeconds` (the shape of the manifests' RateLimit). */
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
+}
 
 export interface RateLimitOverride {
   providerId: string;
