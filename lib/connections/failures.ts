@@ -9,6 +9,7 @@ export type CallFailure = Extract<CallResult<unknown>, { ok: false }>;
 
 export function providerFailure(result: CallFailure, what: string): ApiError {
   const reason = result.message.replace(/[.\s]+$/, "");
+  if (result.paused) return new ApiError(409, `${what}: ${reason}`);
   switch (result.category) {
     case "validation":
     case "permanent":

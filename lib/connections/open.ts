@@ -54,9 +54,9 @@ export class ConnectionUnavailableError extends ApiError {
   }
 }
 
-const CONNECTION_SELECT = { id: true, workspaceId: true, providerId: true, status: true, authType: true, needsReauth: true, settings: true, circuitState: true, createdAt: true } as const;
+const CONNECTION_SELECT = { id: true, workspaceId: true, providerId: true, status: true, authType: true, needsReauth: true, settings: true, circuitState: true, pausedAt: true, createdAt: true } as const;
 
-type Row = { id: string; workspaceId: string; providerId: string; status: string; authType: string; needsReauth: boolean; settings: unknown; circuitState: string; createdAt: Date };
+type Row = { id: string; workspaceId: string; providerId: string; status: string; authType: string; needsReauth: boolean; settings: unknown; circuitState: string; pausedAt: Date | null; createdAt: Date };
 
 function jsonObject(value: unknown): Record<string, unknown> {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -141,6 +141,7 @@ export async function openConnection(workspaceId: string, connectionId: string, 
   const name = getProvider(row.providerId)?.name ?? row.providerId;
   if (!usable(row)) throw new ConnectionUnavailableError(`${name} is not connected in this workspace: connect it under Integrations first`);
   if (row.needsReauth) throw new ConnectionUnavailableError(`${name} needs to be reconnected: it no longer accepts the stored authorisation`);
+  if (row.pausedAt) throw new ConnectionUnavailableError(`${name} is paused: resume it on the Integrations page to use it again`);
   return opened(db, row, await readCredentials(db, row, name, options.actor), options);
 }
 
@@ -152,7 +153,8 @@ export function slotProviderNames(slot: CapabilitySlot): string {
 
 /**
  * The workspace's connections that can serve a capability, best first: healthy before failing,
- * then in the registry's order of providers, then oldest first.
+ * then in the registry's order of providers, then oldest first. Paused ones last: they are used
+ * only to say that the capability is paused.
  */
 export async function capabilityConnections(workspaceId: string, slot: CapabilitySlot, db?: Db): Promise<Row[]> {
   const order = providersWith(slot).map((p) => p.id);
@@ -162,7 +164,9 @@ export async function capabilityConnections(workspaceId: string, slot: Capabilit
     select: CONNECTION_SELECT,
     orderBy: { createdAt: "asc" },
   })) as Row[];
-  return rows.sort((a, b) => Number(healthy(b)) - Number(healthy(a)) || order.indexOf(a.providerId) - order.indexOf(b.providerId));
+  return rows.sort(
+    (a, b) => Number(Boolean(a.pausedAt)) - Number(Boolean(b.pausedAt)) || Number(healthy(b)) - Number(healthy(a)) || order.indexOf(a.providerId) - order.indexOf(b.providerId),
+  );
 }
 
 /**

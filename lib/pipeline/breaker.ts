@@ -26,7 +26,9 @@ export interface BreakerSettings {
 
 export type BreakerDecision =
   | { allowed: true; /** This caller is the single half-open probe. */ probe: boolean }
-  | { allowed: false; state: "open" | "half_open"; consecutiveFailures: number; retryAt: Date };
+  | { allowed: false; state: "open" | "half_open"; consecutiveFailures: number; retryAt: Date }
+  /** An admin paused the connection: no call goes out, whatever the circuit says. */
+  | { allowed: false; state: "paused"; pausedAt: Date };
 
 /**
  * May a call on this connection go to the provider now? Closed: yes. Open and cooled down: the
@@ -36,8 +38,9 @@ export type BreakerDecision =
 export async function acquirePermit(db: Db, connectionId: string, settings: BreakerSettings, now: Date = new Date()): Promise<BreakerDecision> {
   const row = await db.connection.findUnique({
     where: { id: connectionId },
-    select: { circuitState: true, consecutiveFailures: true, circuitOpenedAt: true },
+    select: { circuitState: true, consecutiveFailures: true, circuitOpenedAt: true, pausedAt: true },
   });
+  if (row?.pausedAt) return { allowed: false, state: "paused", pausedAt: row.pausedAt };
   if (!row || row.circuitState === "closed") return { allowed: true, probe: false };
 
   // While half-open, circuitOpenedAt holds when the current probe started (see claim below).

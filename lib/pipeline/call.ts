@@ -10,6 +10,7 @@ import { logger, redactText } from "@/lib/log";
 import { retryDelay } from "@/lib/pipeline/backoff";
 import { acquirePermit, breakerStatements, type BreakerSettings } from "@/lib/pipeline/breaker";
 import { CATEGORY_POLICY, ProviderError, classifyError, type ErrorCategory } from "@/lib/integrations/kit/errors";
+import { getProvider } from "@/lib/integrations/registry";
 import { acquireRatePermit } from "@/lib/rate-limits";
 
 export type CallResult<T> =
@@ -24,6 +25,8 @@ export type CallResult<T> =
       durationMs: number;
       /** Requests made; 0 when the circuit was open and the provider was not called. */
       attempts: number;
+      /** Set when nothing was sent because an admin paused the connection. */
+      paused?: true;
     };
 
 export interface CallContext {
@@ -101,6 +104,11 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
   let probe = false;
   if (connectionId) {
     const decision = await acquirePermit(db, connectionId, breaker, now());
+    if (!decision.allowed && decision.state === "paused") {
+      // Not a failure of the provider or the connection: nothing is recorded, nothing is sent.
+      const message = `${getProvider(ctx.providerId)?.name ?? ctx.providerId} is paused (since ${decision.pausedAt.toISOString()}): resume it on the Integrations page to call it again`;
+      return { ok: false, category: "permanent", message, gracefulFail: true, durationMs: elapsed(), attempts: 0, paused: true };
+    }
     if (!decision.allowed) {
       const message = `Circuit open for ${ctx.providerId}: ${decision.consecutiveFailures} consecutive failures; next try after ${decision.retryAt.toISOString()}`;
       return refuse(db, ctx, "transient", message, elapsed());
