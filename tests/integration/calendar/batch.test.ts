@@ -5,17 +5,20 @@ import { describe, expect, it } from "vitest";
 import { createBatchJob, createDeleteJob, deleteBatchSchema, getBatchJob, postBatchSchema, resumeStaleBatchJobs, runBatchJob } from "@/lib/calendar/batch";
 import { resetConfig } from "@/lib/config";
 import { validate } from "@/lib/http/api";
+import { testClock } from "@/tests/helpers/clock";
 import { rejection } from "@/tests/integration/integrations/setup";
 import { adminWithCalendars, useCalendarHarness } from "./setup";
 
 const h = useCalendarHarness();
+// The connection counts events as "upcoming" against the real clock, so they are dated in a year still ahead of it.
+const { year } = testClock;
 
 const events = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => {
     const k = from + i;
     const day = String(1 + (k % 28)).padStart(2, "0");
     const hour = String(8 + (Math.floor(k / 28) % 10)).padStart(2, "0");
-    return { summary: `Session ${k}`, start: `2026-12-${day}T${hour}:00`, end: `2026-12-${day}T${hour}:45`, reference: `REF-${k}` };
+    return { summary: `Session ${k}`, start: `${year}-12-${day}T${hour}:00`, end: `${year}-12-${day}T${hour}:45`, reference: `REF-${k}` };
   });
 
 const post = (body: unknown) => validate(postBatchSchema, body);
@@ -59,7 +62,7 @@ describe("batch create on Google Calendar", () => {
     expect(rows).toHaveLength(120);
     const first = rows.find((r) => r.localReference === "REF-0")!;
     const atGoogle = h.google.listEvents("primary").find((e) => e.summary === "Session 0")!;
-    expect(first).toMatchObject({ connectionId: google, source: "batch", providerEventId: atGoogle.id, etag: atGoogle.etag, timeZone: "Europe/Berlin", startsAt: new Date("2026-12-01T07:00:00Z") });
+    expect(first).toMatchObject({ connectionId: google, source: "batch", providerEventId: atGoogle.id, etag: atGoogle.etag, timeZone: "Europe/Berlin", startsAt: new Date(`${year}-12-01T07:00:00Z`) });
     const items = await h.t.db.calendarBatchItem.findMany({ where: { jobId: job.id } });
     expect(items.every((i) => i.status === "succeeded" && i.providerEventId && i.attempts === 1)).toBe(true);
     expect((await h.t.db.connection.findUniqueOrThrow({ where: { id: google } })).usageValue).toBe("120 upcoming / 120 total");
@@ -150,7 +153,7 @@ describe("batch delete and move", () => {
     await runBatchJob(created.id);
     const rows = await h.t.db.calendarEvent.findMany({ orderBy: { startsAt: "asc" } });
     // Someone else's event in the calendar: range deletes of created events leave it alone.
-    h.google.addEvent("primary", { summary: "Not ours", start: { dateTime: "2026-12-02T08:00:00Z" }, end: { dateTime: "2026-12-02T09:00:00Z" } });
+    h.google.addEvent("primary", { summary: "Not ours", start: { dateTime: `${year}-12-02T08:00:00Z` }, end: { dateTime: `${year}-12-02T09:00:00Z` } });
 
     const byIds = await createDeleteJob(user, validate(deleteBatchSchema, { calendar: "google-calendar", ids: [rows[0]!.providerEventId, rows[0]!.providerEventId, rows[1]!.providerEventId] }));
     expect(byIds.total).toBe(2);
@@ -158,13 +161,13 @@ describe("batch delete and move", () => {
     expect(await runBatchJob(byIds.id)).toMatchObject({ succeeded: 2, failed: 0 });
 
     // Events 0–9 run 1–10 December at 08:00 UTC; delete those starting before 5 December.
-    const byRange = await createDeleteJob(user, validate(deleteBatchSchema, { calendar: "google-calendar", range: { end: "2026-12-05T00:00:00Z" } }));
+    const byRange = await createDeleteJob(user, validate(deleteBatchSchema, { calendar: "google-calendar", range: { end: `${year}-12-05T00:00:00Z` } }));
     expect(byRange.total).toBe(2);
     await runBatchJob(byRange.id);
     expect(h.google.listEvents("primary").map((e) => e.summary).sort()).toEqual(["Not ours", "Session 4", "Session 5", "Session 6", "Session 7", "Session 8", "Session 9"]);
     expect(await h.t.db.calendarEvent.count()).toBe(6);
 
-    const all = await createDeleteJob(user, validate(deleteBatchSchema, { calendar: "google-calendar", range: { start: "2026-12-01T00:00:00Z", end: "2026-12-03T00:00:00Z" }, scope: "all" }));
+    const all = await createDeleteJob(user, validate(deleteBatchSchema, { calendar: "google-calendar", range: { start: `${year}-12-01T00:00:00Z`, end: `${year}-12-03T00:00:00Z` }, scope: "all" }));
     expect(all.total).toBe(1);
     await runBatchJob(all.id);
     expect(h.google.listEvents("primary").map((e) => e.summary)).not.toContain("Not ours");
@@ -182,7 +185,7 @@ describe("batch delete and move", () => {
     expect(h.google.calls.filter((c) => c.path.endsWith("/move"))).toHaveLength(3);
     expect(await h.t.db.calendarEvent.count({ where: { calendarId: "team@group.calendar.google.com", localReference: { not: null } } })).toBe(3);
 
-    const outlookEvent = h.graph.addEvent("primary", { subject: "From Outlook", startMs: Date.parse("2026-12-03T10:00:00Z"), endMs: Date.parse("2026-12-03T11:00:00Z") });
+    const outlookEvent = h.graph.addEvent("primary", { subject: "From Outlook", startMs: Date.parse(`${year}-12-03T10:00:00Z`), endMs: Date.parse(`${year}-12-03T11:00:00Z`) });
     const cross = await createBatchJob(user, post({ operation: "move", calendar: "outlook-calendar", targetCalendar: "google-calendar", ids: [outlookEvent.id, "AAMkADmissing="] }));
     const done = await runBatchJob(cross.id);
     expect(done).toMatchObject({ succeeded: 1, failed: 1 });
@@ -190,7 +193,7 @@ describe("batch delete and move", () => {
     expect(h.graph.listEvents("primary")).toHaveLength(0);
     const copied = h.google.listEvents("primary");
     expect(copied.map((e) => e.summary)).toEqual(["From Outlook"]);
-    expect(Date.parse(String(copied[0]!.start.dateTime))).toBe(Date.parse("2026-12-03T10:00:00Z"));
+    expect(Date.parse(String(copied[0]!.start.dateTime))).toBe(Date.parse(`${year}-12-03T10:00:00Z`));
   });
 });
 
@@ -200,7 +203,7 @@ describe("batch input", () => {
     const tooMany = await withEnv({ CALENDAR_BATCH_MAX_ITEMS: "10" }, () => rejection(createBatchJob(user, post({ calendar: "google-calendar", events: events(11) }))));
     expect(tooMany).toMatchObject({ status: 400 });
     expect(tooMany.message).toMatch(/Too many events: 11 sent, at most 10/);
-    const badTimes = await rejection(createBatchJob(user, post({ calendar: "google-calendar", events: [{ summary: "x", start: "2026-12-01T10:00", end: "2026-12-01T09:00" }, { summary: "y", start: "soon", end: "later" }] })));
+    const badTimes = await rejection(createBatchJob(user, post({ calendar: "google-calendar", events: [{ summary: "x", start: `${year}-12-01T10:00`, end: `${year}-12-01T09:00` }, { summary: "y", start: "soon", end: "later" }] })));
     expect(badTimes).toMatchObject({ status: 400, fields: { "events.0.end": "Must be after start", "events.1.start": expect.any(String), "events.1.end": expect.any(String) } });
     expect(() => post({ calendar: "icloud", events: events(1) })).toThrow(/Unknown calendar "icloud"/);
     const noSuchCalendar = await rejection(createBatchJob(user, post({ calendar: "google-calendar:typo@group.calendar.google.com", events: events(2) })));

@@ -17,7 +17,8 @@ describe("Google Calendar sync", () => {
     const now = Date.now();
     const past = h.google.addEvent("primary", { summary: "Last week", start: { dateTime: iso(now - 7 * DAY) }, end: { dateTime: iso(now - 7 * DAY + 3600_000) } });
     const soon = h.google.addEvent("primary", { summary: "Tomorrow", start: { dateTime: iso(now + DAY) }, end: { dateTime: iso(now + DAY + 3600_000) } });
-    h.google.addEvent("primary", { summary: "Holiday", start: { date: "2099-01-01" }, end: { date: "2099-01-02" } });
+    // All day, a month ahead of the real clock the upcoming count uses (a fixed date would pass one day).
+    h.google.addEvent("primary", { summary: "Holiday", start: { date: iso(now + 30 * DAY).slice(0, 10) }, end: { date: iso(now + 31 * DAY).slice(0, 10) } });
 
     const [first] = await syncWorkspaceCalendars(user.workspaceId, "test", { providerId: "google-calendar" });
     expect(first).toMatchObject({ connected: true, usage: "2 upcoming / 3 total", calendars: [{ calendar: "google-calendar", ok: true, mode: "full", changed: 3, removed: 0 }] });
