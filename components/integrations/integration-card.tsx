@@ -11,7 +11,9 @@ import {
   FlaskConicalIcon,
   KeyRoundIcon,
   LoaderCircleIcon,
+  PauseIcon,
   PencilIcon,
+  PlayIcon,
   PlugIcon,
   RefreshCwIcon,
   TriangleAlertIcon,
@@ -85,6 +87,12 @@ export function IntegrationCard({
         message: error.message,
         forbidden: error instanceof ApiRequestError && error.status === 403,
       }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.status }),
+  });
+
+  const pause = useMutation({
+    mutationFn: (action: "pause" | "resume") =>
+      apiFetch<{ status: IntegrationStatus }>(`/api/connections/${encodeURIComponent(status?.connectionId ?? "")}/${action}`, { method: "POST" }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.status }),
   });
 
@@ -182,6 +190,8 @@ export function IntegrationCard({
             state={state}
             testing={test.isPending}
             onTest={() => test.mutate()}
+            pausing={pause.isPending}
+            onPause={(action) => pause.mutate(action)}
             onOpen={setDialog}
           />
         )}
@@ -244,12 +254,16 @@ function CardActions({
   state,
   testing,
   onTest,
+  pausing,
+  onPause,
   onOpen,
 }: {
   provider: Provider;
   state: CardState;
   testing: boolean;
   onTest: () => void;
+  pausing: boolean;
+  onPause: (action: "pause" | "resume") => void;
   onOpen: (dialog: DialogState) => void;
 }) {
   if (state === "coming_soon") {
@@ -289,11 +303,23 @@ function CardActions({
           onOpen={() => onOpen({ kind: "credentials", mode: "reconnect" })}
         />
       )}
+      {state !== "needs_reauth" && (
+        <Button
+          variant="outline"
+          size="sm"
+          onClick={() => onPause(state === "paused" ? "resume" : "pause")}
+          disabled={pausing}
+          data-testid={`integration-${state === "paused" ? "resume" : "pause"}-${provider.id}`}
+        >
+          {state === "paused" ? <PlayIcon aria-hidden="true" /> : <PauseIcon aria-hidden="true" />}
+          {state === "paused" ? "Resume" : "Pause"}
+        </Button>
+      )}
       <Button
         variant="outline"
         size="sm"
         onClick={onTest}
-        disabled={testing}
+        disabled={testing || state === "paused"}
         aria-label="Test"
         data-testid={`integration-test-${provider.id}`}
       >

@@ -7,6 +7,7 @@ export type CardState =
   | "not_connected"
   | "connecting"
   | "active"
+  | "paused"
   | "error"
   | "needs_reauth"
   | "unknown";
@@ -27,6 +28,7 @@ export function cardState(
     if (!oauthConfigured(provider) && provider.authFields.length === 0) return "not_configured";
     return "not_connected";
   }
+  if (status.paused) return "paused";
   if (status.needsReauth) return "needs_reauth";
   if (status.status === "error" || status.connectionStatus === "error") return "error";
   if (status.connectionStatus === "connecting") return "connecting";
@@ -39,6 +41,7 @@ export const STATE_BADGE: Record<
   { label: string; variant: "success" | "destructive" | "warning" | "secondary" | "outline" }
 > = {
   active: { label: "Active", variant: "success" },
+  paused: { label: "Paused", variant: "secondary" },
   error: { label: "Error", variant: "destructive" },
   needs_reauth: { label: "Needs reconnect", variant: "warning" },
   connecting: { label: "Connecting", variant: "secondary" },
@@ -51,7 +54,7 @@ export const STATE_BADGE: Record<
 
 /** States in which a stored connection exists (so Test / Edit / Disconnect make sense). */
 export function hasStoredConnection(state: CardState): boolean {
-  return state === "active" || state === "error" || state === "needs_reauth" || state === "connecting";
+  return state === "active" || state === "paused" || state === "error" || state === "needs_reauth" || state === "connecting";
 }
 
 /** False when the provider signs in through OAuth and this deployment has no OAuth app for it. */

@@ -209,7 +209,7 @@ async function syncConnection(session: CalendarSession, calendarIds: string[]): 
 export async function syncAllCalendars(actor = "cron"): Promise<{ connections: number; failed: number; results: (ConnectionSyncResult & { workspaceId: string })[] }> {
   const db = await getDb();
   const connections = await db.connection.findMany({
-    where: { providerId: { in: calendarProviderIds() }, status: { in: ["connected", "error", "syncing"] }, needsReauth: false },
+    where: { providerId: { in: calendarProviderIds() }, status: { in: ["connected", "error", "syncing"] }, needsReauth: false, pausedAt: null },
     select: { workspaceId: true, providerId: true },
     orderBy: { lastSyncAt: { sort: "asc", nulls: "first" } },
   });

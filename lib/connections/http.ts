@@ -7,3 +7,6 @@ const FIELDS_HINT = 'Send the credentials as { "fields": { "<name>": "<value>", 
 export const fieldsBodySchema = z.strictObject({
   fields: z.record(z.string(), z.unknown(), { error: FIELDS_HINT }),
 });
+
+/** A connection id in a path (cuid-like); anything else is a 400, never a database error. */
+export const connectionIdSchema = z.string().regex(/^[a-z0-9]{8,40}$/i, "Not a connection id");

@@ -12,6 +12,10 @@ export interface UsageStat {
 
 export interface IntegrationStatus {
   providerId: string;
+  /** The connection's id (null when the provider was never connected): address it by this. */
+  connectionId: string | null;
+  /** An admin paused it: no provider calls until it is resumed. */
+  paused: boolean;
   /** Credentials are stored (the connection may still be failing). */
   connected: boolean;
   /** The card's colour: active (healthy), error (failing, needs re-auth or breaker open), inactive. */
@@ -31,7 +35,9 @@ export interface IntegrationStatus {
 
 /** The columns a status needs; selected explicitly so the query never reads settings blobs. */
 export const STATUS_SELECT = {
+  id: true,
   providerId: true,
+  pausedAt: true,
   status: true,
   accountLabel: true,
   lastSyncAt: true,
@@ -49,7 +55,9 @@ export const STATUS_SELECT = {
 } as const;
 
 export interface StatusRow {
+  id?: string;
   providerId: string;
+  pausedAt?: Date | null;
   status: ConnectionStatus;
   accountLabel: string | null;
   lastSyncAt: Date | null;
@@ -73,6 +81,8 @@ export function statusFromRow(providerId: string, row: StatusRow | null): Integr
   if (!row) {
     return {
       providerId,
+      connectionId: null,
+      paused: false,
       connected: false,
       status: "inactive",
       connectionStatus: "disconnected",
@@ -96,6 +106,8 @@ export function statusFromRow(providerId: string, row: StatusRow | null): Integr
   if (row.usageLabel && row.usageValue !== null) usage.push({ label: row.usageLabel, value: row.usageValue });
   return {
     providerId,
+    connectionId: row.id ?? null,
+    paused: connected && Boolean(row.pausedAt),
     connected,
     status: !connected ? "inactive" : failing ? "error" : "active",
     connectionStatus: row.status,

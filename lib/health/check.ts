@@ -69,7 +69,7 @@ export async function runHealthCheck(db: Db, options: HealthCheckOptions = {}): 
   const query = { windowMinutes: options.windowMinutes, thresholds: options.thresholds };
 
   // 1. Every connection's health; then a live test of the connected ones without traffic.
-  const first = await computeHealth(db, { ...query, now: now() });
+  const first = await computeHealth(db, { ...query, now: now(), skipPaused: true });
   const idle = first.connections.filter((c) => c.status === "no_activity" && (c.connectionStatus === "connected" || c.connectionStatus === "error"));
   const tested = new Set<string>();
   await eachLimited(idle, PROBE_CONCURRENCY, async (c) => {
@@ -80,7 +80,7 @@ export async function runHealthCheck(db: Db, options: HealthCheckOptions = {}): 
   let window = first.window;
   if (tested.size) {
     // Judge the tested ones again, over a window that now includes their test.
-    const again = await computeHealth(db, { ...query, now: now(), connectionIds: [...tested] });
+    const again = await computeHealth(db, { ...query, now: now(), skipPaused: true, connectionIds: [...tested] });
     const fresh = new Map(again.connections.map((c) => [c.connectionId, c]));
     health = health.map((c) => fresh.get(c.connectionId) ?? c);
     window = again.window;

@@ -55,6 +55,8 @@ export interface HealthQuery {
   workspaceId?: string;
   /** Only these connections (the job re-reads the ones it just tested). */
   connectionIds?: string[];
+  /** Leave paused connections out (the job: a paused connection is neither tested nor alerted on). */
+  skipPaused?: boolean;
   now?: Date;
   windowMinutes?: number;
   thresholds?: HealthThresholds;
@@ -79,6 +81,7 @@ export async function computeHealth(db: Db, query: HealthQuery = {}): Promise<{ 
     status: { not: "disconnected" },
     ...(query.workspaceId ? { workspaceId: query.workspaceId } : {}),
     ...(query.connectionIds ? { id: { in: query.connectionIds } } : {}),
+    ...(query.skipPaused ? { pausedAt: null } : {}),
   };
   const connections = await db.connection.findMany({
     where,

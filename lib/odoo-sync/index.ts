@@ -1,4 +1,5 @@
 // The Odoo syncs behind the routes and the jobs: run one (manual or cron) and read their progress.
+import { providersWith } from "@/lib/integrations/registry";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { ApiError } from "@/lib/http/api";
@@ -51,7 +52,13 @@ export interface CronSyncReport {
 /** The lead export for every workspace with Odoo connected (the `sync-leads` job of lib/jobs/registry.ts). */
 export async function exportLeadsForAllWorkspaces(options: { batchSize?: number } = {}): Promise<CronSyncReport> {
   const db = await getDb();
-  const connections = await db.connection.findMany({ where: { providerId: "odoo", status: { not: "disconnected" } }, select: { workspaceId: true }, orderBy: { createdAt: "asc" } });
+  // Workspaces with a live, unpaused CRM connection (one run per workspace).
+  const connections = await db.connection.findMany({
+    where: { providerId: { in: providersWith("crm").map((p) => p.id) }, status: { not: "disconnected" }, pausedAt: null },
+    select: { workspaceId: true },
+    distinct: ["workspaceId"],
+    orderBy: { workspaceId: "asc" },
+  });
   const out: CronSyncReport = { ranAt: new Date().toISOString(), workspaces: [] };
   for (const { workspaceId } of connections) {
     try {

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { statusFromRow, type StatusRow } from "@/lib/connections/status";
 
 const row = (over: Partial<StatusRow> = {}): StatusRow => ({
+  id: "conn_stripe_1",
   providerId: "stripe",
+  pausedAt: null,
   status: "connected",
   accountLabel: "Stripe (test mode)",
   lastSyncAt: null,
@@ -25,9 +27,16 @@ describe("statusFromRow", () => {
     expect(statusFromRow("x", null)).toMatchObject({ providerId: "x", connected: false, status: "inactive", connectionStatus: "disconnected", usage: [], lastError: null, circuitState: "closed" });
   });
 
+  it("says paused while an admin has paused a live connection (and not for a disconnected one)", () => {
+    expect(statusFromRow("stripe", row({ pausedAt: new Date("2026-11-21T10:00:00Z") }))).toMatchObject({ paused: true, connected: true, connectionId: "conn_stripe_1" });
+    expect(statusFromRow("stripe", row({ status: "disconnected", pausedAt: new Date("2026-11-21T10:00:00Z") }))).toMatchObject({ paused: false, connected: false });
+  });
+
   it("is active when connected and healthy, with usage counters and ISO dates", () => {
     expect(statusFromRow("stripe", row({ usageLabel: "Payments synced", usageValue: "1,204" }))).toEqual({
       providerId: "stripe",
+      connectionId: "conn_stripe_1",
+      paused: false,
       connected: true,
       status: "active",
       connectionStatus: "connected",

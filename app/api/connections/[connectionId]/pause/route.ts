@@ -1,0 +1,13 @@
+// POST /api/connections/[connectionId]/pause — stops every provider call on the connection, keeping its credentials (admins only).
+import { requireUser } from "@/lib/auth/session";
+import { pauseConnection } from "@/lib/connections/pause";
+import { connectionIdSchema } from "@/lib/connections/http";
+import { handle, json, validate } from "@/lib/http/api";
+
+type Context = { params: Promise<{ connectionId: string }> };
+
+export const POST = handle<Context>(async (request, { params }) => {
+  const user = await requireUser(request);
+  const connectionId = validate(connectionIdSchema, (await params).connectionId);
+  return json({ status: await pauseConnection(user, connectionId) });
+});
