@@ -21,6 +21,9 @@ export const mailchimpManifest: OAuthManifest = {
   docsUrl: "https://mailchimp.com/developer/marketing/guides/access-user-data-oauth-2/",
   icon: "/providers/mailchimp.svg",
   status: "available",
+  slots: {
+    inbound: () => import("@/lib/integrations/mailchimp/inbound").then((m) => m.inbound),
+  },
   rateLimits: {
     perConnection: null,
     source: "Mailchimp Marketing API: at most 10 simultaneous connections per account and no per-window quota; set one with RATE_LIMITS if needed",

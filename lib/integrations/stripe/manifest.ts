@@ -32,6 +32,9 @@ export const stripeManifest: ApiKeyManifest = {
   docsUrl: "https://docs.stripe.com/keys",
   icon: "/providers/stripe.svg",
   status: "available",
+  slots: {
+    inbound: () => import("@/lib/integrations/stripe/inbound").then((m) => m.inbound),
+  },
   rateLimits: {
     perConnection: { limit: 25, windowSeconds: 1 },
     source: "Stripe API rate limits: 100 requests per second in live mode, 25 in test mode and 25 per endpoint; Plugboard keeps to 25",

@@ -23,6 +23,9 @@ export const twilioManifest: ApiKeyManifest = {
   docsUrl: "https://www.twilio.com/docs/iam/api/account",
   icon: "/providers/twilio.svg",
   status: "available",
+  slots: {
+    inbound: () => import("@/lib/integrations/twilio/inbound").then((m) => m.inbound),
+  },
   rateLimits: {
     perConnection: null,
     source: "Twilio REST API: 100 concurrent requests per account and no per-window quota; messages beyond a sender's rate are queued by Twilio",
