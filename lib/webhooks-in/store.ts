@@ -10,12 +10,19 @@
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import type { InboundState, SignatureVerdict } from "@/lib/generated/prisma/enums";
 import { ApiError } from "@/lib/http/api";
-import type { ChangeOrigin, JsonValue, Receipt, RefusedDelivery, StoredEvent, VerifiedDelivery } from "@/lib/integrations/kit/ports/inbound";
+import type { ChangeOrigin, InboundState as KitInboundState, JsonValue, Receipt, RefusedDelivery, SignatureVerdict as KitSignatureVerdict, StoredEvent, VerifiedDelivery } from "@/lib/integrations/kit/ports/inbound";
 import { hasSlot, loadPort } from "@/lib/integrations/registry";
 import { logger } from "@/lib/log";
 import { safeMessage } from "@/lib/pipeline";
 import { effectOf } from "@/lib/webhooks-in/handlers";
+
+// The kit spells out the database's states and verdicts so providers never import Prisma; this
+// stops compiling when the two drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type KitMatchesSchema = [Holds<Same<KitInboundState, InboundState>>, Holds<Same<KitSignatureVerdict, SignatureVerdict>>];
 
 /** How long one processing attempt may hold its claim before a retry may take the event over. */
 export const PROCESSING_LEASE_MS = 60_000;
