@@ -7,8 +7,8 @@ import { getDb } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { InboundState, SignatureVerdict } from "@/lib/generated/prisma/enums";
 import { ApiError, notFound } from "@/lib/http/api";
-import { handlerFor, INBOUND_PROVIDERS } from "@/lib/webhooks-in/handlers";
-import { processInboundEvent } from "@/lib/webhooks-in/store";
+import { hasSlot, providersWith } from "@/lib/integrations/registry";
+import { interprets, processInboundEvent } from "@/lib/webhooks-in/store";
 
 export const INBOUND_STATES = ["received", "processing", "processed", "failed", "ignored", "rejected"] as const satisfies readonly InboundState[];
 export const SIGNATURE_VERDICTS = ["verified", "missing", "invalid", "stale"] as const satisfies readonly SignatureVerdict[];
@@ -16,10 +16,15 @@ export const INBOUND_MAX_PAGE_SIZE = 100;
 
 const blank = (v: unknown) => (v === "" ? undefined : v);
 
+/** Providers whose webhooks Plugboard receives (the `inbound` slot), as the filter accepts them. */
+export function inboundProviderIds(): string[] {
+  return providersWith("inbound").map((p) => p.id);
+}
+
 export const inboundQuerySchema = z.object({
   page: z.preprocess(blank, z.coerce.number().int("page must be a whole number").min(1, "page starts at 1").max(100_000).default(1)),
   pageSize: z.preprocess(blank, z.coerce.number().int().min(1, "pageSize must be at least 1").max(INBOUND_MAX_PAGE_SIZE, `pageSize is at most ${INBOUND_MAX_PAGE_SIZE}`).default(25)),
-  provider: z.preprocess(blank, z.enum(INBOUND_PROVIDERS as [string, ...string[]], `provider is one of ${INBOUND_PROVIDERS.join(", ")}`).optional()),
+  provider: z.preprocess(blank, z.string().refine((id) => hasSlot(id, "inbound"), { error: () => `provider is one of ${inboundProviderIds().join(", ")}` }).optional()),
   state: z.preprocess(blank, z.enum(INBOUND_STATES, `state is one of ${INBOUND_STATES.join(", ")}`).optional()),
   signature: z.preprocess(blank, z.enum(SIGNATURE_VERDICTS, `signature is one of ${SIGNATURE_VERDICTS.join(", ")}`).optional()),
   type: z.preprocess(blank, z.string().max(100).optional()),
@@ -78,17 +83,17 @@ const ITEM_SELECT = {
 
 type ItemRow = Prisma.InboundEventGetPayload<{ select: typeof ITEM_SELECT }>;
 
-function canReprocess(row: Pick<ItemRow, "state" | "provider" | "type">): boolean {
-  return REPROCESSABLE.includes(row.state) && (handlerFor(row.provider)?.handles(row.type) ?? false);
+async function canReprocess(row: Pick<ItemRow, "state" | "provider" | "type">): Promise<boolean> {
+  return REPROCESSABLE.includes(row.state) && (await interprets(row.provider, row.type));
 }
 
-function item(row: ItemRow): InboundEventItem {
+async function item(row: ItemRow): Promise<InboundEventItem> {
   return {
     ...row,
     receivedAt: row.receivedAt.toISOString(),
     nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
     processedAt: row.processedAt?.toISOString() ?? null,
-    canReprocess: canReprocess(row),
+    canReprocess: await canReprocess(row),
   };
 }
 
@@ -108,14 +113,14 @@ export async function listInboundEvents(workspaceId: string, query: InboundQuery
   ]);
   const counts = Object.fromEntries(INBOUND_STATES.map((s) => [s, 0])) as Record<InboundState, number>;
   for (const g of groups) counts[g.state] = g._count._all;
-  return { items: rows.map(item), page: query.page, pageSize: query.pageSize, total, counts };
+  return { items: await Promise.all(rows.map(item)), page: query.page, pageSize: query.pageSize, total, counts };
 }
 
 export async function getInboundEvent(workspaceId: string, id: string): Promise<InboundEventDetail> {
   const db = await getDb();
   const row = await db.inboundEvent.findFirst({ where: { id, workspaceId }, select: { ...ITEM_SELECT, payload: true } });
   if (!row) throw notFound("No such inbound event in this workspace");
-  return { ...item(row), payload: row.payload };
+  return { ...(await item(row)), payload: row.payload };
 }
 
 /** Re-runs processing of a failed, ignored or unprocessed event now, whatever its attempt count. */
@@ -124,7 +129,7 @@ export async function reprocessInboundEvent(user: SessionUser, id: string): Prom
   const db = await getDb();
   const row = await db.inboundEvent.findFirst({ where: { id, workspaceId: user.workspaceId }, select: ITEM_SELECT });
   if (!row) throw notFound("No such inbound event in this workspace");
-  if (!canReprocess(row)) {
+  if (!(await canReprocess(row))) {
     const why =
       row.state === "processed" ? "it was already processed" : row.state === "rejected" ? "its signature was refused, so it was never stored" : row.state === "processing" ? "it is being processed right now" : `Plugboard does not process ${row.provider} ${row.type} events`;
     throw new ApiError(409, `This event cannot be reprocessed: ${why}`);

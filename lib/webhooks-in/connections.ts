@@ -1,19 +1,15 @@
 // The connections a webhook may belong to, with their decrypted fields, for signature checks.
 // Provider webhook URLs carry no workspace (Stripe's, Twilio's), so a delivery is matched by
-// trying the secrets of the candidate connections. Kept out of logs and answers like any secret.
+// trying the secrets of the candidate connections. Providers get them through a CandidateLookup
+// (they never hold a database handle). Kept out of logs and answers like any secret.
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { CandidateConnection, CandidateLookup } from "@/lib/integrations/kit/ports/inbound";
 import { logger } from "@/lib/log";
 import { unseal } from "@/lib/vault";
 
-export interface ConnectionSecrets {
-  connectionId: string;
-  workspaceId: string;
-  /** Non-secret settings fields and decrypted secrets together. */
-  fields: Record<string, string>;
-  /** The connection's other settings (what an OAuth flow learned about the account, sync state …). */
-  settings: Record<string, unknown>;
-}
+/** A connection with its non-secret settings fields and decrypted secrets together (`fields`), and its other settings. */
+export type ConnectionSecrets = CandidateConnection;
 
 function settingsObject(settings: Prisma.JsonValue): Record<string, unknown> {
   return settings && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
@@ -64,4 +60,17 @@ export function cachedConnectionsWithSecrets(db: Db, providerId: string, options
 /** Drops the cached lists (tests that rebuild the database between cases). */
 export function forgetCachedConnections(): void {
   cache.clear();
+}
+
+/** What a provider's verifier may ask about its own connections (and workspaces) while checking one delivery. */
+export function candidateLookup(db: Db, providerId: string): CandidateLookup {
+  return {
+    byId: async (connectionId) => (await connectionsWithSecrets(db, providerId, { id: connectionId }))[0] ?? null,
+    all: async (options) => {
+      const cached = cachedConnectionsWithSecrets(db, providerId, options);
+      return { candidates: await cached.value, fromCache: cached.fromCache };
+    },
+    withField: (name, value) => connectionsWithSecrets(db, providerId, { settings: { path: ["fields", name], equals: value } }),
+    workspaceExists: async (workspaceId) => (await db.workspace.findUnique({ where: { id: workspaceId }, select: { id: true } })) !== null,
+  };
 }

@@ -1,18 +1,25 @@
-// Which code processes each provider's stored events. Verification lives with the provider
-// (lib/integrations/<id>/webhook.ts); processing lives with what it changes (payments, contacts, SMS).
-import { mailchimpEventHandler } from "@/lib/contacts/mailchimp-events";
-import { stripeEventHandler } from "@/lib/payments/stripe-events";
-import { twilioEventHandler } from "@/lib/sms/twilio-events";
-import type { InboundHandler } from "@/lib/webhooks-in/types";
+// Which business module acts on each domain of changes. Loaded on first use, like providers'
+// ports: the business modules import the inbound core themselves (SMS re-runs the status
+// callbacks that overtook a send), so a static import here would make the folders import each
+// other. The mapped type makes a new change domain in the kit fail to compile until it has a handler.
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { ChangeOrigin, InboundChange, InboundChangeKind } from "@/lib/integrations/kit/ports/inbound";
+import { domainOf, type ChangeDomain, type ChangeHandler, type DomainHandlers } from "@/lib/webhooks-in/changes";
 
-const HANDLERS: Record<string, InboundHandler> = {
-  stripe: stripeEventHandler,
-  mailchimp: mailchimpEventHandler,
-  twilio: twilioEventHandler,
+const HANDLERS: { [D in ChangeDomain]: () => Promise<DomainHandlers<D>> } = {
+  payment: () => import("@/lib/payments/changes").then((m) => m.paymentChanges),
+  message: () => import("@/lib/sms/changes").then((m) => m.messageChanges),
+  contact: () => import("@/lib/contacts/changes").then((m) => m.contactChanges),
 };
 
-export const INBOUND_PROVIDERS = Object.keys(HANDLERS);
+/** The business effect of one change, ready to run in the processing transaction. */
+export type Effect = (tx: Prisma.TransactionClient, origin: ChangeOrigin) => Promise<void>;
 
-export function handlerFor(provider: string): InboundHandler | undefined {
-  return HANDLERS[provider];
+export async function effectOf(change: InboundChange): Promise<Effect> {
+  const domain = domainOf(change.kind);
+  // A provider registered at run time is type-checked by nobody: an unknown kind is a processing failure, not a crash.
+  const handlers = Object.hasOwn(HANDLERS, domain) ? ((await HANDLERS[domain]()) as Partial<Record<InboundChangeKind, ChangeHandler<InboundChangeKind>>>) : {};
+  const handler = Object.hasOwn(handlers, change.kind) ? handlers[change.kind] : undefined;
+  if (!handler) throw new Error(`Nothing in Plugboard handles ${String(change.kind)} changes`);
+  return (tx, origin) => handler(tx, change as never, origin);
 }

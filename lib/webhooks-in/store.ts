@@ -3,14 +3,26 @@
 // so an acknowledged event is never lost; the unique (workspace, provider, dedupe key) makes a
 // repeated delivery a counter bump instead of a second event; processing claims the row
 // atomically, so no event is processed twice even when a retry and a redelivery race.
+//
+// Processing = the provider's port reads the event into provider-neutral changes (interpret), and
+// the business handler of each change applies it (lib/webhooks-in/handlers.ts), all inside the
+// transaction that marks the event processed.
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import type { InboundState, SignatureVerdict } from "@/lib/generated/prisma/enums";
 import { ApiError } from "@/lib/http/api";
+import type { ChangeOrigin, InboundState as KitInboundState, JsonValue, Receipt, RefusedDelivery, SignatureVerdict as KitSignatureVerdict, StoredEvent, VerifiedDelivery } from "@/lib/integrations/kit/ports/inbound";
+import { hasSlot, loadPort } from "@/lib/integrations/registry";
 import { logger } from "@/lib/log";
 import { safeMessage } from "@/lib/pipeline";
-import { handlerFor } from "@/lib/webhooks-in/handlers";
-import type { Receipt, RefusedDelivery, StoredEvent, VerifiedDelivery } from "@/lib/webhooks-in/types";
+import { effectOf } from "@/lib/webhooks-in/handlers";
+
+// The kit spells out the database's states and verdicts so providers never import Prisma; this
+// stops compiling when the two drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type KitMatchesSchema = [Holds<Same<KitInboundState, InboundState>>, Holds<Same<KitSignatureVerdict, SignatureVerdict>>];
 
 /** How long one processing attempt may hold its claim before a retry may take the event over. */
 export const PROCESSING_LEASE_MS = 60_000;
@@ -21,12 +33,17 @@ function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
+/** Whether the provider reads events of this type into changes (they are processed); false for providers without the inbound slot. */
+export async function interprets(provider: string, type: string): Promise<boolean> {
+  return hasSlot(provider, "inbound") && (await loadPort(provider, "inbound")).interprets(type);
+}
+
 /**
- * Stores a verified delivery, or counts a repeated one. Types the provider's handler does not act
- * on are stored as `ignored` (acknowledged, never processed).
+ * Stores a verified delivery, or counts a repeated one. Types the provider does not interpret are
+ * stored as `ignored` (acknowledged, never processed).
  */
 export async function storeDelivery(db: Db, delivery: VerifiedDelivery, bodyBytes: number): Promise<Receipt> {
-  const handled = handlerFor(delivery.provider)?.handles(delivery.type) ?? false;
+  const handled = await interprets(delivery.provider, delivery.type);
   try {
     const row = await db.inboundEvent.create({
       data: {
@@ -38,7 +55,7 @@ export async function storeDelivery(db: Db, delivery: VerifiedDelivery, bodyByte
         signature: "verified",
         state: handled ? "received" : "ignored",
         bodyBytes,
-        payload: delivery.payload,
+        payload: delivery.payload as Prisma.InputJsonValue,
       },
       select: { id: true, state: true },
     });
@@ -97,7 +114,8 @@ const CLAIM_SELECT = { id: true, workspaceId: true, connectionId: true, provider
 type Claimed = StoredEvent & { attempts: number };
 
 function asClaimed(row: Prisma.InboundEventGetPayload<{ select: typeof CLAIM_SELECT }>): Claimed {
-  return { ...row, workspaceId: row.workspaceId! };
+  // Prisma's JSON type allows `undefined` members; a stored payload has none.
+  return { ...row, workspaceId: row.workspaceId!, payload: row.payload as JsonValue };
 }
 
 /** Marks claimed events processed (inside the transaction that applied their effects). */
@@ -105,18 +123,30 @@ function markProcessed(tx: Prisma.TransactionClient, ids: string[], at: Date) {
   return tx.inboundEvent.updateMany({ where: { id: { in: ids } }, data: { state: "processed", processedAt: at, lastError: null, nextAttemptAt: null, lockedUntil: null } });
 }
 
-function handlerOf(event: Claimed) {
-  const handler = handlerFor(event.provider);
-  if (!handler) throw new Error(`No processing is defined for ${event.provider} events`);
-  return handler;
+type Effects = (tx: Prisma.TransactionClient) => Promise<void>;
+
+/**
+ * What processing an event does: its provider reads it into changes, each change goes to its
+ * business handler. Worked out before the transaction opens, so a payload the provider cannot
+ * read fails the event without holding a transaction.
+ */
+async function effectsOf(event: Claimed): Promise<Effects> {
+  if (!hasSlot(event.provider, "inbound")) throw new Error(`No processing is defined for ${event.provider} events`);
+  const port = await loadPort(event.provider, "inbound");
+  const { attempts: _attempts, ...stored } = event;
+  const effects = await Promise.all(port.interpret(stored).map(effectOf));
+  const origin: ChangeOrigin = { eventId: event.id, workspaceId: event.workspaceId, connectionId: event.connectionId, provider: event.provider, receivedAt: event.receivedAt };
+  return async (tx) => {
+    for (const effect of effects) await effect(tx, origin);
+  };
 }
 
 /** Runs one claimed event in its own transaction; a failure is recorded with its next attempt. */
 async function runClaimed(db: Db, event: Claimed, now: () => Date): Promise<ProcessOutcome> {
   try {
-    const handler = handlerOf(event);
+    const effects = await effectsOf(event);
     await db.$transaction(async (tx) => {
-      await handler.process(tx, event);
+      await effects(tx);
       await markProcessed(tx, [event.id], now());
     });
     return { claimed: true, state: "processed" };
@@ -133,8 +163,8 @@ async function runClaimed(db: Db, event: Claimed, now: () => Date): Promise<Proc
 }
 
 /**
- * Processes one event: claims it (received, failed, or a processing claim that expired), runs the
- * provider's handler and marks it processed in one transaction, or records the failure and when
+ * Processes one event: claims it (received, failed, or a processing claim that expired), applies
+ * its changes and marks it processed in one transaction, or records the failure and when
  * to try again. Never throws for a handler failure.
  */
 export async function processInboundEvent(db: Db, id: string, now: () => Date = () => new Date()): Promise<ProcessOutcome> {
@@ -181,9 +211,11 @@ export async function drainReceived(db: Db, now: () => Date = () => new Date()):
     const batch = rows.map(asClaimed).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id));
     if (!batch.length) continue;
     try {
+      const effects: Effects[] = [];
+      for (const event of batch) effects.push(await effectsOf(event));
       await db.$transaction(
         async (tx) => {
-          for (const event of batch) await handlerOf(event).process(tx, event);
+          for (const apply of effects) await apply(tx);
           await markProcessed(tx, batch.map((e) => e.id), now());
         },
         { timeout: 60_000 },

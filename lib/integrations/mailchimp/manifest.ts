@@ -23,6 +23,7 @@ export const mailchimpManifest: OAuthManifest = {
   status: "available",
   slots: {
     marketing: () => import("@/lib/integrations/mailchimp/client").then((m) => m.marketing),
+    inbound: () => import("@/lib/integrations/mailchimp/inbound").then((m) => m.inbound),
   },
   rateLimits: {
     perConnection: null,

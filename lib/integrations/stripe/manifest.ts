@@ -34,6 +34,7 @@ export const stripeManifest: ApiKeyManifest = {
   status: "available",
   slots: {
     payments: () => import("@/lib/integrations/stripe/payments").then((m) => m.payments),
+    inbound: () => import("@/lib/integrations/stripe/inbound").then((m) => m.inbound),
   },
   rateLimits: {
     perConnection: { limit: 25, windowSeconds: 1 },

@@ -25,6 +25,7 @@ export const twilioManifest: ApiKeyManifest = {
   status: "available",
   slots: {
     sms: () => import("@/lib/integrations/twilio/sms").then((m) => m.sms),
+    inbound: () => import("@/lib/integrations/twilio/inbound").then((m) => m.inbound),
   },
   rateLimits: {
     perConnection: null,

@@ -2,8 +2,8 @@
 // filters and counts, and Reprocess — scoped to the workspace, admins only.
 import { describe, expect, it } from "vitest";
 import { listInboundEvents, reprocessInboundEvent, getInboundEvent, inboundQuerySchema } from "@/lib/webhooks-in/admin";
+import type { VerifiedDelivery } from "@/lib/integrations/kit/ports/inbound";
 import { drainReceived, processInboundEvent, storeDelivery } from "@/lib/webhooks-in/store";
-import type { VerifiedDelivery } from "@/lib/webhooks-in/types";
 import { colleague, rejection, signedIn, useHarness } from "@/tests/integration/integrations/setup";
 
 const h = useHarness();

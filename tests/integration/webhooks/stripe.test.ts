@@ -2,14 +2,12 @@
 // header, stored before the answer, processed once, payment and registration statuses moved.
 import Stripe from "stripe";
 import { beforeEach, describe, expect, it } from "vitest";
-import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
-import { POST as stripeConnectionWebhook } from "@/app/api/webhooks/stripe/[connectionId]/route";
 import { createPaymentIntent } from "@/lib/payments/intents";
 import { forgetCachedConnections } from "@/lib/webhooks-in/connections";
 import { retryInboundEvents } from "@/lib/webhooks-in/store";
 import { STRIPE_KEYS, paymentIntentObject, refundedChargeObject, stripeEvent } from "@/tests/fakes/stripe";
 import { rejection, signedIn, useHarness } from "@/tests/integration/integrations/setup";
-import { call, storedConnection } from "@/tests/integration/webhooks/helpers";
+import { deliverWebhook, storedConnection } from "@/tests/integration/webhooks/helpers";
 
 const h = useHarness();
 const URL_ = "http://127.0.0.1/api/webhooks/stripe";
@@ -42,7 +40,7 @@ describe("POST /api/webhooks/stripe", () => {
   it("verifies, stores, acknowledges and processes payment_intent.succeeded: the registration is paid", async () => {
     const { user } = await workspaceWithStripe();
     const reg = await registration(user.workspaceId);
-    const answer = await call(stripeWebhook, signed(intentEvent("payment_intent.succeeded", "pi_ok_1", reg.id)));
+    const answer = await deliverWebhook(signed(intentEvent("payment_intent.succeeded", "pi_ok_1", reg.id)));
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ received: true, duplicate: false });
     const event = await h.t.db.inboundEvent.findFirstOrThrow({ where: { workspaceId: user.workspaceId } });
@@ -58,16 +56,16 @@ describe("POST /api/webhooks/stripe", () => {
     const payload = intentEvent("payment_intent.succeeded", "pi_bad_1", reg.id);
     const good = signed(payload);
 
-    const tampered = await call(stripeWebhook, { ...good, body: payload.replace("4900", "1") });
+    const tampered = await deliverWebhook({ ...good, body: payload.replace("4900", "1") });
     expect(tampered.status).toBe(400);
-    const wrongSecret = await call(stripeWebhook, signed(payload, { secret: "whsec_SomeoneElsesSecret0000000001" }));
+    const wrongSecret = await deliverWebhook(signed(payload, { secret: "whsec_SomeoneElsesSecret0000000001" }));
     expect(wrongSecret.status).toBe(400);
-    const stale = await call(stripeWebhook, signed(payload, { timestamp: Math.floor(Date.now() / 1000) - 301 }));
+    const stale = await deliverWebhook(signed(payload, { timestamp: Math.floor(Date.now() / 1000) - 301 }));
     expect(stale.status).toBe(400);
     expect(JSON.stringify(stale.body)).toMatch(/tolerance/);
-    const missing = await call(stripeWebhook, signed(payload, { header: null }));
+    const missing = await deliverWebhook(signed(payload, { header: null }));
     expect(missing.status).toBe(401);
-    const garbage = await call(stripeWebhook, signed(payload, { header: "t=1,v1=nothex" }));
+    const garbage = await deliverWebhook(signed(payload, { header: "t=1,v1=nothex" }));
     expect(garbage.status).toBe(400);
 
     const rows = await h.t.db.inboundEvent.findMany({ orderBy: { receivedAt: "asc" } });
@@ -84,9 +82,9 @@ describe("POST /api/webhooks/stripe", () => {
     const { user } = await workspaceWithStripe();
     const reg = await registration(user.workspaceId);
     const payload = intentEvent("payment_intent.succeeded", "pi_dup_1", reg.id, "evt_duplicate_1");
-    const first = await call(stripeWebhook, signed(payload));
+    const first = await deliverWebhook(signed(payload));
     // Stripe re-signs a retried delivery with a new timestamp; the event id is what repeats.
-    const again = await Promise.all([call(stripeWebhook, signed(payload)), call(stripeWebhook, signed(payload))]);
+    const again = await Promise.all([deliverWebhook(signed(payload)), deliverWebhook(signed(payload))]);
     expect(first.body).toMatchObject({ duplicate: false });
     expect(again.map((a) => [a.status, (a.body as { duplicate: boolean }).duplicate])).toEqual([
       [200, true],
@@ -100,7 +98,7 @@ describe("POST /api/webhooks/stripe", () => {
 
   it("stores and acknowledges event types it does not act on, as ignored", async () => {
     const { user } = await workspaceWithStripe();
-    const answer = await call(stripeWebhook, signed(JSON.stringify(stripeEvent("customer.created", { id: "cus_1", object: "customer" }))));
+    const answer = await deliverWebhook(signed(JSON.stringify(stripeEvent("customer.created", { id: "cus_1", object: "customer" }))));
     expect(answer.status).toBe(200);
     expect(await h.t.db.inboundEvent.findFirstOrThrow({ where: { workspaceId: user.workspaceId } })).toMatchObject({ type: "customer.created", state: "ignored", attempts: 0 });
   });
@@ -111,22 +109,22 @@ describe("POST /api/webhooks/stripe", () => {
     const paymentOf = () => h.t.db.payment.findFirstOrThrow({ where: { paymentIntentId: "pi_flow_1" } });
     const regOf = () => h.t.db.registration.findUniqueOrThrow({ where: { id: reg.id } });
 
-    await call(stripeWebhook, signed(intentEvent("payment_intent.payment_failed", "pi_flow_1", reg.id)));
+    await deliverWebhook(signed(intentEvent("payment_intent.payment_failed", "pi_flow_1", reg.id)));
     expect(await paymentOf()).toMatchObject({ status: "failed", lastError: "Your card was declined." });
     expect(await regOf()).toMatchObject({ paymentStatus: "failed" });
 
-    await call(stripeWebhook, signed(intentEvent("payment_intent.succeeded", "pi_flow_1", reg.id)));
+    await deliverWebhook(signed(intentEvent("payment_intent.succeeded", "pi_flow_1", reg.id)));
     expect(await paymentOf()).toMatchObject({ status: "completed", lastError: null });
     expect(await regOf()).toMatchObject({ paymentStatus: "completed" });
 
     // Delivered late (another event id): must not undo the success.
-    await call(stripeWebhook, signed(intentEvent("payment_intent.payment_failed", "pi_flow_1", reg.id)));
+    await deliverWebhook(signed(intentEvent("payment_intent.payment_failed", "pi_flow_1", reg.id)));
     expect(await paymentOf()).toMatchObject({ status: "completed" });
     expect(await regOf()).toMatchObject({ paymentStatus: "completed" });
 
-    await call(stripeWebhook, signed(JSON.stringify(stripeEvent("charge.refunded", refundedChargeObject("pi_flow_1", 4900, 1000)))));
+    await deliverWebhook(signed(JSON.stringify(stripeEvent("charge.refunded", refundedChargeObject("pi_flow_1", 4900, 1000)))));
     expect(await paymentOf()).toMatchObject({ status: "completed", amountRefundedMinor: 1000 });
-    await call(stripeWebhook, signed(JSON.stringify(stripeEvent("charge.refunded", refundedChargeObject("pi_flow_1", 4900, 4900)))));
+    await deliverWebhook(signed(JSON.stringify(stripeEvent("charge.refunded", refundedChargeObject("pi_flow_1", 4900, 4900)))));
     expect(await paymentOf()).toMatchObject({ status: "refunded", amountRefundedMinor: 4900 });
     expect(await regOf()).toMatchObject({ paymentStatus: "refunded" });
     expect(await h.t.db.inboundEvent.count({ where: { state: "processed" } })).toBe(5);
@@ -136,14 +134,14 @@ describe("POST /api/webhooks/stripe", () => {
     const a = await workspaceWithStripe("whsec_WorkspaceASecret000000000001", "A");
     const b = await workspaceWithStripe("whsec_WorkspaceBSecret000000000002", "B");
     const payload = JSON.stringify(stripeEvent("customer.created", { id: "cus_2" }));
-    await call(stripeWebhook, signed(payload, { secret: "whsec_WorkspaceBSecret000000000002" }));
+    await deliverWebhook(signed(payload, { secret: "whsec_WorkspaceBSecret000000000002" }));
     expect(await h.t.db.inboundEvent.findFirstOrThrow()).toMatchObject({ workspaceId: b.user.workspaceId, connectionId: b.connection.id });
 
-    const right = await call(stripeConnectionWebhook, { ...signed(payload, { secret: "whsec_WorkspaceASecret000000000001" }), params: { connectionId: a.connection.id } });
+    const right = await deliverWebhook({ ...signed(payload, { secret: "whsec_WorkspaceASecret000000000001" }), url: `${URL_}/${a.connection.id}` });
     expect(right.status).toBe(200);
-    const wrong = await call(stripeConnectionWebhook, { ...signed(payload, { secret: "whsec_WorkspaceBSecret000000000002" }), params: { connectionId: a.connection.id } });
+    const wrong = await deliverWebhook({ ...signed(payload, { secret: "whsec_WorkspaceBSecret000000000002" }), url: `${URL_}/${a.connection.id}` });
     expect(wrong.status).toBe(400);
-    const unknown = await call(stripeConnectionWebhook, { ...signed(payload), params: { connectionId: "nope" } });
+    const unknown = await deliverWebhook({ ...signed(payload), url: `${URL_}/nope` });
     expect(unknown.status).toBe(400);
     expect(await h.t.db.inboundEvent.count({ where: { workspaceId: a.user.workspaceId, state: "ignored" } })).toBe(1);
   });
@@ -151,7 +149,7 @@ describe("POST /api/webhooks/stripe", () => {
   it("refuses a body over the size limit with 413 and stores nothing", async () => {
     await workspaceWithStripe();
     const payload = JSON.stringify(stripeEvent("customer.created", { id: "cus_3", note: "x".repeat(300_000) }));
-    const answer = await call(stripeWebhook, signed(payload));
+    const answer = await deliverWebhook(signed(payload));
     expect(answer.status).toBe(413);
     expect(await h.t.db.inboundEvent.count()).toBe(0);
   });
@@ -160,7 +158,7 @@ describe("POST /api/webhooks/stripe", () => {
     const { user } = await workspaceWithStripe();
     // A payment_intent event without data.object cannot be processed.
     const broken = JSON.stringify({ ...stripeEvent("payment_intent.succeeded", {}), data: {} });
-    expect((await call(stripeWebhook, signed(broken))).status).toBe(200);
+    expect((await deliverWebhook(signed(broken))).status).toBe(200);
     const event = await h.t.db.inboundEvent.findFirstOrThrow({ where: { workspaceId: user.workspaceId } });
     expect(event).toMatchObject({ state: "failed", attempts: 1 });
     expect(event.lastError).toMatch(/data\.object/);

@@ -2,15 +2,13 @@
 // callback, callbacks signed the way Twilio signs them (checked against the public URL, as behind
 // a proxy), incoming messages, and refusals.
 import { beforeEach, describe, expect, it } from "vitest";
-import { POST as inboundWebhook } from "@/app/api/webhooks/twilio/inbound/route";
-import { POST as statusWebhook } from "@/app/api/webhooks/twilio/status/route";
 import type { SessionUser } from "@/lib/auth/session";
 import { connectApiKey } from "@/lib/connections/api-key";
 import { sendSms } from "@/lib/sms/send";
 import { retryInboundEvents } from "@/lib/webhooks-in/store";
 import { TWILIO_ACCOUNT, type SignedCallback } from "@/tests/fakes/twilio";
 import { rejection, signedIn, useHarness } from "@/tests/integration/integrations/setup";
-import { call, useEnv } from "@/tests/integration/webhooks/helpers";
+import { deliverWebhook, useEnv } from "@/tests/integration/webhooks/helpers";
 
 const h = useHarness();
 // Twilio calls the public address; this server sees another one (a reverse proxy in between).
@@ -26,10 +24,10 @@ beforeEach(async () => {
 const connectTwilio = () => connectApiKey(user, "twilio", { accountSid: TWILIO_ACCOUNT.sid, authToken: TWILIO_ACCOUNT.authToken, fromNumber: TWILIO_ACCOUNT.fromNumber });
 
 /** Delivers a callback the way it reaches this server: same path and body, internal host. */
-function receive(handler: typeof statusWebhook, callback: SignedCallback, overrides: { body?: string; signature?: string | null } = {}) {
+function receive(callback: SignedCallback, overrides: { body?: string; signature?: string | null } = {}) {
   const path = new URL(callback.url).pathname + new URL(callback.url).search;
   const signature = overrides.signature === undefined ? callback.signature : overrides.signature;
-  return call(handler, {
+  return deliverWebhook({
     url: `${INTERNAL}${path}`,
     headers: { "content-type": "application/x-www-form-urlencoded", ...(signature !== null ? { "x-twilio-signature": signature } : {}) },
     body: overrides.body ?? callback.body,
@@ -57,11 +55,11 @@ describe("Twilio connection and SMS", () => {
     expect(message.providerSid).toMatch(/^SM[0-9a-f]{32}$/);
 
     for (const status of ["sent", "delivered"]) {
-      const answer = await receive(statusWebhook, h.fakes.twilio.statusCallback(message.providerSid!, status));
+      const answer = await receive(h.fakes.twilio.statusCallback(message.providerSid!, status));
       expect(answer.status).toBe(200);
     }
     // A late "sent" after "delivered" does not move the status back.
-    await receive(statusWebhook, h.fakes.twilio.statusCallback(message.providerSid!, "sent", { errorCode: undefined }), {});
+    await receive(h.fakes.twilio.statusCallback(message.providerSid!, "sent", { errorCode: undefined }), {});
     expect(await h.t.db.message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: "delivered" });
     expect(await h.t.db.inboundEvent.findMany({ select: { type: true, state: true, deliveries: true } })).toEqual(
       expect.arrayContaining([
@@ -74,7 +72,7 @@ describe("Twilio connection and SMS", () => {
   it("records a failed delivery's error code", async () => {
     await connectTwilio();
     const message = await sendSms(user, { to: "+15557654321", body: "Hello" });
-    await receive(statusWebhook, h.fakes.twilio.statusCallback(message.providerSid!, "undelivered", { errorCode: 30003 }));
+    await receive(h.fakes.twilio.statusCallback(message.providerSid!, "undelivered", { errorCode: 30003 }));
     expect(await h.t.db.message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: "undelivered", errorCode: 30003 });
   });
 
@@ -92,15 +90,15 @@ describe("Twilio connection and SMS", () => {
     await connectTwilio();
     const message = await sendSms(user, { to: "+15557654321", body: "Hello" });
     const callback = h.fakes.twilio.statusCallback(message.providerSid!, "delivered");
-    expect((await receive(statusWebhook, callback, { body: callback.body.replace("delivered", "failed") })).status).toBe(400);
+    expect((await receive(callback, { body: callback.body.replace("delivered", "failed") })).status).toBe(400);
     h.fakes.twilio.accounts.get(TWILIO_ACCOUNT.sid)!.authToken = "SomeOtherToken000000000000000002";
     const wrongToken = h.fakes.twilio.statusCallback(message.providerSid!, "delivered");
     h.fakes.twilio.accounts.get(TWILIO_ACCOUNT.sid)!.authToken = TWILIO_ACCOUNT.authToken;
-    expect((await receive(statusWebhook, wrongToken)).status).toBe(400);
+    expect((await receive(wrongToken)).status).toBe(400);
     // Signed for the internal URL, not the public one Twilio is configured with.
     const internal = h.fakes.twilio.statusCallback(message.providerSid!, "delivered", { url: `${INTERNAL}/api/webhooks/twilio/status` });
-    expect((await receive(statusWebhook, internal)).status).toBe(400);
-    expect((await receive(statusWebhook, callback, { signature: null })).status).toBe(401);
+    expect((await receive(internal)).status).toBe(400);
+    expect((await receive(callback, { signature: null })).status).toBe(401);
 
     expect(await h.t.db.message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: "queued" });
     const rows = await h.t.db.inboundEvent.findMany();
@@ -115,7 +113,7 @@ describe("Twilio connection and SMS", () => {
     const message = await sendSms(user, { to: "+15557654321", body: "Hello" });
     // Pretend the answer had not been stored yet when the callback came.
     await h.t.db.message.update({ where: { id: message.id }, data: { providerSid: null } });
-    await receive(statusWebhook, h.fakes.twilio.statusCallback(message.providerSid!, "sent"));
+    await receive(h.fakes.twilio.statusCallback(message.providerSid!, "sent"));
     const failed = await h.t.db.inboundEvent.findFirstOrThrow({ where: { type: "message.status" } });
     expect(failed).toMatchObject({ state: "failed", attempts: 1 });
     expect(failed.lastError).toMatch(/No message/);
@@ -129,18 +127,18 @@ describe("Twilio incoming messages", () => {
   it("stores an incoming SMS once, answers empty TwiML, and checks the signature", async () => {
     await connectTwilio();
     const inbound = h.fakes.twilio.inboundMessage(`${PUBLIC_URL}/api/webhooks/twilio/inbound`, { from: "+15551234567", body: "Yes, see you then" });
-    const answer = await receive(inboundWebhook, inbound);
+    const answer = await receive(inbound);
     expect(answer.status).toBe(200);
     expect(answer.headers.get("content-type")).toMatch(/text\/xml/);
     expect(answer.text).toContain("<Response></Response>");
-    expect((await receive(inboundWebhook, inbound)).status).toBe(200);
+    expect((await receive(inbound)).status).toBe(200);
     const messages = await h.t.db.message.findMany();
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ direction: "inbound", from: "+15551234567", to: TWILIO_ACCOUNT.fromNumber, body: "Yes, see you then", status: "received", workspaceId: user.workspaceId });
     expect(await h.t.db.inboundEvent.findFirstOrThrow({ where: { type: "message.inbound" } })).toMatchObject({ deliveries: 2, attempts: 1, state: "processed" });
 
     const forged = h.fakes.twilio.inboundMessage(`${PUBLIC_URL}/api/webhooks/twilio/inbound`, { from: "+15550000000", body: "hi" });
-    expect((await receive(inboundWebhook, forged, { body: forged.body.replace("hi", "send+money") })).status).toBe(400);
+    expect((await receive(forged, { body: forged.body.replace("hi", "send+money") })).status).toBe(400);
     expect(await h.t.db.message.count()).toBe(1);
   });
 });
