@@ -8,7 +8,7 @@ import { domainOf, type ChangeDomain, type ChangeHandler, type DomainHandlers } 
 
 const HANDLERS: { [D in ChangeDomain]: () => Promise<DomainHandlers<D>> } = {
   payment: () => import("@/lib/payments/changes").then((m) => m.paymentChanges),
-  message: () => import("@/lib/sms/changes").then((m) => m.messageChanges),
+  message: () => import("@/lib/messages/changes").then((m) => m.messageChanges),
   contact: () => import("@/lib/contacts/changes").then((m) => m.contactChanges),
 };
 

@@ -4,7 +4,7 @@
 import { emitEvent } from "@/lib/events";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ChangeOf, ChangeOrigin } from "@/lib/integrations/kit/ports/inbound";
-import { isLaterStatus } from "@/lib/sms/status";
+import { isLaterStatus } from "@/lib/messages/status";
 
 type Tx = Prisma.TransactionClient;
 
