@@ -1,5 +1,5 @@
 // Writes .env.example, the configuration table, the event catalog and the job table in README.md,
-// and vercel.json's crons, from the code (lib/config.ts, the provider manifests, lib/events/catalog.ts,
+// and vercel.json's crons, from the code (lib/config.ts, the provider manifests, lib/webhooks-out/catalog.ts,
 // lib/jobs/registry.ts), so neither can drift from it. `npm run docs:env` rewrites them; `--check`
 // only reports whether they are current.
 import fs from "node:fs";

@@ -1,4 +1,4 @@
-// Renders the README's event catalog from lib/events/catalog.ts (`npm run docs:env` writes it;
+// Renders the README's event catalog from lib/webhooks-out/catalog.ts (`npm run docs:env` writes it;
 // a unit test fails when the README drifts from the catalog).
 import { EVENT_CATALOG } from "@/lib/webhooks-out/catalog";
 

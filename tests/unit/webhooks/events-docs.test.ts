@@ -1,4 +1,4 @@
-// The README's event catalog is generated from lib/events/catalog.ts (npm run docs:env); this
+// The README's event catalog is generated from lib/webhooks-out/catalog.ts (npm run docs:env); this
 // fails when someone adds or changes an event without regenerating it.
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
