@@ -1,11 +1,12 @@
-// Writes .env.example, the configuration table, the event catalog and the job table in README.md,
-// and vercel.json's crons, from the code (lib/config.ts, the provider manifests, lib/webhooks-out/catalog.ts,
-// lib/jobs/registry.ts), so neither can drift from it. `npm run docs:env` rewrites them; `--check`
+// Writes .env.example, the provider table, the configuration table, the event catalog and the job
+// table in README.md, and vercel.json's crons, from the code (lib/config, the provider manifests,
+// lib/webhooks-out/catalog.ts, lib/jobs/registry.ts), so neither can drift from it. `npm run docs:env` rewrites them; `--check`
 // only reports whether they are current.
 import fs from "node:fs";
 import path from "node:path";
 import { renderEnvExample, renderReadmeTable, README_END, README_START } from "@/lib/env-docs";
 import { EVENTS_END, EVENTS_START, renderEventCatalog, replaceBetween } from "@/lib/events/docs";
+import { PROVIDERS_END, PROVIDERS_START, renderProviderTable } from "@/lib/integrations/docs";
 import { JOBS_END, JOBS_START, renderJobsTable, renderVercelJson } from "@/lib/jobs/docs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -15,7 +16,8 @@ const readmeFile = path.join(root, "README.md");
 const vercelFile = path.join(root, "vercel.json");
 const readme = fs.readFileSync(readmeFile, "utf8");
 const vercel = fs.readFileSync(vercelFile, "utf8");
-let newReadme = replaceBetween(readme, README_START, README_END, renderReadmeTable());
+let newReadme = replaceBetween(readme, PROVIDERS_START, PROVIDERS_END, renderProviderTable());
+newReadme = replaceBetween(newReadme, README_START, README_END, renderReadmeTable());
 newReadme = replaceBetween(newReadme, EVENTS_START, EVENTS_END, renderEventCatalog());
 newReadme = replaceBetween(newReadme, JOBS_START, JOBS_END, renderJobsTable());
 const newEnv = renderEnvExample();
@@ -30,5 +32,5 @@ if (check) {
   fs.writeFileSync(envFile, newEnv);
   fs.writeFileSync(readmeFile, newReadme);
   fs.writeFileSync(vercelFile, newVercel);
-  console.log("wrote .env.example, the README configuration table, event catalog and job table, and vercel.json's crons");
+  console.log("wrote .env.example, the README provider table, configuration table, event catalog and job table, and vercel.json's crons");
 }

@@ -12,6 +12,7 @@ import { callCalendar, calendarRefSchema, formatCalendarRef, openCalendar, openC
 import { isValidDate, parseDateTimeIn } from "@/lib/integrations/kit/time";
 import { CalendarNotConnectedError } from "@/lib/calendar/token-source";
 import type { BatchOperation, BatchOutcome, CalendarProviderId, EventDraft, ProviderEvent } from "@/lib/integrations/kit/ports/calendar";
+import { forEachConcurrently } from "@/lib/concurrency";
 import { config } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -364,15 +365,6 @@ export interface RunOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Runs `worker` over `items` with at most `limit` running at once. */
-async function eachLimited<T>(items: readonly T[], limit: number, worker: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await worker(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
-
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -398,7 +390,7 @@ async function sendInBatches(
   for (let round = 0; queue.length > 0; round++) {
     const throttled: WorkItem[] = [];
     let wait = 0;
-    await eachLimited(chunk(queue, session.client.batchSize), options.concurrency, async (part) => {
+    await forEachConcurrently(chunk(queue, session.client.batchSize), options.concurrency, async (part) => {
       // After the provider refused the authorisation, sending more only collects more refusals.
       if (stop) return settle(part.map((item) => ({ item, outcome: { ok: false, status: 0, category: stop!.category, message: stop!.message } })), 0);
       const result = await callCalendar(session, operation, async (client, signal) => {

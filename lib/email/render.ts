@@ -1,7 +1,7 @@
 // Renders a template into subject, HTML and plain text. The same blocks feed both parts; every
 // value is HTML-escaped in the HTML part (and link values must be http(s) addresses), and the
 // subject is kept to one line so a value cannot add a header.
-import { escapeHtml } from "@/lib/email/escape";
+import { escapeHtml } from "@/lib/html";
 import { EMAIL_LANGUAGES, EMAIL_TEMPLATES, LANGUAGE_NAMES, TEMPLATES, type Block, type EmailLanguage, type EmailTemplate, type LocalizedTemplate } from "@/lib/email/templates";
 
 /** A template, language or value problem: the caller's mistake, with a message that says which. */

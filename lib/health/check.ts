@@ -4,6 +4,7 @@
 // unhealthy or recovers — once per change. Whether a run alerts is decided by a conditional write
 // of the connection's alert state, in the same transaction as the event it raises, so two runs
 // at once (or one every 15 minutes) never send the same alert twice.
+import { forEachConcurrently } from "@/lib/concurrency";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { utcTimestamp } from "@/lib/db/sql";
@@ -72,7 +73,7 @@ export async function runHealthCheck(db: Db, options: HealthCheckOptions = {}): 
   const first = await computeHealth(db, { ...query, now: now(), skipPaused: true });
   const idle = first.connections.filter((c) => c.status === "no_activity" && (c.connectionStatus === "connected" || c.connectionStatus === "error"));
   const tested = new Set<string>();
-  await eachLimited(idle, PROBE_CONCURRENCY, async (c) => {
+  await forEachConcurrently(idle, PROBE_CONCURRENCY, async (c) => {
     const result = await probe({ workspaceId: c.workspaceId, providerId: c.providerId }, HEALTH_CHECK_ACTOR);
     if (result.tested) tested.add(c.connectionId);
   });
@@ -237,13 +238,4 @@ async function prune(db: Db, at: Date): Promise<{ snapshots: number; rateLimitWi
   // A disconnected connection starts afresh when it is connected again (no stale "recovered").
   await db.healthAlertState.deleteMany({ where: { connection: { status: "disconnected" } } });
   return { snapshots: snapshots.count, rateLimitWindows: await pruneRateLimitWindows(db, at) };
-}
-
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

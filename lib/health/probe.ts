@@ -1,9 +1,15 @@
 // Testing a connection that had no traffic, so that a broken integration nobody used this hour
-// is still noticed. Each auth type has its tester; the job only tests what has one.
+// is still noticed. The test is the one the card's Test button runs (testStoredConnection): an
+// API-key connection re-runs its adapter's live test with the stored fields, an OAuth grant reads
+// the account with its token (refreshed first when it has expired). It goes through the call
+// pipeline, so it leaves an activity row and keeps to the provider's rate limits; and since the
+// job only probes connections without activity in the health window, that row makes each
+// connection tested at most once per window.
+import { getDb } from "@/lib/db/client";
 import { ApiError } from "@/lib/http/api";
 import { testStoredConnection } from "@/lib/connections/api-key";
 import { getProvider } from "@/lib/integrations/registry";
-import type { ProviderAuthType, ProviderManifest } from "@/lib/integrations/kit/manifest";
+import type { ProviderManifest } from "@/lib/integrations/kit/manifest";
 import { logger } from "@/lib/log";
 
 export interface ProbeTarget {
@@ -16,37 +22,36 @@ export type ProbeResult = { tested: false; reason: string } | { tested: true; ok
 /** Tests one stored connection live (through the call pipeline, so it leaves an activity row). */
 export type ConnectionProbe = (target: ProbeTarget, actor: string) => Promise<ProbeResult>;
 
-type Tester = (target: ProbeTarget, actor: string) => Promise<{ ok: boolean; message: string }>;
-
-/**
- * Testers by auth type. API-key providers re-run the stored-credentials test the Test button
- * runs. OAuth providers slot in here once their connect flow can test a stored token (refresh
- * it and read the account, the way their connect step does).
- */
-const TESTERS: Record<ProviderAuthType, Tester | undefined> = {
-  api_key: (target, actor) => testStoredConnection({ workspaceId: target.workspaceId, actor }, target.providerId),
-  oauth2: undefined,
-};
-
+/** Something can run a live test: an API-key adapter, or the provider's OAuth module (or both, Mailchimp). */
 function testable(manifest: ProviderManifest): boolean {
   if (manifest.status !== "available") return false;
-  return manifest.authType === "api_key" ? Boolean(manifest.adapter) : true;
+  return manifest.authType === "api_key" ? Boolean(manifest.adapter) : Boolean(manifest.oauth.provider || manifest.apiKey?.adapter);
 }
 
 /** Whether the job can test this provider at all (so the dashboard can say "not testable"). */
 export function canProbe(providerId: string): boolean {
   const manifest = getProvider(providerId);
-  return Boolean(manifest && testable(manifest) && TESTERS[manifest.authType]);
+  return Boolean(manifest && testable(manifest));
 }
 
 export const probeConnection: ConnectionProbe = async (target, actor) => {
   const manifest = getProvider(target.providerId);
-  const tester = manifest && testable(manifest) ? TESTERS[manifest.authType] : undefined;
-  if (!manifest || !tester) return { tested: false, reason: `${manifest?.name ?? target.providerId} cannot be tested automatically yet` };
+  if (!manifest || !testable(manifest)) return { tested: false, reason: `${manifest?.name ?? target.providerId} cannot be tested automatically yet` };
+  const db = await getDb();
+  const row = await db.connection.findUnique({
+    where: { workspaceId_providerId: { workspaceId: target.workspaceId, providerId: target.providerId } },
+    select: { authType: true, needsReauth: true, credential: { select: { id: true } } },
+  });
+  // Without stored credentials nothing can be sent (the API-key test refuses the same way).
+  if (!row?.credential) return { tested: false, reason: `${manifest.name} has no stored credentials in this workspace` };
+  // A grant the provider refused gives no token to test with, and only the admin's Reconnect mends
+  // it: testing it again would only rewrite the same error every run.
+  if (row.authType === "oauth2" && row.needsReauth) return { tested: false, reason: `${manifest.name} needs reconnecting` };
   try {
-    return { tested: true, ...(await tester(target, actor)) };
+    const result = await testStoredConnection({ workspaceId: target.workspaceId, actor }, target.providerId);
+    return { tested: true, ok: result.ok, message: result.message };
   } catch (error) {
-    // No stored credentials, or they cannot be decrypted: nothing was sent, nothing to record.
+    // Not connected (any more), or credentials that cannot be decrypted: nothing was sent, nothing to record.
     if (error instanceof ApiError) return { tested: false, reason: error.message };
     logger.error("health check: connection test failed unexpectedly", { providerId: target.providerId, error });
     return { tested: false, reason: "The test could not run" };

@@ -4,7 +4,7 @@
 // and start, the registration by event and email), so a rerun after a crash adopts what the
 // crashed run created instead of duplicating it.
 import { getDb } from "@/lib/db/client";
-import { escapeHtml } from "@/lib/email/escape";
+import { escapeHtml } from "@/lib/html";
 import type { Registration, WebinarSession } from "@/lib/generated/prisma/client";
 import { toCrmDatetime, type CrmModels, type CrmValues } from "@/lib/integrations/kit/ports/crm";
 import { CrmConnection } from "@/lib/odoo-sync/connection";

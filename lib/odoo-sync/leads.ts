@@ -14,7 +14,7 @@ import type { CrmModels, CrmValues } from "@/lib/integrations/kit/ports/crm";
 import { CrmConnection } from "@/lib/odoo-sync/connection";
 import { isMissingReference, OdooLookups } from "@/lib/odoo-sync/lookups";
 import { recordOutcome, withSyncRun, type SyncRun, type SyncReport, type SyncTrigger } from "@/lib/odoo-sync/runs";
-import { escapeHtml } from "@/lib/email/escape";
+import { escapeHtml } from "@/lib/html";
 import type { CallOptions, ErrorCategory } from "@/lib/pipeline";
 
 export interface LeadExportOptions {

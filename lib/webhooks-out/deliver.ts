@@ -7,6 +7,7 @@
 // are injectable for tests.
 import crypto from "node:crypto";
 import { performance } from "node:perf_hooks";
+import { forEachConcurrently } from "@/lib/concurrency";
 import { config } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -319,47 +320,37 @@ export async function deliverDueWebhooks(options: DeliveryOptions = {}): Promise
   };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
-  const runOnce = async () => {
-    // Workers take from a shared queue that is refilled by one claim at a time, so a slow
-    // receiver holds up one worker, not a whole batch.
-    const queue: ClaimedDelivery[] = [];
-    let exhausted = false;
-    let claiming: Promise<void> | null = null;
-    const refill = () =>
-      (claiming ??= (async () => {
-        try {
-          const rows = await engine.lane(async () => {
-            const claimedRows = await claimDueDeliveries(engine.db, engine.now(), batchSize, filter);
-            await loadEndpoints(engine.db, [...new Set(claimedRows.map((r) => r.endpointId))], engine.endpoints);
-            return claimedRows;
-          });
-          if (!rows.length) exhausted = true;
-          queue.push(...rows);
-        } catch (error) {
-          // Claimed rows (if any) lapse with their lease; the next run takes them.
-          logger.error("claiming webhook deliveries failed", { error });
-          exhausted = true;
-        }
-      })().finally(() => {
-        claiming = null;
-      }));
-    const worker = async () => {
-      for (;;) {
-        const next = queue.shift();
-        if (next) {
-          try {
-            await deliverOne(engine, next);
-          } catch (error) {
-            // A database hiccup while recording: the claim lapses and a later run tries again.
-            logger.error("webhook delivery could not be recorded", { deliveryId: next.id, error });
-          }
-          continue;
-        }
-        if (exhausted || performance.now() - started > budgetMs) return;
-        await refill();
+  /** Due deliveries, claimed a batch at a time once the last batch is handed out, until none is due or the time budget is spent. */
+  async function* dueDeliveries(): AsyncGenerator<ClaimedDelivery> {
+    while (performance.now() - started <= budgetMs) {
+      let rows: ClaimedDelivery[];
+      try {
+        rows = await engine.lane(async () => {
+          const claimedRows = await claimDueDeliveries(engine.db, engine.now(), batchSize, filter);
+          await loadEndpoints(engine.db, [...new Set(claimedRows.map((r) => r.endpointId))], engine.endpoints);
+          return claimedRows;
+        });
+      } catch (error) {
+        // Claimed rows (if any) lapse with their lease; the next run takes them.
+        logger.error("claiming webhook deliveries failed", { error });
+        return;
       }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+      if (!rows.length) return;
+      yield* rows;
+    }
+  }
+
+  const runOnce = async () => {
+    // Workers pull deliveries one by one from a queue refilled by one claim at a time, so a slow
+    // receiver holds up one worker, not a whole batch.
+    await forEachConcurrently(dueDeliveries(), concurrency, async (delivery) => {
+      try {
+        await deliverOne(engine, delivery);
+      } catch (error) {
+        // A database hiccup while recording: the claim lapses and a later run tries again.
+        logger.error("webhook delivery could not be recorded", { deliveryId: delivery.id, error });
+      }
+    });
     await finishWriting(engine);
   };
 

@@ -4,7 +4,8 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { renderEnvExample, renderReadmeTable } from "@/lib/env-docs";
 import { settingsDocumentation } from "@/lib/config";
-import { providerEnvironment } from "@/lib/integrations/registry";
+import { PROVIDERS_END, PROVIDERS_START, renderProviderTable } from "@/lib/integrations/docs";
+import { providerEnvironment, providers } from "@/lib/integrations/registry";
 
 describe("configuration documentation", () => {
   it(".env.example is current", () => {
@@ -22,5 +23,27 @@ describe("configuration documentation", () => {
       if (s.name !== "NODE_ENV" && s.name !== "PLUGBOARD_EMBEDDED") expect(env).toContain(`${s.name}=`);
     }
     for (const p of providerEnvironment()) expect(env).toContain(`${p.env}=`);
+  });
+});
+
+describe("the README provider table", () => {
+  it("is current", () => {
+    expect(fs.readFileSync("README.md", "utf8")).toContain(`${PROVIDERS_START}\n${renderProviderTable()}\n${PROVIDERS_END}`);
+  });
+
+  it("has one row per registered provider, in registry order, with what its slots do and its state", () => {
+    const rows = renderProviderTable().split("\n").slice(2);
+    expect(rows.map((r) => r.split(" | ")[0]!.slice(2))).toEqual(providers.map((p) => p.name));
+    const row = (name: string) => rows.find((r) => r.startsWith(`| ${name} |`))!.split(" | ");
+    // Columns: name, category, connects with, what it does, state.
+    expect(row("Stripe")[2]).toBe("Form (Secret key); live test reads the account balance");
+    expect(row("Twilio")[3]).toContain("SMS sending");
+    expect(row("Google Calendar").slice(2)).toEqual(["OAuth; live test reads the authorised account; disconnecting revokes the grant", "calendar sync and bookings", "available |"]);
+    // Outlook has no revocation endpoint; Mailchimp also takes an API key.
+    expect(row("Outlook Calendar")[2]).toBe("OAuth; live test reads the authorised account");
+    expect(row("Mailchimp")[2]).toBe("OAuth; live test reads the authorised account. Or an API key; live test reads the account name and email");
+    // LinkedIn and X connect but nothing posts through them yet; S3 is not built.
+    for (const name of ["LinkedIn", "X"]) expect(row(name)[3]).toBe("connection only: nothing in Plugboard uses it yet");
+    expect(row("Amazon S3").slice(3)).toEqual(["nothing yet", "coming soon |"]);
   });
 });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { publicBaseUrl } from "@/lib/config";
 import { bindingCookie, type CallbackOutcome } from "@/lib/connections/oauth/flow";
 import { STATE_TTL_MS, type OAuthStateError } from "@/lib/connections/oauth/state";
+import { escapeHtml } from "@/lib/html";
 
 /** The dashboard reads (and deletes) this cookie to show how the callback went. Not httpOnly on purpose; it holds no secret. */
 export const FLASH_COOKIE = "plugboard_flash";
@@ -48,8 +49,6 @@ export function backToDashboard(outcome: CallbackOutcome): NextResponse {
   response.headers.set("cache-control", "no-store");
   return response;
 }
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A plain page saying why a callback was refused (nothing was stored), with the way back. */
 export function refusedCallbackPage(error: OAuthStateError): Response {

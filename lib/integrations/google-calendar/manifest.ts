@@ -5,7 +5,7 @@ export const googleCalendarManifest: OAuthManifest = {
   name: "Google Calendar",
   category: "calendar",
   description: "Sync bookings with Google Calendar: create, move and cancel events, read free/busy.",
-  capabilities: ["oauth", "webhooks", "sync"],
+  capabilities: ["oauth", "sync"],
   authType: "oauth2",
   docsUrl: "https://developers.google.com/workspace/calendar/api/guides/overview",
   icon: "/providers/google-calendar.svg",

@@ -17,6 +17,11 @@ import type { ProviderError } from "@/lib/integrations/kit/errors";
 export const PROVIDER_CATEGORIES = ["calendar", "crm", "email", "sms", "payments", "marketing", "social", "storage"] as const;
 export type ProviderCategory = (typeof PROVIDER_CATEGORIES)[number];
 
+/**
+ * What the catalog card shows as chips and the search matches. Each must be backed by the manifest
+ * (tests/unit/integrations/registry.test.ts): `oauth`/`api_key` by a way to connect, `webhooks` by an
+ * `inbound` slot, `sync` by a slot that moves records between Plugboard and the provider.
+ */
 export type Capability = "oauth" | "api_key" | "webhooks" | "sync";
 export type ProviderAuthType = "oauth2" | "api_key";
 export type ProviderAvailability = "available" | "coming_soon";
@@ -166,10 +171,15 @@ export interface ApiKeyManifest extends ManifestBase {
    * the provider's SDK. Absent for coming-soon providers.
    */
   adapter?: () => Promise<ApiKeyAdapter>;
+  /**
+   * What the adapter's live test checks, in words ("reads the account balance"); the README's
+   * provider table shows it, so it must say what `testConnection` really does. Absent without an adapter.
+   */
+  liveTest?: string;
 }
 
 /** An API-key way in beside OAuth (Mailchimp's `key-dc`), run by the generic API-key flow. */
-export type ApiKeyMethod = Pick<ApiKeyManifest, "fields" | "schema" | "adapter">;
+export type ApiKeyMethod = Pick<ApiKeyManifest, "fields" | "schema" | "adapter" | "liveTest">;
 
 export interface OAuthManifest extends ManifestBase {
   authType: "oauth2";

@@ -4,7 +4,7 @@ export const linkedinManifest: OAuthManifest = {
   id: "linkedin",
   name: "LinkedIn",
   category: "social",
-  description: "Share posts to a LinkedIn profile on your behalf.",
+  description: "Connect a LinkedIn member account: sign-in, live test and revocation on disconnect. Posting is not built yet.",
   capabilities: ["oauth"],
   authType: "oauth2",
   docsUrl: "https://learn.microsoft.com/linkedin/shared/authentication/authorization-code-flow",

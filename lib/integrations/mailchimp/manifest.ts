@@ -15,7 +15,7 @@ export const mailchimpManifest: OAuthManifest = {
   id: "mailchimp",
   name: "Mailchimp",
   category: "marketing",
-  description: "Add customers to Mailchimp audiences and keep tags and consent in sync.",
+  description: "Add contacts to Mailchimp audiences; subscribes, unsubscribes and profile changes come back into Plugboard's contacts.",
   capabilities: ["oauth", "api_key", "webhooks", "sync"],
   authType: "oauth2",
   docsUrl: "https://mailchimp.com/developer/marketing/guides/access-user-data-oauth-2/",
@@ -53,6 +53,7 @@ export const mailchimpManifest: OAuthManifest = {
     ],
     schema: mailchimpApiKeySchema,
     adapter: () => import("@/lib/integrations/mailchimp/api-key").then((m) => m.mailchimpApiKeyAdapter),
+    liveTest: "reads the account name and email",
   },
   api: {
     base: {

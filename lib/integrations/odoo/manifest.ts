@@ -77,4 +77,5 @@ export const odooManifest: ApiKeyManifest = {
   ],
   schema: odooSchema,
   adapter: () => import("@/lib/integrations/odoo/client").then((m) => m.odooAdapter),
+  liveTest: "reads the server version, logs in and reads the user's name",
 };

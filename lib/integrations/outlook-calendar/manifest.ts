@@ -9,7 +9,7 @@ export const outlookCalendarManifest: OAuthManifest = {
   name: "Outlook Calendar",
   category: "calendar",
   description: "Sync bookings with Outlook and Microsoft 365 calendars through Microsoft Graph.",
-  capabilities: ["oauth", "webhooks", "sync"],
+  capabilities: ["oauth", "sync"],
   authType: "oauth2",
   docsUrl: "https://learn.microsoft.com/graph/outlook-calendar-concept-overview",
   icon: "/providers/outlook-calendar.svg",

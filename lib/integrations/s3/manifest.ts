@@ -21,7 +21,7 @@ export const s3Manifest: ApiKeyManifest = {
   id: "s3",
   name: "Amazon S3",
   category: "storage",
-  description: "Store exports and attachments in an S3 bucket (or any S3-compatible storage).",
+  description: "Planned: store exports and attachments in an S3 bucket (or any S3-compatible storage).",
   capabilities: ["api_key"],
   authType: "api_key",
   docsUrl: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/Welcome.html",

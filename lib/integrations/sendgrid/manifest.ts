@@ -16,8 +16,8 @@ export const sendgridManifest: ApiKeyManifest = {
   id: "sendgrid",
   name: "SendGrid",
   category: "email",
-  description: "Transactional email through Twilio SendGrid: receipts, reminders and notifications.",
-  capabilities: ["api_key", "webhooks"],
+  description: "Send Plugboard's email through Twilio SendGrid: booking confirmations, webinar registrations and reminders, health alerts.",
+  capabilities: ["api_key"],
   authType: "api_key",
   docsUrl: "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
   icon: "/providers/sendgrid.svg",
@@ -58,4 +58,5 @@ export const sendgridManifest: ApiKeyManifest = {
   ],
   schema: sendgridSchema,
   adapter: () => import("@/lib/integrations/sendgrid/client").then((m) => m.sendgridAdapter),
+  liveTest: "reads the key's permissions, which must include Mail Send, and the account email",
 };

@@ -29,7 +29,7 @@ export const smtpManifest: ApiKeyManifest = {
   id: "smtp",
   name: "SMTP",
   category: "email",
-  description: "Send email through your own mail server or any SMTP relay.",
+  description: "Send Plugboard's email through your own mail server or any SMTP relay.",
   capabilities: ["api_key"],
   authType: "api_key",
   docsUrl: "https://datatracker.ietf.org/doc/html/rfc5321",
@@ -66,4 +66,5 @@ export const smtpManifest: ApiKeyManifest = {
   ],
   schema: smtpSchema,
   adapter: () => import("@/lib/integrations/smtp/client").then((m) => m.smtpAdapter),
+  liveTest: "connects with the chosen encryption and logs in, sending nothing",
 };

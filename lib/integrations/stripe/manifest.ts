@@ -26,7 +26,7 @@ export const stripeManifest: ApiKeyManifest = {
   id: "stripe",
   name: "Stripe",
   category: "payments",
-  description: "Payments, invoices and subscriptions. Plugboard reads balances and receives payment events.",
+  description: "Take payments through Stripe payment intents; Plugboard receives payment and refund events.",
   capabilities: ["api_key", "webhooks"],
   authType: "api_key",
   docsUrl: "https://docs.stripe.com/keys",
@@ -65,4 +65,5 @@ export const stripeManifest: ApiKeyManifest = {
   ],
   schema: stripeSchema,
   adapter: () => import("@/lib/integrations/stripe/client").then((m) => m.stripeAdapter),
+  liveTest: "reads the account balance",
 };

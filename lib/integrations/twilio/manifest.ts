@@ -17,7 +17,7 @@ export const twilioManifest: ApiKeyManifest = {
   id: "twilio",
   name: "Twilio",
   category: "sms",
-  description: "Send SMS reminders and confirmations through Twilio, with delivery status and replies.",
+  description: "Send SMS through Twilio; Plugboard receives delivery status and incoming replies.",
   capabilities: ["api_key", "webhooks"],
   authType: "api_key",
   docsUrl: "https://www.twilio.com/docs/iam/api/account",
@@ -41,4 +41,5 @@ export const twilioManifest: ApiKeyManifest = {
   ],
   schema: twilioSchema,
   adapter: () => import("@/lib/integrations/twilio/client").then((m) => m.twilioAdapter),
+  liveTest: "reads the account, which must be active",
 };

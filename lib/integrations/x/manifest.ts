@@ -6,7 +6,7 @@ export const xManifest: OAuthManifest = {
   id: "x",
   name: "X",
   category: "social",
-  description: "Post updates to an X (formerly Twitter) account.",
+  description: "Connect an X (formerly Twitter) account: sign-in, token refresh, live test and revocation on disconnect. Posting is not built yet.",
   capabilities: ["oauth"],
   authType: "oauth2",
   docsUrl: "https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token",

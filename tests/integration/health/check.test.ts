@@ -1,15 +1,17 @@
 // The health-check job on the real database: a snapshot per connection every run, alerts (events
 // and one email per admin, in the admin's language) only when an integration turns unhealthy or
 // recovers — not on every run, not twice when two runs overlap — and a live test of connected
-// integrations that had no traffic, against the fake Stripe.
+// integrations that had no traffic, against the fake Stripe and the fake OAuth providers.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { SendEmailResult, TemplateEmail } from "@/lib/email";
 import type { CallOutcome } from "@/lib/generated/prisma/enums";
 import { HEALTH_CHECK_ACTOR, runHealthCheck, type AlertNotifier, type HealthCheckOptions } from "@/lib/health/check";
 import type { ConnectionProbe } from "@/lib/health/probe";
-import { connectApiKey, disconnect } from "@/lib/connections/api-key";
+import { connectApiKey, disconnect, testConnection } from "@/lib/connections/api-key";
 import { STRIPE_KEYS } from "@/tests/fakes/serve";
+import { storedTokens } from "@/tests/helpers/oauth";
 import { colleague, signedIn, useHarness } from "@/tests/integration/integrations/setup";
+import { connectThroughFake } from "@/tests/integration/oauth/helpers";
 
 // Observe the events the job raises (they still go through the real emitEvent).
 const raised = vi.hoisted(() => [] as { type: string; data: Record<string, unknown>; client: unknown }[]);
@@ -213,17 +215,85 @@ describe("idle integrations", () => {
     expect(mail.sent).toHaveLength(1);
   });
 
-  it("does not test integrations it has no tester for, and counts nothing for them", async () => {
+  it("tests an idle OAuth connection once per window, marks it when its test fails, and leaves it alone while it needs reconnecting", async () => {
     const admin = await signedIn(h.t.db, "admin", "Acme");
-    // An OAuth provider (no automatic test yet) and an API-key connection without stored credentials.
+    await connectThroughFake(h.fakes.oauth, admin, "google-calendar");
+    const connection = await h.t.db.connection.findFirstOrThrow({ where: { providerId: "google-calendar" } });
+    const userinfo = () => h.fakes.oauth.requests.filter((r) => r.path === "/google/v1/userinfo").length;
+    const before = userinfo();
+    // Connected two hours ago: nothing in the last hour.
+    await h.t.db.integrationActivity.updateMany({ data: { createdAt: new Date(Date.now() - 2 * HOUR) } });
+    const mail = recorder();
+
+    const quiet = await runHealthCheck(h.t.db, { notify: mail.notify });
+    expect(quiet).toMatchObject({ tested: 1, healthy: 1, alerts: [] });
+    // The test read the account with the stored token, through the pipeline.
+    expect(userinfo()).toBe(before + 1);
+    expect(await h.t.db.integrationActivity.findMany({ where: { actor: HEALTH_CHECK_ACTOR } })).toMatchObject([{ operation: "connection.test", outcome: "success", providerId: "google-calendar", connectionId: connection.id }]);
+    expect(await h.t.db.healthSnapshot.findFirstOrThrow()).toMatchObject({ connectionId: connection.id, status: "healthy", tested: true, calls: 1 });
+    expect(await h.t.db.connection.findUniqueOrThrow({ where: { id: connection.id } })).toMatchObject({ status: "connected", lastTestedAt: expect.any(Date) });
+
+    // The next run (15 minutes on, here at once) sees that test in its window: no second test.
+    expect(await runHealthCheck(h.t.db, { notify: mail.notify })).toMatchObject({ tested: 0, healthy: 1 });
+    expect(userinfo()).toBe(before + 1);
+
+    // Google drops the grant: the stored token is refused and so is its refresh token. An hour
+    // later the connection is idle again; its test fails and marks it.
+    const tokens = await storedTokens(h.t.db, connection.id);
+    h.fakes.oauth.invalidateAccessToken(tokens!.accessToken!);
+    h.fakes.oauth.revokeRefreshToken(tokens!.refreshToken!);
+    await h.t.db.integrationActivity.updateMany({ data: { createdAt: new Date(Date.now() - 2 * HOUR) } });
+    const failing = await runHealthCheck(h.t.db, { notify: mail.notify });
+    expect(failing).toMatchObject({ tested: 1, unhealthy: 1 });
+    expect(failing.alerts).toEqual([expect.objectContaining({ kind: "unhealthy", connectionId: connection.id, providerId: "google-calendar" })]);
+    expect(mail.sent).toHaveLength(1);
+    expect(h.fakes.oauth.tokenRequests("google", "refresh_token")).toHaveLength(1);
+    expect(await h.t.db.connection.findUniqueOrThrow({ where: { id: connection.id } })).toMatchObject({ status: "error", needsReauth: true, lastError: expect.any(String), lastErrorCategory: "auth" });
+
+    // Needing a Reconnect, it is not tested again: no token request, no call, nothing counted.
+    await h.t.db.integrationActivity.updateMany({ data: { createdAt: new Date(Date.now() - 2 * HOUR) } });
+    const calls = await h.t.db.integrationActivity.count();
+    const requests = h.fakes.oauth.requests.length;
+    expect(await runHealthCheck(h.t.db, { notify: mail.notify })).toMatchObject({ tested: 0, noActivity: 1 });
+    expect(await h.t.db.integrationActivity.count()).toBe(calls);
+    expect(h.fakes.oauth.requests.length).toBe(requests);
+  });
+
+  it("does not test an OAuth connection that was used within the window", async () => {
+    const admin = await signedIn(h.t.db, "admin", "Acme");
+    await connectThroughFake(h.fakes.oauth, admin, "x");
+    // The connect flow's calls belong to no connection yet; the admin's Test is a call of this one.
+    expect(await testConnection(admin, "x")).toMatchObject({ ok: true });
+    const requests = h.fakes.oauth.requests.length;
+    const calls = await h.t.db.integrationActivity.count({ where: { connection: { providerId: "x" } } });
+    expect(calls).toBe(1);
+    const report = await runHealthCheck(h.t.db, { notify: recorder().notify });
+    expect(report).toMatchObject({ connections: 1, tested: 0 });
+    expect(report.noActivity).toBe(0);
+    expect(h.fakes.oauth.requests.length).toBe(requests);
+    expect(await h.t.db.integrationActivity.count({ where: { connection: { providerId: "x" } } })).toBe(calls);
+  });
+
+  it("does not test connections without stored credentials or providers it cannot test, and counts nothing for them", async () => {
+    const admin = await signedIn(h.t.db, "admin", "Acme");
     await h.t.db.connection.createMany({
       data: [
         { workspaceId: admin.workspaceId, providerId: "google-calendar", authType: "oauth2", status: "connected" },
         { workspaceId: admin.workspaceId, providerId: "sendgrid", authType: "api_key", status: "connected" },
+        // Coming soon: no adapter to test with.
+        { workspaceId: admin.workspaceId, providerId: "s3", authType: "api_key", status: "connected" },
       ],
     });
     const report = await runHealthCheck(h.t.db, { notify: recorder().notify });
-    expect(report).toMatchObject({ connections: 2, tested: 0, noActivity: 2, alerts: [] });
+    expect(report).toMatchObject({ connections: 3, tested: 0, noActivity: 3, alerts: [] });
     expect(await h.t.db.integrationActivity.count()).toBe(0);
+    // Nothing was marked either.
+    expect((await h.t.db.connection.findMany()).map((c) => [c.providerId, c.status, c.lastTestedAt])).toEqual(
+      expect.arrayContaining([
+        ["google-calendar", "connected", null],
+        ["sendgrid", "connected", null],
+        ["s3", "connected", null],
+      ]),
+    );
   });
 });

@@ -3,8 +3,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { catalog, getProvider, providerEnvironment, providerIds, providers } from "@/lib/integrations/registry";
-import { PROVIDER_CATEGORIES } from "@/lib/integrations/kit/manifest";
+import { catalog, getProvider, loadPort, providerEnvironment, providerIds, providers } from "@/lib/integrations/registry";
+import { CAPABILITY_SLOTS, PROVIDER_CATEGORIES, type CapabilitySlot } from "@/lib/integrations/kit/manifest";
 
 const EXPECTED_IDS = ["google-calendar", "outlook-calendar", "mailchimp", "linkedin", "x", "odoo", "stripe", "sendgrid", "smtp", "twilio", "s3"];
 
@@ -90,5 +90,56 @@ describe("provider registry", () => {
     ]);
     expect(entries.find((e) => e.id === "linkedin")!.authFields).toEqual([]);
     expect(entries.find((e) => e.id === "mailchimp")!.authFields.map((f) => f.name)).toEqual(["apiKey"]);
+  });
+});
+
+// The catalog card shows `capabilities` as chips and the search matches them: each must be backed
+// by what the manifest really declares, so the dashboard promises nothing nobody built.
+describe("capability claims", () => {
+  // Slots whose ports move records between Plugboard and the provider: calendar events both ways,
+  // CRM leads/events out and products in, contacts out to audiences.
+  const SYNC_SLOTS: CapabilitySlot[] = ["calendar", "crm", "marketing"];
+  it("claims oauth and api_key exactly where there is a way to connect that way", () => {
+    for (const p of providers) {
+      expect(p.capabilities.includes("oauth"), p.id).toBe(p.authType === "oauth2");
+      expect(p.capabilities.includes("api_key"), p.id).toBe(p.authType === "api_key" || Boolean(p.apiKey));
+    }
+  });
+
+  it("claims webhooks exactly where an inbound slot receives them", () => {
+    for (const p of providers) {
+      const receives = Boolean(p.slots?.inbound);
+      expect(p.capabilities.includes("webhooks"), p.id).toBe(receives);
+    }
+    // Nothing receives SendGrid's Event Webhook or calendar push notifications.
+    for (const id of ["sendgrid", "google-calendar", "outlook-calendar"]) expect(getProvider(id)!.capabilities).not.toContain("webhooks");
+  });
+
+  it("claims sync exactly where a slot syncs records", () => {
+    for (const p of providers) expect(p.capabilities.includes("sync"), p.id).toBe(SYNC_SLOTS.some((slot) => p.slots?.[slot]));
+  });
+
+  it("declares no slot for a coming-soon provider, and every declared slot loads its port", async () => {
+    for (const p of providers) {
+      if (p.status === "coming_soon") expect(p.slots ?? {}, p.id).toEqual({});
+      for (const slot of CAPABILITY_SLOTS) {
+        if (!p.slots?.[slot] || p.status !== "available") continue;
+        const port = await loadPort(p.id, slot);
+        expect(port && typeof port === "object", `${p.id} ${slot}`).toBe(true);
+      }
+    }
+  });
+
+  it("says what the live test checks wherever an API-key adapter runs one", () => {
+    for (const p of providers) {
+      const method = p.authType === "api_key" ? p : p.apiKey;
+      if (method?.adapter) expect(method.liveTest, p.id).toMatch(/^[a-z]/);
+      else expect(method?.liveTest, p.id).toBeUndefined();
+    }
+  });
+
+  it("receives webhooks from Stripe, Twilio and Mailchimp through their inbound slots", () => {
+    const withInbound = providers.filter((p) => p.slots?.inbound).map((p) => p.id).sort();
+    expect(withInbound).toEqual(["mailchimp", "stripe", "twilio"]);
   });
 });
