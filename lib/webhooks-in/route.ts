@@ -3,7 +3,7 @@
 // raw body within the size limit, verify (provider code, with a candidate lookup instead of the
 // database), refuse with metadata only — or store, answer at once, and process after the answer
 // has gone out.
-import { after } from "next/server";
+import { afterResponse } from "@/lib/http/after-response";
 import { z } from "zod";
 import { config, publicBaseUrl } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -12,20 +12,6 @@ import type { InboundAnswer, InboundEndpoint, InboundRequest, Receipt } from "@/
 import { hasSlot, loadPort } from "@/lib/integrations/registry";
 import { candidateLookup } from "@/lib/webhooks-in/connections";
 import { processInboundEvent, refuseDelivery, scheduleDrain, storeDelivery } from "@/lib/webhooks-in/store";
-
-/**
- * Runs `task` after the answer is sent (Next's `after`). Outside a Next request — tests, scripts —
- * there is no "after", so it runs before returning.
- */
-export async function afterResponse(task: () => Promise<unknown>): Promise<void> {
-  try {
-    after(task);
-    return;
-  } catch {
-    // not inside a request
-  }
-  await task();
-}
 
 /** The raw body, refused with 413 past INBOUND_WEBHOOK_BODY_LIMIT_BYTES (by the declared length or while reading). */
 export async function readWebhookBody(request: Request): Promise<string> {

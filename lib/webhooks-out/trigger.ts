@@ -1,8 +1,7 @@
 // Best-effort delivery right after the response: `after()` runs once the request has finished
 // (so the transaction that wrote the outbox rows has committed). Outside a request — CLIs,
 // tests — there is no "after", and the cron run (GET /api/cron/webhooks) delivers instead.
-import { after } from "next/server";
-import { logger } from "@/lib/log";
+import { afterResponse } from "@/lib/http/after-response";
 
 export interface DeliveryFilter {
   eventIds?: string[];
@@ -14,17 +13,14 @@ export interface DeliveryFilter {
 const FOLLOW_UP_WITHIN_MS = 10_000;
 
 export function deliverAfterResponse(filter: DeliveryFilter): void {
-  try {
-    after(async () => {
-      try {
-        // Loaded lazily: the engine raises events itself (endpoint.disabled), so a static import would be circular.
-        const { deliverDueWebhooks } = await import("@/lib/webhooks-out/deliver");
-        await deliverDueWebhooks({ ...filter, followUpWithinMs: FOLLOW_UP_WITHIN_MS });
-      } catch (error) {
-        logger.warn("webhook delivery after the response failed; the cron run will retry", { error });
-      }
-    });
-  } catch {
-    // Not inside a request: nothing to hang it on. The rows are durable; the cron run sends them.
-  }
+  // Not inside a request (CLIs, tests): the rows are durable and the cron run sends them.
+  void afterResponse(
+    async () => {
+      // Loaded lazily: the engine raises events itself (endpoint.disabled), so a static import would be circular.
+      const { deliverDueWebhooks } = await import("@/lib/webhooks-out/deliver");
+      await deliverDueWebhooks({ ...filter, followUpWithinMs: FOLLOW_UP_WITHIN_MS });
+    },
+    "skip",
+    "webhook delivery after the response",
+  );
 }

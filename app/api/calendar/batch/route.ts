@@ -1,29 +1,16 @@
 // POST /api/calendar/batch — create (or move) up to CALENDAR_BATCH_MAX_ITEMS events in one job.
 // DELETE /api/calendar/batch — delete by ids or by range. GET — the workspace's recent jobs.
 // Jobs answer 202 at once and run after the answer; GET /api/calendar/batch/{jobId} shows progress.
-import { after } from "next/server";
 import { requireUser } from "@/lib/auth/session";
 import { createBatchJob, createDeleteJob, deleteBatchSchema, listBatchJobs, postBatchSchema, runBatchJob } from "@/lib/calendar/batch";
 import { config } from "@/lib/config";
+import { afterResponse } from "@/lib/http/after-response";
 import { handle, json, readJson } from "@/lib/http/api";
-import { logger } from "@/lib/log";
 
+/** Runs the job after the answer; outside a Next request (route tests, scripts) it starts at once. */
 function runAfterAnswer(jobId: string) {
-  const run = async () => {
-    try {
-      await runBatchJob(jobId);
-    } catch (error) {
-      // The job stays resumable; the calendar-sync cron picks it up.
-      logger.error("calendar batch job failed to run", { jobId, error });
-    }
-  };
-  try {
-    // Keeps a serverless function alive until the job is done.
-    after(run);
-  } catch {
-    // Outside a Next request (route tests, scripts): just run it.
-    void run();
-  }
+  // A job that fails stays resumable; the calendar-sync cron picks it up.
+  void afterResponse(() => runBatchJob(jobId), "detach", "calendar batch job");
 }
 
 export const GET = handle(async (request) => {
