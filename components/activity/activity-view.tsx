@@ -55,7 +55,8 @@ function positiveInt(value: string | null, fallback: number) {
 export function ActivityView() {
   const searchParams = useSearchParams();
 
-  const filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, searchParams.get(k) ?? ""])) as Record<FilterKey, string>;
+  // Memoised on the query string so the provider options below can depend on it: an object built in render may, for all the React Compiler can tell, be mutated later.
+  const filters = React.useMemo(() => Object.fromEntries(FILTER_KEYS.map((k) => [k, searchParams.get(k) ?? ""])) as Record<FilterKey, string>, [searchParams]);
   const page = positiveInt(searchParams.get("page"), 1);
   const pageSize = positiveInt(searchParams.get("pageSize"), PAGE_SIZE_DEFAULT);
 

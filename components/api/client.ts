@@ -30,6 +30,7 @@ export function redirectToLogin() {
   redirecting = true;
   const here = window.location.pathname + window.location.search;
   const target = `/login?callbackUrl=${encodeURIComponent(here)}`;
+  // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- no router outside React (apiFetch is plain code), and a full page load is wanted: it drops every client cache of the ended session
   signOut({ callbackUrl: target }).catch(() => window.location.assign(target));
 }
 

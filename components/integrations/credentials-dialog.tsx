@@ -64,17 +64,25 @@ function looksLikeStatus(value: unknown): value is IntegrationStatus {
   return !!value && typeof value === "object" && "connectionStatus" in value && "connected" in value;
 }
 
-export function CredentialsDialog({
-  provider,
-  mode,
-  open,
-  onOpenChange,
-}: {
+interface CredentialsDialogProps {
   provider: Provider;
   mode: CredentialsMode;
   open: boolean;
   onOpenChange: (open: boolean) => void;
-}) {
+}
+
+/** A fresh, empty form every time the dialog opens: each opening is keyed, so its values, errors and request start anew. */
+export function CredentialsDialog(props: CredentialsDialogProps) {
+  const [openings, setOpenings] = React.useState(0);
+  const [wasOpen, setWasOpen] = React.useState(props.open);
+  if (props.open !== wasOpen) {
+    setWasOpen(props.open);
+    if (props.open) setOpenings((n) => n + 1);
+  }
+  return <CredentialsDialogForm key={openings} {...props} />;
+}
+
+function CredentialsDialogForm({ provider, mode, open, onOpenChange }: CredentialsDialogProps) {
   const fields = React.useMemo(() => provider.authFields ?? [], [provider.authFields]);
   const queryClient = useQueryClient();
   const [values, setValues] = React.useState<Record<string, string>>({});
@@ -115,17 +123,6 @@ export function CredentialsDialog({
       }
     },
   });
-
-  // A fresh, empty form every time the dialog opens.
-  const { reset } = mutation;
-  React.useEffect(() => {
-    if (open) {
-      setValues({});
-      setFieldErrors({});
-      setFormError(null);
-      reset();
-    }
-  }, [open, reset]);
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();

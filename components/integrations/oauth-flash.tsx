@@ -17,11 +17,14 @@ interface Flash {
   message: string;
 }
 
-function takeFlash(): Flash | null {
-  const entry = document.cookie.split("; ").find((c) => c.startsWith(`${FLASH_COOKIE}=`));
+function flashCookie(): string | undefined {
+  return document.cookie.split("; ").find((c) => c.startsWith(`${FLASH_COOKIE}=`));
+}
+
+/** The flash in the cookie, without removing it: rendering may call this more than once. */
+function readFlash(): Flash | null {
+  const entry = flashCookie();
   if (!entry) return null;
-  // Shown once: the cookie goes as soon as it is read.
-  document.cookie = `${FLASH_COOKIE}=; Max-Age=0; Path=/; SameSite=Lax`;
   try {
     const flash = JSON.parse(decodeURIComponent(entry.slice(FLASH_COOKIE.length + 1))) as Partial<Flash>;
     if (typeof flash.message !== "string" || typeof flash.ok !== "boolean") return null;
@@ -31,16 +34,29 @@ function takeFlash(): Flash | null {
   }
 }
 
+function takeFlash(): Flash | null {
+  const flash = readFlash();
+  // Shown once: the cookie goes as soon as it is read.
+  if (flashCookie()) document.cookie = `${FLASH_COOKIE}=; Max-Age=0; Path=/; SameSite=Lax`;
+  return flash;
+}
+
+const subscribeToNothing = () => () => {};
+
 /** How the last OAuth connect went ("Google Calendar connected as …" or what went wrong). */
 export function OAuthFlash() {
-  const [flash, setFlash] = React.useState<Flash | null>(null);
+  // The cookie is only readable in the browser: nothing on the server nor while hydrating (so the markup matches), then the flash.
+  const inBrowser = React.useSyncExternalStore(subscribeToNothing, () => true, () => false);
+  return inBrowser ? <FlashAlert /> : null;
+}
+
+function FlashAlert() {
+  const [flash, setFlash] = React.useState(readFlash);
   const queryClient = useQueryClient();
 
   React.useEffect(() => {
-    const taken = takeFlash();
-    if (!taken) return;
-    setFlash(taken);
-    void queryClient.invalidateQueries({ queryKey: queryKeys.status });
+    // The callback just connected (or failed to connect) a provider: its status is fetched again.
+    if (takeFlash()) void queryClient.invalidateQueries({ queryKey: queryKeys.status });
   }, [queryClient]);
 
   if (!flash) return null;

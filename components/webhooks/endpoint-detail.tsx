@@ -16,7 +16,7 @@ import {
 } from "lucide-react";
 
 import { errorMessage } from "@/components/api/client";
-import { RelativeTime } from "@/components/format";
+import { RelativeTime, useNow } from "@/components/format";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import {
@@ -98,7 +98,9 @@ function Detail({ endpoint }: { endpoint: EndpointDetail }) {
   const [secret, setSecret] = React.useState<string | null>(null);
   const { stats } = endpoint;
   const actionError = [update, sendTest, rotate].find((m) => m.isError)?.error;
-  const rotationEnds = endpoint.previousSecretExpiresAt && new Date(endpoint.previousSecretExpiresAt).getTime() > Date.now() ? endpoint.previousSecretExpiresAt : null;
+  // The shared clock rather than Date.now() in render, so the note also goes when the rotation window ends while the page is open.
+  const now = useNow();
+  const rotationEnds = endpoint.previousSecretExpiresAt && now !== null && new Date(endpoint.previousSecretExpiresAt).getTime() > now ? endpoint.previousSecretExpiresAt : null;
 
   return (
     <div className="grid gap-6" data-testid="webhook-endpoint-detail">

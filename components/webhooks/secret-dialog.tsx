@@ -14,8 +14,9 @@ import { Label } from "@/components/ui/label";
  * dialog forgets it: Plugboard cannot show it again.
  */
 export function SecretDialog({ secret, rotated, onClose }: { secret: string | null; rotated: boolean; onClose: () => void }) {
-  const [copied, setCopied] = React.useState(false);
-  React.useEffect(() => setCopied(false), [secret]);
+  // The secret last copied, not a flag: a new secret (another creation or rotation) starts out not copied.
+  const [copiedSecret, setCopiedSecret] = React.useState<string | null>(null);
+  const copied = secret !== null && copiedSecret === secret;
 
   return (
     <Dialog open={secret !== null} onOpenChange={(open) => !open && onClose()}>
@@ -42,8 +43,8 @@ export function SecretDialog({ secret, rotated, onClose }: { secret: string | nu
               onClick={() => {
                 if (!secret) return;
                 void navigator.clipboard?.writeText(secret).then(
-                  () => setCopied(true),
-                  () => setCopied(false),
+                  () => setCopiedSecret(secret),
+                  () => setCopiedSecret(null),
                 );
               }}
             >

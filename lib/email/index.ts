@@ -5,9 +5,9 @@ import { config } from "@/lib/config";
 import { ConnectionUnavailableError, openCapability, slotProviderNames } from "@/lib/connections/open";
 import { renderTemplate, EmailTemplateError, type TemplateValues } from "@/lib/email/render";
 import type { EmailLanguage, EmailTemplate } from "@/lib/email/templates";
-import type { EmailPort, OutgoingEmail } from "@/lib/integrations/kit/ports/email";
+import type { OutgoingEmail } from "@/lib/integrations/kit/ports/email";
 import { logger } from "@/lib/log";
-import { safeMessage, type CallOptions, type ErrorCategory } from "@/lib/pipeline";
+import { safeMessage, type CallOptions, type ErrorCategory, type ProviderError } from "@/lib/pipeline";
 
 export type { EmailLanguage, EmailTemplate } from "@/lib/email/templates";
 export { EMAIL_LANGUAGES, EMAIL_TEMPLATES } from "@/lib/email/templates";
@@ -62,14 +62,13 @@ export async function sendTemplateEmail(workspaceId: string, email: TemplateEmai
   let provider: EmailProviderId | null = null;
   try {
     let mayHaveBeenSent = false;
-    let sender: EmailPort | undefined;
     const opened = await openCapability(workspaceId, "email", {
       actor: options.actor ?? "system",
       ...(options.connectionId ? { connectionId: options.connectionId } : {}),
-      // Called per failed attempt (the port is loaded by then): the last attempt decides.
-      classify: (error) => {
-        mayHaveBeenSent = !sender!.definitelyNotSent(error);
-        return sender!.classify(error);
+      // Called per failed attempt, so `port` (opened below) is set by then: the last attempt decides.
+      classify: (error): ProviderError => {
+        mayHaveBeenSent = !port.definitelyNotSent(error);
+        return port.classify(error);
       },
     }).catch((error: unknown) => {
       if (error instanceof ConnectionUnavailableError) return null;
@@ -77,7 +76,6 @@ export async function sendTemplateEmail(workspaceId: string, email: TemplateEmai
     });
     if (!opened) return failure("permanent", `No email provider is connected to this workspace: connect ${slotProviderNames("email")} on the Integrations page`);
     const { connection, port } = opened;
-    sender = port;
     provider = connection.providerId;
     const timeoutMs = options.callOptions?.timeoutMs ?? config().PIPELINE_TIMEOUT_MS;
     const result = await connection.call(`email.send.${email.template}`, (signal) => port.send(connection.credentials.fields, outgoing, { signal, timeoutMs }), { ...options.callOptions, timeoutMs });

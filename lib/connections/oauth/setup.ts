@@ -65,7 +65,7 @@ export async function resolveOAuth(manifest: OAuthProvider): Promise<ResolvedOAu
     throw new ApiError(409, `${manifest.name} is not configured on this deployment: set ${setup.missing.join(" and ")}, and register ${setup.redirectUri} as the redirect URI at ${manifest.name}`);
   }
   const o = manifest.oauth;
-  const module = await loadModule(manifest);
+  const providerModule = await loadModule(manifest);
   const base: OAuthClient = {
     providerId: manifest.id,
     providerName: manifest.name,
@@ -80,5 +80,5 @@ export async function resolveOAuth(manifest: OAuthProvider): Promise<ResolvedOAu
     },
     scopes: [...o.scopes],
   };
-  return { manifest, module, client: module.configure ? module.configure(base) : base };
+  return { manifest, module: providerModule, client: providerModule.configure ? providerModule.configure(base) : base };
 }

@@ -2,7 +2,6 @@
 // the session seam replaced by a fixed signed-in user (next-auth needs Next's request context).
 // Everything below the session — validation, lib, pipeline, database, SDKs against the fakes — is real.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { SessionUser } from "@/lib/auth/session";
 import { auth } from "@/tests/helpers/fake-session";
 import { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 import { STRIPE_KEYS } from "@/tests/fakes/stripe";
