@@ -10,7 +10,7 @@ import { logger, redactText } from "@/lib/log";
 import { retryDelay } from "@/lib/pipeline/backoff";
 import { acquirePermit, breakerStatements, type BreakerSettings } from "@/lib/pipeline/breaker";
 import { CATEGORY_POLICY, ProviderError, classifyError, type ErrorCategory } from "@/lib/pipeline/errors";
-import { acquireRatePermit } from "@/lib/rate-limits";
+import { acquireRatePermit, type RatePermit } from "@/lib/rate-limits";
 
 export type CallResult<T> =
   | { ok: true; value: T; durationMs: number; attempts: number }
@@ -51,6 +51,24 @@ export interface CallOptions {
   random?: () => number;
   now?: () => Date;
   db?: Db;
+  /**
+   * For a caller that runs many calls and writes their records in a few statements (the token
+   * refresh run, lib/oauth/refresh.ts). `circuitClosed`: it read the connection's circuit closed
+   * a moment ago (with the row it leased), so the breaker is not read again. `firstPermit`: the
+   * rate permit for the first attempt, taken with others in one statement. `recordSuccess`: a
+   * success's records (activity row, usage counters, health, breaker reset) are handed to it to
+   * write, instead of being written here; failures are written here as usual.
+   */
+  batched?: { circuitClosed: true; firstPermit?: RatePermit; recordSuccess?: (record: SuccessRecord) => void };
+}
+
+/** What callProvider writes for a successful call on a closed circuit, handed to a batching caller instead. */
+export interface SuccessRecord {
+  ctx: CallContext;
+  durationMs: number;
+  attempts: number;
+  /** When the call ended. */
+  at: Date;
 }
 
 export const MESSAGE_MAX_LENGTH = 500;
@@ -99,7 +117,7 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
 
   // 1. Breaker: an open circuit answers at once, without touching the provider.
   let probe = false;
-  if (connectionId) {
+  if (connectionId && !options.batched?.circuitClosed) {
     const decision = await acquirePermit(db, connectionId, breaker, now());
     if (!decision.allowed) {
       const message = `Circuit open for ${ctx.providerId}: ${decision.consecutiveFailures} consecutive failures; next try after ${decision.retryAt.toISOString()}`;
@@ -112,7 +130,7 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
   //    database so all instances share it. A refusal answers at once, without calling the
   //    provider. (A refused half-open probe leaves the circuit half-open until its lease ends.)
   const permit = () => acquireRatePermit(db, ctx, now());
-  const first = await permit();
+  const first = options.batched?.firstPermit ?? (await permit());
   if (!first.allowed) return refuse(db, ctx, "rate_limit", first.message, elapsed());
 
   // 3. Attempts. The half-open probe gets exactly one request: it is a test of the provider, and
@@ -139,6 +157,11 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
 
   // 4. Bookkeeping, in one transaction.
   if (outcome.ok) {
+    const recordSuccess = options.batched?.recordSuccess;
+    if (recordSuccess && connectionId && !probe) {
+      recordSuccess({ ctx, durationMs, attempts, at });
+      return { ok: true, value: outcome.value, durationMs, attempts };
+    }
     const statements: Prisma.PrismaPromise<unknown>[] = [
       db.integrationActivity.create({ data: { ...activityBase(ctx), outcome: "success", durationMs, attempts } }),
     ];
