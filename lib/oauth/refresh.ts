@@ -57,8 +57,8 @@ const HOUR = 3_600_000;
 /** The refresh request's operation name in the activity log and the rate limits. */
 const REFRESH_OPERATION = "token.refresh";
 
-// The lease, the due list and the save are plain SQL: each is one round trip (a refresh run does
-// thousands), and the due predicate is written once for the list and the lease alike.
+// The leases and the save are plain SQL, one statement for a whole batch (a refresh run does
+// thousands), and the due predicate is written once for the batch lease and the single one alike.
 
 /** A connection whose refresh token is worth using: OAuth, has one, and not waiting for the admin. */
 const REFRESHABLE = Prisma.sql`"authType" = 'oauth2' AND "refreshable" AND NOT "needsReauth" AND "status" <> 'disconnected'`;
@@ -247,39 +247,54 @@ async function saveOne(db: Db, refresh: RefreshedTokens, now: () => Date): Promi
 }
 
 /**
- * Group commit for a run's finished refreshes: one statement stores whatever has finished, and the
- * refreshes that finish while it runs go in the next. New tokens wait no longer than one statement.
+ * Group commit for a run's finished refreshes: one statement stores the refreshes that finished
+ * together — as soon as `fill` of them are waiting, or `waitMs` after the first, whichever comes
+ * first — with one statement at a time. Every statement costs the run a few milliseconds of CPU
+ * whatever its size, and new tokens wait a few milliseconds more at most.
  */
 class RefreshSaver {
   private pending: { refresh: RefreshedTokens; resolve: (saved: boolean) => void; reject: (error: unknown) => void }[] = [];
   private writing = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly now: () => Date,
-    private readonly maxPerStatement = SAVE_CHUNK,
+    private readonly fill: number,
+    private readonly waitMs = SAVE_WAIT_MS,
   ) {}
 
   save: SaveRefresh = (refresh) =>
     new Promise<boolean>((resolve, reject) => {
       this.pending.push({ refresh, resolve, reject });
-      if (!this.writing) void this.write();
+      this.schedule();
     });
+
+  private schedule() {
+    if (this.writing || !this.pending.length) return;
+    if (this.pending.length >= this.fill) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.write();
+    } else {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        if (!this.writing) void this.write();
+      }, this.waitMs);
+    }
+  }
 
   private async write() {
     this.writing = true;
+    const chunk = this.pending.splice(0, SAVE_CHUNK);
     try {
-      while (this.pending.length) {
-        const chunk = this.pending.splice(0, this.maxPerStatement);
-        try {
-          const saved = await saveWithRetry(this.db, chunk.map((p) => p.refresh), this.now);
-          for (const p of chunk) p.resolve(saved.has(p.refresh.lease.connectionId));
-        } catch (error) {
-          for (const p of chunk) p.reject(error);
-        }
-      }
+      const saved = await saveWithRetry(this.db, chunk.map((p) => p.refresh), this.now);
+      for (const p of chunk) p.resolve(saved.has(p.refresh.lease.connectionId));
+    } catch (error) {
+      for (const p of chunk) p.reject(error);
     } finally {
       this.writing = false;
+      this.schedule();
     }
   }
 }
@@ -334,13 +349,16 @@ export interface RefreshReport extends Omit<RefreshCounts, "failed"> {
 /** At most this many finished refreshes per save statement. */
 const SAVE_CHUNK = 200;
 
+/** How long a finished refresh waits for others to be saved with (unless enough are waiting already). */
+const SAVE_WAIT_MS = 25;
+
 /**
  * A leased connection that waited longer than this for its turn gets its lease renewed before the
  * request: the lease's term covers the longest refresh call plus this much (leaseDurationMs).
  */
 const QUEUE_GRACE_MS = 10_000;
 
-/** OAuth providers with a refresh in the registry: only their connections are leased. */
+/** The registry's OAuth providers: only their connections are leased. */
 const oauthProviderIds = () => providers.filter((p) => p.authType === "oauth2").map((p) => p.id);
 
 /**
@@ -381,11 +399,12 @@ export async function refreshDueTokens(options: RefreshOptions & { concurrency?:
   //    requests run — in id order (keyset), so every row is visited once even when some stay due
   //    after a failure. `concurrency` workers send the requests; the writes that follow a request
   //    happen outside the worker, which moves on to the next request.
-  const saver = new RefreshSaver(db, now);
+  const saver = new RefreshSaver(db, now, concurrency);
   const providerIds = oauthProviderIds();
   const queue: { ready: ReadyRefresh; permit?: RatePermit }[] = [];
   const finishing = new Set<Promise<void>>();
-  const batchSize = Math.max(16, concurrency);
+  // Two rounds of requests per batch.
+  const batchSize = Math.max(16, 2 * concurrency);
   let after = "";
   let exhausted = false;
   let leaseError: unknown;
@@ -449,8 +468,8 @@ export async function refreshDueTokens(options: RefreshOptions & { concurrency?:
 
   const worker = async () => {
     for (;;) {
-      // Lease the next batch while this one still has a round of requests to go.
-      if (queue.length < concurrency && !exhausted) void leaseMore();
+      // Lease the next batch while this one still has two rounds of requests to go.
+      if (queue.length < batchSize && !exhausted) void leaseMore();
       const next = queue.shift();
       if (next) {
         await refreshLeased(next);

@@ -202,12 +202,16 @@ export async function acquireRatePermits(db: Db, keys: RateKey[], now: Date = ne
     together.push({ index, bucket, start, end });
   });
   if (together.length) {
-    const values = Prisma.join(
-      together.map(({ index, bucket, start, end }) => Prisma.sql`(${keys[index]!.workspaceId}::text, ${keys[index]!.providerId}::text, ${bucket.scope}::text, ${utcTimestamp(start)}, ${utcTimestamp(end)}, ${bucket.limit}::int)`),
-    );
-    // As claim(), for every window at once; each window's limit is looked up among the inputs.
+    const keyAt = (index: number) => keys[index]!;
+    // As claim(), for every window at once; each window's limit is looked up among the inputs. One
+    // array per column (a parameter per column, not per value): as cheap to prepare for many as for one.
     const rows = await db.$queryRaw<{ workspaceId: string; providerId: string; scope: string }[]>`
-      WITH i ("workspaceId", "providerId", "scope", "windowStart", "windowEnd", "limit") AS (VALUES ${values})
+      WITH i AS (
+        SELECT "workspaceId", "providerId", "scope", to_timestamp("start" / 1000.0) AT TIME ZONE 'UTC' AS "windowStart", to_timestamp("end" / 1000.0) AT TIME ZONE 'UTC' AS "windowEnd", "limit"
+        FROM unnest(${together.map((t) => keyAt(t.index).workspaceId)}::text[], ${together.map((t) => keyAt(t.index).providerId)}::text[], ${together.map((t) => t.bucket.scope)}::text[],
+          ${together.map((t) => t.start)}::float8[], ${together.map((t) => t.end)}::float8[], ${together.map((t) => t.bucket.limit)}::int[])
+          AS u ("workspaceId", "providerId", "scope", "start", "end", "limit")
+      )
       INSERT INTO "RateLimitWindow" ("workspaceId", "providerId", "scope", "windowStart", "windowEnd", "count")
       SELECT "workspaceId", "providerId", "scope", "windowStart", "windowEnd", 1 FROM i
       ON CONFLICT ("workspaceId", "providerId", "scope", "windowStart")
