@@ -169,30 +169,30 @@ async function prepareRefresh(db: Db, lease: Lease, row: LeasedConnection, optio
 /**
  * The refresh request, through the pipeline — the part that counts against a run's concurrency.
  * Returns what remains (the database writes), which a batch runs after freeing its slot for the
- * next request. `permit`: the rate permit a batch took for this request.
+ * next request. `save` stores the new tokens (at once, or with others); `permit`: the rate permit
+ * a batch took for this request.
  */
-async function callForRefresh(db: Db, ready: ReadyRefresh, options: RefreshOptions, now: () => Date, batch: { save: SaveRefresh; permit?: RatePermit }): Promise<FinishRefresh> {
+async function callForRefresh(db: Db, ready: ReadyRefresh, options: RefreshOptions, now: () => Date, { save, permit }: { save: SaveRefresh; permit?: RatePermit }): Promise<FinishRefresh> {
   const { lease, row, stored } = ready;
   const { module, client, manifest } = ready.resolved;
   const actor = options.actor ?? "system";
   const owner = { workspaceId: row.workspaceId, connectionId: row.id };
   const refresh = module.refresh!.bind(module);
-  const current = stored;
   // On a circuit read closed with the lease, the pipeline skips its own breaker read and leaves a
   // success's activity row and usage counters to the save below, which writes them in its statement.
   let call: SuccessRecord | undefined;
   const batched: CallOptions["batched"] =
-    row.circuitState === "closed" ? { circuitClosed: true, ...(batch.permit ? { firstPermit: batch.permit } : {}), recordSuccess: (record) => (call = record) } : undefined;
+    row.circuitState === "closed" ? { circuitClosed: true, ...(permit ? { firstPermit: permit } : {}), recordSuccess: (record) => (call = record) } : undefined;
   const result = await callProvider(
     { workspaceId: row.workspaceId, connectionId: row.id, providerId: row.providerId, operation: REFRESH_OPERATION, actor },
-    (signal) => refresh(client, current, signal),
+    (signal) => refresh(client, stored, signal),
     { ...options.call, db, classify: (error) => module.classifyError(error), batched },
   );
 
   if (result.ok) {
     return async () => {
-      const tokens = mergeTokens(result.value, current);
-      const saved = await batch.save({ lease, owner, tokens, expiresAt: result.value.expiresAt, grantedScopes: result.value.grantedScopes, call });
+      const tokens = mergeTokens(result.value, stored);
+      const saved = await save({ lease, owner, tokens, expiresAt: result.value.expiresAt, grantedScopes: result.value.grantedScopes, call });
       if (!saved) {
         // Disconnected meanwhile (which frees the lease), or the refresh outlived its lease.
         logger.error("token refresh: lease lost before the new tokens were saved", { connectionId: row.id, providerId: row.providerId });

@@ -1,7 +1,8 @@
 // The one road every provider call takes: circuit breaker check, the provider's rate limit,
 // per-attempt timeout, error classification, retries with backoff (or the provider's
 // Retry-After), then one activity row and the connection's usage counters, health and breaker
-// state — written together in one transaction.
+// state — written together in one transaction (or, for a caller that batches many calls' writes,
+// handed to it: CallOptions.batched).
 // Provider failures never throw from here: callers get a result they can show ("graceful fail").
 import { config } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";

@@ -203,8 +203,9 @@ export async function acquireRatePermits(db: Db, keys: RateKey[], now: Date = ne
   });
   if (together.length) {
     const keyAt = (index: number) => keys[index]!;
-    // As claim(), for every window at once; each window's limit is looked up among the inputs. One
-    // array per column (a parameter per column, not per value): as cheap to prepare for many as for one.
+    // As claim(), for every window at once; each window's limit is looked up among the inputs, and
+    // the windows are taken in a fixed order (so two such statements cannot deadlock). One array
+    // per column (a parameter per column, not per value): as cheap to prepare for many as for one.
     const rows = await db.$queryRaw<{ workspaceId: string; providerId: string; scope: string }[]>`
       WITH i AS (
         SELECT "workspaceId", "providerId", "scope", to_timestamp("start" / 1000.0) AT TIME ZONE 'UTC' AS "windowStart", to_timestamp("end" / 1000.0) AT TIME ZONE 'UTC' AS "windowEnd", "limit"
@@ -213,7 +214,7 @@ export async function acquireRatePermits(db: Db, keys: RateKey[], now: Date = ne
           AS u ("workspaceId", "providerId", "scope", "start", "end", "limit")
       )
       INSERT INTO "RateLimitWindow" ("workspaceId", "providerId", "scope", "windowStart", "windowEnd", "count")
-      SELECT "workspaceId", "providerId", "scope", "windowStart", "windowEnd", 1 FROM i
+      SELECT "workspaceId", "providerId", "scope", "windowStart", "windowEnd", 1 FROM i ORDER BY "workspaceId", "providerId", "scope"
       ON CONFLICT ("workspaceId", "providerId", "scope", "windowStart")
       DO UPDATE SET "count" = "RateLimitWindow"."count" + 1
       WHERE "RateLimitWindow"."count" < (SELECT i."limit" FROM i WHERE i."workspaceId" = EXCLUDED."workspaceId" AND i."providerId" = EXCLUDED."providerId" AND i."scope" = EXCLUDED."scope")
