@@ -397,8 +397,10 @@ export async function refreshDueTokens(options: RefreshOptions & { concurrency?:
 
   // 2. Due refreshable connections, leased a batch at a time — the next batch while this one's
   //    requests run — in id order (keyset), so every row is visited once even when some stay due
-  //    after a failure. `concurrency` workers send the requests; the writes that follow a request
-  //    happen outside the worker, which moves on to the next request.
+  //    after a failure. (A row locked by another writer at that instant is skipped, not waited
+  //    for: the keyset moves past it, and the next run or an on-demand refresh takes it.)
+  //    `concurrency` workers send the requests; the writes that follow a request happen outside
+  //    the worker, which moves on to the next request.
   const saver = new RefreshSaver(db, now, concurrency);
   const providerIds = oauthProviderIds();
   const queue: { ready: ReadyRefresh; permit?: RatePermit }[] = [];
