@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: everything CI runs — type check, unit and integration tests (on PostgreSQL and on
+# `npm test`: everything CI runs — type check, lint and format check, unit and integration tests (on PostgreSQL and on
 # the embedded PGlite), then the browser tests in Chromium against a production build.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,10 @@ status=0
 
 echo "== type check"
 node_modules/.bin/tsc --noEmit -p . || status=1
+
+echo "== lint (eslint) and format (prettier --check)"
+node_modules/.bin/eslint . || status=1
+node_modules/.bin/prettier --check --log-level warn . || status=1
 
 echo "== unit and integration tests (vitest)"
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1

@@ -1,7 +1,8 @@
 // The one road every provider call takes: circuit breaker check, the provider's rate limit,
 // per-attempt timeout, error classification, retries with backoff (or the provider's
 // Retry-After), then one activity row and the connection's usage counters, health and breaker
-// state — written together in one transaction.
+// state — written together in one transaction (or, for a caller that batches many calls' writes,
+// handed to it: CallOptions.batched).
 // Provider failures never throw from here: callers get a result they can show ("graceful fail").
 import { config } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";
@@ -11,7 +12,7 @@ import { retryDelay } from "@/lib/pipeline/backoff";
 import { acquirePermit, breakerStatements, type BreakerSettings } from "@/lib/pipeline/breaker";
 import { CATEGORY_POLICY, ProviderError, classifyError, type ErrorCategory } from "@/lib/integrations/kit/errors";
 import { getProvider } from "@/lib/integrations/registry";
-import { acquireRatePermit } from "@/lib/rate-limits";
+import { acquireRatePermit, type RatePermit } from "@/lib/rate-limits";
 
 export type CallResult<T> =
   | { ok: true; value: T; durationMs: number; attempts: number }
@@ -54,6 +55,24 @@ export interface CallOptions {
   random?: () => number;
   now?: () => Date;
   db?: Db;
+  /**
+   * For a caller that runs many calls and writes their records in a few statements (the token
+   * refresh run, lib/connections/oauth/refresh.ts). `circuitClosed`: it read the connection's circuit closed
+   * a moment ago (with the row it leased), so the breaker is not read again. `firstPermit`: the
+   * rate permit for the first attempt, taken with others in one statement. `recordSuccess`: a
+   * success's records (activity row, usage counters, health, breaker reset) are handed to it to
+   * write, instead of being written here; failures are written here as usual.
+   */
+  batched?: { circuitClosed: true; firstPermit?: RatePermit; recordSuccess?: (record: SuccessRecord) => void };
+}
+
+/** What callProvider writes for a successful call on a closed circuit, handed to a batching caller instead. */
+export interface SuccessRecord {
+  ctx: CallContext;
+  durationMs: number;
+  attempts: number;
+  /** When the call ended. */
+  at: Date;
 }
 
 export const MESSAGE_MAX_LENGTH = 500;
@@ -102,7 +121,7 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
 
   // 1. Breaker: an open circuit answers at once, without touching the provider.
   let probe = false;
-  if (connectionId) {
+  if (connectionId && !options.batched?.circuitClosed) {
     const decision = await acquirePermit(db, connectionId, breaker, now());
     if (!decision.allowed && decision.state === "paused") {
       // Not a failure of the provider or the connection: nothing is recorded, nothing is sent.
@@ -120,7 +139,7 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
   //    database so all instances share it. A refusal answers at once, without calling the
   //    provider. (A refused half-open probe leaves the circuit half-open until its lease ends.)
   const permit = () => acquireRatePermit(db, ctx, now());
-  const first = await permit();
+  const first = options.batched?.firstPermit ?? (await permit());
   if (!first.allowed) return refuse(db, ctx, "rate_limit", first.message, elapsed());
 
   // 3. Attempts. The half-open probe gets exactly one request: it is a test of the provider, and
@@ -147,6 +166,11 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
 
   // 4. Bookkeeping, in one transaction.
   if (outcome.ok) {
+    const recordSuccess = options.batched?.recordSuccess;
+    if (recordSuccess && connectionId && !probe) {
+      recordSuccess({ ctx, durationMs, attempts, at });
+      return { ok: true, value: outcome.value, durationMs, attempts };
+    }
     const statements: Prisma.PrismaPromise<unknown>[] = [
       db.integrationActivity.create({ data: { ...activityBase(ctx), outcome: "success", durationMs, attempts } }),
     ];

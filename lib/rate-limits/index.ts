@@ -11,7 +11,7 @@
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { utcTimestamp } from "@/lib/db/sql";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { getProvider } from "@/lib/integrations/registry";
 import type { RateLimit } from "@/lib/integrations/kit/manifest";
 import { parseRateLimitOverrides, type RateLimitOverride } from "@/lib/config/rate-limit-overrides";
@@ -176,6 +176,57 @@ export async function acquireRatePermit(db: Db, key: RateKey, now: Date = new Da
     if (error instanceof Refused) return refusal(key, error.bucket, error.windowEnd);
     throw error;
   }
+}
+
+/**
+ * Takes a permit for each of many calls in one statement (a run over many connections: the token
+ * refresh), with acquireRatePermit's rules per call. A call whose limits need two windows (an
+ * operation limit too), or whose window another call in the list already takes, gets its permit
+ * on its own, after the statement. Permits come back in the order of `keys`.
+ */
+export async function acquireRatePermits(db: Db, keys: RateKey[], now: Date = new Date()): Promise<RatePermit[]> {
+  const nowMs = now.getTime();
+  const permits: (RatePermit | undefined)[] = keys.map(() => undefined);
+  const together: { index: number; bucket: Bucket; start: number; end: number }[] = [];
+  const alone: number[] = [];
+  const windows = new Set<string>();
+  keys.forEach((key, index) => {
+    const buckets = bucketsFor(key.providerId, key.operation);
+    if (buckets.length === 0) return void (permits[index] = { allowed: true });
+    const bucket = buckets[0]!;
+    const { start, end } = windowOf(bucket, nowMs);
+    const window = JSON.stringify([key.workspaceId, key.providerId, bucket.scope, start]);
+    // One row can take one increment per statement; a second call on it waits for the first.
+    if (buckets.length > 1 || windows.has(window)) return void alone.push(index);
+    windows.add(window);
+    together.push({ index, bucket, start, end });
+  });
+  if (together.length) {
+    const keyAt = (index: number) => keys[index]!;
+    // As claim(), for every window at once; each window's limit is looked up among the inputs, and
+    // the windows are taken in a fixed order (so two such statements cannot deadlock). One array
+    // per column (a parameter per column, not per value): as cheap to prepare for many as for one.
+    const rows = await db.$queryRaw<{ workspaceId: string; providerId: string; scope: string }[]>`
+      WITH i AS (
+        SELECT "workspaceId", "providerId", "scope", to_timestamp("start" / 1000.0) AT TIME ZONE 'UTC' AS "windowStart", to_timestamp("end" / 1000.0) AT TIME ZONE 'UTC' AS "windowEnd", "limit"
+        FROM unnest(${together.map((t) => keyAt(t.index).workspaceId)}::text[], ${together.map((t) => keyAt(t.index).providerId)}::text[], ${together.map((t) => t.bucket.scope)}::text[],
+          ${together.map((t) => t.start)}::float8[], ${together.map((t) => t.end)}::float8[], ${together.map((t) => t.bucket.limit)}::int[])
+          AS u ("workspaceId", "providerId", "scope", "start", "end", "limit")
+      )
+      INSERT INTO "RateLimitWindow" ("workspaceId", "providerId", "scope", "windowStart", "windowEnd", "count")
+      SELECT "workspaceId", "providerId", "scope", "windowStart", "windowEnd", 1 FROM i ORDER BY "workspaceId", "providerId", "scope"
+      ON CONFLICT ("workspaceId", "providerId", "scope", "windowStart")
+      DO UPDATE SET "count" = "RateLimitWindow"."count" + 1
+      WHERE "RateLimitWindow"."count" < (SELECT i."limit" FROM i WHERE i."workspaceId" = EXCLUDED."workspaceId" AND i."providerId" = EXCLUDED."providerId" AND i."scope" = EXCLUDED."scope")
+      RETURNING "workspaceId", "providerId", "scope"`;
+    const claimed = new Set(rows.map((r) => JSON.stringify([r.workspaceId, r.providerId, r.scope])));
+    for (const { index, bucket, end } of together) {
+      const key = keys[index]!;
+      permits[index] = claimed.has(JSON.stringify([key.workspaceId, key.providerId, bucket.scope])) ? { allowed: true } : refusal(key, bucket, end);
+    }
+  }
+  for (const index of alone) permits[index] = await acquireRatePermit(db, keys[index]!, now);
+  return permits as RatePermit[];
 }
 
 export interface RateUsage {

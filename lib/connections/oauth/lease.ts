@@ -2,7 +2,7 @@
 // processes, serverless instances and cron runs. Taken with a conditional UPDATE — PostgreSQL
 // re-checks the WHERE clause of a second concurrent UPDATE after the first commits, so exactly one
 // caller gets it — and released by an UPDATE that names the holder. A holder that dies leaves a
-// lease that simply expires.
+// lease that simply expires. The scheduled run takes many leases in one statement (acquireLeases).
 import crypto from "node:crypto";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
@@ -31,7 +31,17 @@ export interface LeasedConnection {
   providerId: string;
   tokenVersion: number;
   expiresAt: Date | null;
+  /** The circuit breaker's state, read with the lease: a refresh on a closed circuit skips the pipeline's own read. */
+  circuitState: "closed" | "open" | "half_open";
   credential: { ciphertext: string; keyId: string } | null;
+}
+
+type LeasedRow = Omit<LeasedConnection, "credential"> & { ciphertext: string | null; keyId: string | null };
+
+const LEASED_COLUMNS = Prisma.sql`c."id", c."workspaceId", c."providerId", c."tokenVersion", c."expiresAt", c."circuitState"::text AS "circuitState"`;
+
+function leasedConnection({ ciphertext, keyId, ...facts }: LeasedRow): LeasedConnection {
+  return { ...facts, credential: ciphertext && keyId ? { ciphertext, keyId } : null };
 }
 
 /**
@@ -42,17 +52,56 @@ export interface LeasedConnection {
  */
 export async function acquireLease(db: Db, connectionId: string, condition: Prisma.Sql = Prisma.sql`TRUE`, now: Date = new Date()): Promise<{ lease: Lease; connection: LeasedConnection } | null> {
   const lease: Lease = { id: crypto.randomUUID(), connectionId, until: new Date(now.getTime() + leaseDurationMs()) };
-  const rows = await db.$queryRaw<(Omit<LeasedConnection, "credential"> & { ciphertext: string | null; keyId: string | null })[]>`
+  const rows = await db.$queryRaw<LeasedRow[]>`
     WITH leased AS (
-      UPDATE "Connection" SET "refreshLeaseId" = ${lease.id}, "refreshLeaseUntil" = ${lease.until}
+      UPDATE "Connection" c SET "refreshLeaseId" = ${lease.id}, "refreshLeaseUntil" = ${lease.until}
       WHERE "id" = ${connectionId} AND ("refreshLeaseUntil" IS NULL OR "refreshLeaseUntil" < ${now}) AND (${condition})
-      RETURNING "id", "workspaceId", "providerId", "tokenVersion", "expiresAt"
+      RETURNING ${LEASED_COLUMNS}
     )
-    SELECT leased.*, c."ciphertext", c."keyId" FROM leased LEFT JOIN "Credential" c ON c."connectionId" = leased."id"`;
+    SELECT leased.*, cr."ciphertext", cr."keyId" FROM leased LEFT JOIN "Credential" cr ON cr."connectionId" = leased."id"`;
   const row = rows[0];
   if (!row) return null;
-  const { ciphertext, keyId, ...facts } = row;
-  return { lease, connection: { ...facts, credential: ciphertext && keyId ? { ciphertext, keyId } : null } };
+  return { lease, connection: leasedConnection(row) };
+}
+
+/**
+ * Takes the leases on up to `limit` free connections matching `condition`, lowest id after `after`
+ * first, and reads them with their credentials — one statement for the lot (the scheduled run).
+ * FOR UPDATE SKIP LOCKED: a row another caller is leasing (or writing) at this instant is left to
+ * it rather than waited for; PostgreSQL re-checks the WHERE clause on the newest version of every
+ * row it does lock, so a row leased by a statement that committed meanwhile is not taken twice.
+ * The leases share one id (each still names its connection); ordered by id.
+ */
+export async function acquireLeases(db: Db, condition: Prisma.Sql, options: { limit: number; after?: string; now?: Date }): Promise<{ lease: Lease; connection: LeasedConnection }[]> {
+  const now = options.now ?? new Date();
+  const id = crypto.randomUUID();
+  const until = new Date(now.getTime() + leaseDurationMs());
+  const rows = await db.$queryRaw<LeasedRow[]>`
+    WITH free AS (
+      SELECT "id" FROM "Connection"
+      WHERE "id" > ${options.after ?? ""} AND ("refreshLeaseUntil" IS NULL OR "refreshLeaseUntil" < ${now}) AND (${condition})
+      ORDER BY "id" LIMIT ${options.limit}
+      FOR UPDATE SKIP LOCKED
+    ), leased AS (
+      UPDATE "Connection" c SET "refreshLeaseId" = ${id}, "refreshLeaseUntil" = ${until}
+      FROM free WHERE c."id" = free."id"
+      RETURNING ${LEASED_COLUMNS}
+    )
+    SELECT leased.*, cr."ciphertext", cr."keyId" FROM leased LEFT JOIN "Credential" cr ON cr."connectionId" = leased."id"
+    ORDER BY leased."id"`;
+  return rows.map((row) => ({ lease: { id, connectionId: row.id, until }, connection: leasedConnection(row) }));
+}
+
+/**
+ * Extends a held lease to a full term from `now`; false when it is no longer held. For a lease
+ * taken in a batch that waited its turn: the refresh call must find a full term ahead of it.
+ */
+export async function renewLease(db: Db, lease: Lease, now: Date = new Date()): Promise<boolean> {
+  const until = new Date(now.getTime() + leaseDurationMs());
+  const renewed = await db.connection.updateMany({ where: heldBy(lease), data: { refreshLeaseUntil: until } });
+  if (renewed.count !== 1) return false;
+  lease.until = until;
+  return true;
 }
 
 /** The WHERE clause that matches the row only while this lease is held. */

@@ -1,25 +1,31 @@
-// The token lifecycle. One function refreshes one connection — refreshConnection() — and every
-// refresh goes through it: the cron route and the job CLI (refreshDueTokens), and provider calls
-// that find their token expired or answered 401 (lib/connections/oauth/access.ts).
+// The token lifecycle. Every refresh goes through one function — callForRefresh(), under a held
+// lease — whether the cron route and the job CLI ask (refreshDueTokens) or a provider call finds
+// its token expired or answered 401 (refreshConnection, from lib/connections/oauth/access.ts).
 //
 // No double refresh, ever: a refresh first takes the connection's lease (lib/connections/oauth/lease.ts) with a
 // condition saying why it is still needed — "due" for the cron, "still on the token I saw" on
 // demand. Whoever loses either finds the work done (reuses the new token) or waits for the holder.
-// The new tokens and the row change are written in one transaction, only while the lease is held.
+// The new tokens and the row change are written in one statement, only while the lease is held.
+//
+// The scheduled run is bound by database round trips, not by the providers, so it does the same
+// in bulk: one statement leases a batch of due connections (and reads their credentials), and one
+// statement per group of finished refreshes stores their tokens together with the refresh calls'
+// activity rows and usage counters (lib/connections/oauth/tokens.ts). Only the provider requests run one by one.
 import { recordAudit } from "@/lib/audit";
-import { forEachConcurrently } from "@/lib/concurrency";
 import { config } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";
 import { emitEvent } from "@/lib/events";
-import { getProvider } from "@/lib/integrations/registry";
 import { logger } from "@/lib/log";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { acquireLease, leaseDurationMs, releaseLease, waitForLease, type Lease, type LeasedConnection } from "@/lib/connections/oauth/lease";
-import { requireOAuthProvider, resolveOAuth } from "@/lib/connections/oauth/setup";
-import { mergeTokens } from "@/lib/connections/oauth/tokens";
+import { providers } from "@/lib/integrations/registry";
+import { acquireLease, acquireLeases, leaseDurationMs, releaseLease, renewLease, waitForLease, type Lease, type LeasedConnection } from "@/lib/connections/oauth/lease";
+import { requireOAuthProvider, resolveOAuth, type ResolvedOAuth } from "@/lib/connections/oauth/setup";
+import { mergeTokens, saveRefreshedTokens, type RefreshedTokens } from "@/lib/connections/oauth/tokens";
 import type { StoredTokens } from "@/lib/integrations/kit/oauth";
 import { callProvider, safeMessage, type CallOptions, type ErrorCategory } from "@/lib/pipeline";
-import { seal, unseal } from "@/lib/vault";
+import { acquireRatePermits, type RatePermit } from "@/lib/rate-limits";
+import type { SuccessRecord } from "@/lib/pipeline/call";
+import { unseal } from "@/lib/vault";
 
 /** Why a refresh is wanted, which decides when it is still needed once the lease is free. */
 export type RefreshTrigger =
@@ -48,8 +54,11 @@ export interface RefreshOptions {
 
 const HOUR = 3_600_000;
 
-// The lease, the due list and the save are plain SQL: each is one round trip (a refresh run does
-// thousands), and the due predicate is written once for the list and the lease alike.
+/** The refresh request's operation name in the activity log and the rate limits. */
+const REFRESH_OPERATION = "token.refresh";
+
+// The leases and the save are plain SQL, one statement for a whole batch (a refresh run does
+// thousands), and the due predicate is written once for the batch lease and the single one alike.
 
 /** A connection whose refresh token is worth using: OAuth, has one, and not waiting for the admin. */
 const REFRESHABLE = Prisma.sql`"authType" = 'oauth2' AND "refreshable" AND NOT "needsReauth" AND "status" <> 'disconnected'`;
@@ -85,7 +94,11 @@ export async function refreshConnection(connectionId: string, trigger: RefreshTr
   // Two rounds at most: the lease holder finishes (or its lease expires) while we wait, then we look again.
   for (let round = 0; round < 2; round++) {
     const leased = await acquireLease(db, connectionId, stillNeeded(trigger, now()), now());
-    if (leased) return refreshHolding(db, leased.lease, leased.connection, options, now);
+    if (leased) {
+      const prepared = await prepareRefresh(db, leased.lease, leased.connection, options, now);
+      if ("finish" in prepared) return prepared.finish();
+      return (await callForRefresh(db, prepared, options, now, { save: (refresh) => saveOne(db, refresh, now) }))();
+    }
 
     const row = await db.connection.findUnique({
       where: { id: connectionId },
@@ -106,10 +119,27 @@ export async function refreshConnection(connectionId: string, trigger: RefreshTr
   return { result: "skipped", reason: "leased" };
 }
 
-async function refreshHolding(db: Db, lease: Lease, row: LeasedConnection, options: RefreshOptions, now: () => Date): Promise<RefreshOutcome> {
-  const actor = options.actor ?? "system";
+/** Stores a finished refresh while its lease is held; false when the lease was lost meanwhile. */
+type SaveRefresh = (refresh: RefreshedTokens) => Promise<boolean>;
+
+/** The rest of a refresh once the provider has answered: its writes, and the outcome. */
+type FinishRefresh = () => Promise<RefreshOutcome>;
+
+/** A leased connection ready for its refresh request: the provider's module and the stored tokens. */
+interface ReadyRefresh {
+  lease: Lease;
+  row: LeasedConnection;
+  resolved: ResolvedOAuth;
+  stored: StoredTokens & { refreshToken: string };
+}
+
+/**
+ * The checks before a refresh request, under a held lease: the provider is configured, the stored
+ * tokens decrypt and include a refresh token. When they fail, what remains is to finish.
+ */
+async function prepareRefresh(db: Db, lease: Lease, row: LeasedConnection, options: RefreshOptions, now: () => Date): Promise<ReadyRefresh | { finish: FinishRefresh }> {
   const owner = { workspaceId: row.workspaceId, connectionId: row.id };
-  let resolved;
+  let resolved: ResolvedOAuth;
   let stored: StoredTokens | null;
   try {
     resolved = await resolveOAuth(requireOAuthProvider(row.providerId));
@@ -118,81 +148,153 @@ async function refreshHolding(db: Db, lease: Lease, row: LeasedConnection, optio
     // Not configured any more, or the credential cannot be decrypted: not the provider's fault,
     // and nothing a retry fixes. Say so on the connection; the grant itself may still be fine.
     const message = safeMessage((error as Error).message);
-    await releaseLease(db, lease, { lastError: message, lastErrorCategory: "permanent" });
-    return { result: "failed", category: "permanent", message, needsReauth: false };
+    return {
+      finish: async () => {
+        await releaseLease(db, lease, { lastError: message, lastErrorCategory: "permanent" });
+        return { result: "failed", category: "permanent", message, needsReauth: false };
+      },
+    };
   }
-  const { module, client, manifest } = resolved;
-  if (!stored?.accessToken || !stored.refreshToken || !module.refresh) {
-    await releaseLease(db, lease, { refreshable: false });
-    return expireWithoutRefreshToken(db, row.id, actor, now());
+  if (!stored?.accessToken || !stored.refreshToken || !resolved.module.refresh) {
+    return {
+      finish: async () => {
+        await releaseLease(db, lease, { refreshable: false });
+        return expireWithoutRefreshToken(db, row.id, options.actor ?? "system", now());
+      },
+    };
   }
+  return { lease, row, resolved, stored: stored as ReadyRefresh["stored"] };
+}
 
-  const refresh = module.refresh.bind(module);
-  const current = stored;
+/**
+ * The refresh request, through the pipeline — the part that counts against a run's concurrency.
+ * Returns what remains (the database writes), which a batch runs after freeing its slot for the
+ * next request. `save` stores the new tokens (at once, or with others); `permit`: the rate permit
+ * a batch took for this request.
+ */
+async function callForRefresh(db: Db, ready: ReadyRefresh, options: RefreshOptions, now: () => Date, { save, permit }: { save: SaveRefresh; permit?: RatePermit }): Promise<FinishRefresh> {
+  const { lease, row, stored } = ready;
+  const { module, client, manifest } = ready.resolved;
+  const actor = options.actor ?? "system";
+  const owner = { workspaceId: row.workspaceId, connectionId: row.id };
+  const refresh = module.refresh!.bind(module);
+  // On a circuit read closed with the lease, the pipeline skips its own breaker read and leaves a
+  // success's activity row and usage counters to the save below, which writes them in its statement.
+  let call: SuccessRecord | undefined;
+  const batched: CallOptions["batched"] =
+    row.circuitState === "closed" ? { circuitClosed: true, ...(permit ? { firstPermit: permit } : {}), recordSuccess: (record) => (call = record) } : undefined;
   const result = await callProvider(
-    { workspaceId: row.workspaceId, connectionId: row.id, providerId: row.providerId, operation: "token.refresh", actor },
-    (signal) => refresh(client, current, signal),
-    { ...options.call, db, classify: (error) => module.classifyError(error) },
+    { workspaceId: row.workspaceId, connectionId: row.id, providerId: row.providerId, operation: REFRESH_OPERATION, actor },
+    (signal) => refresh(client, stored, signal),
+    { ...options.call, db, classify: (error) => module.classifyError(error), batched },
   );
 
   if (result.ok) {
-    const tokens = mergeTokens(result.value, current);
-    const saved = await saveWhileHolding(db, lease, () => {
-      const at = now();
-      const sealed = seal(tokens, owner);
-      const scopes = result.value.grantedScopes ? Prisma.sql`, "grantedScopes" = ${result.value.grantedScopes}` : Prisma.empty;
-      // One statement, so atomic: the row changes and the new tokens are stored only while this
-      // lease is held (and the connection was not disconnected meanwhile) — never one without the other.
-      return db.$queryRaw<{ connectionId: string }[]>`
-        WITH held AS (
-          UPDATE "Connection" SET "expiresAt" = ${result.value.expiresAt}, "lastRefreshedAt" = ${at}, "tokenVersion" = "tokenVersion" + 1,
-            "refreshable" = ${Boolean(tokens.refreshToken)}, "refreshLeaseId" = NULL, "refreshLeaseUntil" = NULL, "updatedAt" = ${at}${scopes}
-          WHERE "id" = ${lease.connectionId} AND "refreshLeaseId" = ${lease.id} AND "status" <> 'disconnected'
-          RETURNING "id"
-        )
-        UPDATE "Credential" SET "ciphertext" = ${sealed.ciphertext}, "keyId" = ${sealed.keyId}, "version" = ${sealed.version}, "updatedAt" = ${at}
-        WHERE "connectionId" IN (SELECT "id" FROM held)
-        RETURNING "connectionId"`;
-    });
-    if (!saved.length) {
-      // Disconnected meanwhile (which frees the lease), or the refresh outlived its lease.
-      logger.error("token refresh: lease lost before the new tokens were saved", { connectionId: row.id, providerId: row.providerId });
-      return { result: "failed", category: "transient", message: "The connection changed while its tokens were being refreshed; the new tokens were not kept", needsReauth: false };
-    }
-    return { result: "refreshed", tokenVersion: row.tokenVersion + 1 };
+    return async () => {
+      const tokens = mergeTokens(result.value, stored);
+      const saved = await save({ lease, owner, tokens, expiresAt: result.value.expiresAt, grantedScopes: result.value.grantedScopes, call });
+      if (!saved) {
+        // Disconnected meanwhile (which frees the lease), or the refresh outlived its lease.
+        logger.error("token refresh: lease lost before the new tokens were saved", { connectionId: row.id, providerId: row.providerId });
+        return { result: "failed", category: "transient", message: "The connection changed while its tokens were being refreshed; the new tokens were not kept", needsReauth: false };
+      }
+      return { result: "refreshed", tokenVersion: row.tokenVersion + 1 };
+    };
   }
 
   if (result.category === "auth") {
     // invalid_grant, revoked, unauthorized client: only the admin can fix it. Once per lease,
     // so the event is raised once per transition.
-    await db.$transaction(async (tx) => {
-      await releaseLease(tx, lease, { status: "error", needsReauth: true, lastError: result.message, lastErrorCategory: "auth" });
-      await emitEvent(tx, { workspaceId: row.workspaceId, type: "connection.needs_reauth", data: { providerId: row.providerId, connectionId: row.id, reason: result.message } });
-      await recordAudit(tx, { workspaceId: row.workspaceId, actor, action: "integration.needs_reauth", target: row.providerId, details: { providerId: row.providerId, reason: result.message } });
-    });
-    return { result: "failed", category: "auth", message: result.message, needsReauth: true };
+    return async () => {
+      await db.$transaction(async (tx) => {
+        await releaseLease(tx, lease, { status: "error", needsReauth: true, lastError: result.message, lastErrorCategory: "auth" });
+        await emitEvent(tx, { workspaceId: row.workspaceId, type: "connection.needs_reauth", data: { providerId: row.providerId, connectionId: row.id, reason: result.message } });
+        await recordAudit(tx, { workspaceId: row.workspaceId, actor, action: "integration.needs_reauth", target: row.providerId, details: { providerId: row.providerId, reason: result.message } });
+      });
+      return { result: "failed", category: "auth", message: result.message, needsReauth: true };
+    };
   }
 
   // Transient, rate limit, anything else: the pipeline already retried with backoff. A token that
   // still works is left alone (the next run tries again); one that has expired shows the error.
-  const expired = row.expiresAt !== null && row.expiresAt.getTime() <= now().getTime();
-  await releaseLease(db, lease, expired ? { status: "error" } : {});
-  logger.warn("token refresh failed", { providerId: manifest.id, connectionId: row.id, category: result.category, attempts: result.attempts });
-  return { result: "failed", category: result.category, message: result.message, needsReauth: false };
+  return async () => {
+    const expired = row.expiresAt !== null && row.expiresAt.getTime() <= now().getTime();
+    await releaseLease(db, lease, expired ? { status: "error" } : {});
+    logger.warn("token refresh failed", { providerId: manifest.id, connectionId: row.id, category: result.category, attempts: result.attempts });
+    return { result: "failed", category: result.category, message: result.message, needsReauth: false };
+  };
 }
 
 /**
- * Writes the new tokens, retried on a database hiccup: with rotating refresh tokens (X) the old
- * one is already spent, so losing the new one would kill the connection.
+ * Writes new tokens, retried on a database hiccup: with rotating refresh tokens (X) the old ones
+ * are already spent, so losing the new ones would kill the connections. The statement is atomic,
+ * so a retry never writes anything twice.
  */
-async function saveWhileHolding<T>(db: Db, lease: Lease, write: () => Promise<T>): Promise<T> {
+async function saveWithRetry(db: Db, refreshes: RefreshedTokens[], now: () => Date): Promise<Set<string>> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await write();
+      return await saveRefreshedTokens(db, refreshes, now());
     } catch (error) {
       if (attempt >= 3) throw error;
-      logger.warn("token refresh: saving the new tokens failed; retrying", { connectionId: lease.connectionId, attempt, error });
+      logger.warn("token refresh: saving the new tokens failed; retrying", { connectionIds: refreshes.map((r) => r.lease.connectionId), attempt, error });
       await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
+
+async function saveOne(db: Db, refresh: RefreshedTokens, now: () => Date): Promise<boolean> {
+  return (await saveWithRetry(db, [refresh], now)).has(refresh.lease.connectionId);
+}
+
+/**
+ * Group commit for a run's finished refreshes: one statement stores the refreshes that finished
+ * together — as soon as `fill` of them are waiting, or `waitMs` after the first, whichever comes
+ * first — with one statement at a time. Every statement costs the run a few milliseconds of CPU
+ * whatever its size, and new tokens wait a few milliseconds more at most.
+ */
+class RefreshSaver {
+  private pending: { refresh: RefreshedTokens; resolve: (saved: boolean) => void; reject: (error: unknown) => void }[] = [];
+  private writing = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+    private readonly fill: number,
+    private readonly waitMs = SAVE_WAIT_MS,
+  ) {}
+
+  save: SaveRefresh = (refresh) =>
+    new Promise<boolean>((resolve, reject) => {
+      this.pending.push({ refresh, resolve, reject });
+      this.schedule();
+    });
+
+  private schedule() {
+    if (this.writing || !this.pending.length) return;
+    if (this.pending.length >= this.fill) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.write();
+    } else {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        if (!this.writing) void this.write();
+      }, this.waitMs);
+    }
+  }
+
+  private async write() {
+    this.writing = true;
+    const chunk = this.pending.splice(0, SAVE_CHUNK);
+    try {
+      const saved = await saveWithRetry(this.db, chunk.map((p) => p.refresh), this.now);
+      for (const p of chunk) p.resolve(saved.has(p.refresh.lease.connectionId));
+    } catch (error) {
+      for (const p of chunk) p.reject(error);
+    } finally {
+      this.writing = false;
+      this.schedule();
     }
   }
 }
@@ -244,7 +346,20 @@ export interface RefreshReport extends Omit<RefreshCounts, "failed"> {
   workspaces: Record<string, RefreshCounts>;
 }
 
-const PAGE = 500;
+/** At most this many finished refreshes per save statement. */
+const SAVE_CHUNK = 200;
+
+/** How long a finished refresh waits for others to be saved with (unless enough are waiting already). */
+const SAVE_WAIT_MS = 25;
+
+/**
+ * A leased connection that waited longer than this for its turn gets its lease renewed before the
+ * request: the lease's term covers the longest refresh call plus this much (leaseDurationMs).
+ */
+const QUEUE_GRACE_MS = 10_000;
+
+/** The registry's OAuth providers: only their connections are leased. */
+const oauthProviderIds = () => providers.filter((p) => p.authType === "oauth2").map((p) => p.id);
 
 /**
  * Refreshes every due connection (bounded concurrency), and flags expired tokens that cannot be
@@ -280,34 +395,105 @@ export async function refreshDueTokens(options: RefreshOptions & { concurrency?:
     tally(outcome, row.workspaceId);
   }
 
-  // 2. Due refreshable connections, a page at a time (keyset by id, so every row is visited once
-  //    even when some stay due after a failure).
+  // 2. Due refreshable connections, leased a batch at a time — the next batch while this one's
+  //    requests run — in id order (keyset), so every row is visited once even when some stay due
+  //    after a failure. (A row locked by another writer at that instant is skipped, not waited
+  //    for: the keyset moves past it, and the next run or an on-demand refresh takes it.)
+  //    `concurrency` workers send the requests; the writes that follow a request happen outside
+  //    the worker, which moves on to the next request.
+  const saver = new RefreshSaver(db, now, concurrency);
+  const providerIds = oauthProviderIds();
+  const queue: { ready: ReadyRefresh; permit?: RatePermit }[] = [];
+  const finishing = new Set<Promise<void>>();
+  // Two rounds of requests per batch.
+  const batchSize = Math.max(16, 2 * concurrency);
   let after = "";
-  for (;;) {
-    const at = now();
-    const page = await db.$queryRaw<{ id: string; workspaceId: string; providerId: string }[]>`
-      SELECT "id", "workspaceId", "providerId" FROM "Connection"
-      WHERE ${REFRESHABLE} AND ${dueSql(at)} AND "id" > ${after} AND ("refreshLeaseUntil" IS NULL OR "refreshLeaseUntil" < ${at})
-      ORDER BY "id" LIMIT ${PAGE}`;
-    if (!page.length) break;
-    after = page[page.length - 1]!.id;
-    const refreshable = page.filter((row) => getProvider(row.providerId)?.authType === "oauth2");
-    await forEachConcurrently(refreshable, concurrency, async (row) => {
-      let outcome: RefreshOutcome;
-      try {
-        outcome = await refreshConnection(row.id, { kind: "due" }, refreshOptions);
-      } catch (error) {
-        // A database error on one connection must not stop the run.
-        logger.error("token refresh: unexpected failure", { connectionId: row.id, providerId: row.providerId, error });
-        outcome = { result: "failed", category: "transient", message: "Unexpected failure", needsReauth: false };
+  let exhausted = false;
+  let leaseError: unknown;
+  let leasing: Promise<void> | undefined;
+  const leaseMore = () =>
+    (leasing ??= (async () => {
+      const at = now();
+      // Paused connections are left alone (their batched calls skip the pipeline's pause check).
+      const batch = await acquireLeases(db, Prisma.sql`${REFRESHABLE} AND "pausedAt" IS NULL AND "providerId" = ANY(${providerIds}) AND ${dueSql(at)}`, { limit: batchSize, after, now: at });
+      if (batch.length < batchSize) exhausted = true;
+      if (batch.length) after = batch[batch.length - 1]!.connection.id;
+      const ready: ReadyRefresh[] = [];
+      for (const { lease, connection } of batch) {
+        const prepared = await prepareRefresh(db, lease, connection, refreshOptions, now);
+        if ("finish" in prepared) finishLater(prepared.finish, connection);
+        else ready.push(prepared);
       }
-      tally(outcome, row.workspaceId);
-    });
-    if (page.length < PAGE) break;
-  }
+      // The batch's rate permits in one statement. A circuit that is not closed gets its permit
+      // from the pipeline, after the breaker lets the request through.
+      const closed = ready.filter((r) => r.row.circuitState === "closed");
+      let permits: RatePermit[] = [];
+      try {
+        permits = await acquireRatePermits(db, closed.map((r) => ({ workspaceId: r.row.workspaceId, providerId: r.row.providerId, operation: REFRESH_OPERATION })), now());
+      } catch (error) {
+        logger.warn("token refresh: taking the batch's rate permits failed; each request takes its own", { error });
+      }
+      const permitOf = new Map(closed.map((r, i) => [r, permits[i]]));
+      queue.push(...ready.map((r) => ({ ready: r, permit: permitOf.get(r) })));
+    })()
+      .catch((error) => {
+        // Stops the run (after the refreshes under way); the connections not leased stay due.
+        leaseError ??= error;
+        exhausted = true;
+      })
+      .finally(() => (leasing = undefined)));
+
+  const finishLater = (finish: FinishRefresh, row: LeasedConnection) => {
+    const finished = finish().then(
+      (outcome) => tally(outcome, row.workspaceId),
+      (error) => unexpected(error, row),
+    );
+    finishing.add(finished);
+    void finished.finally(() => finishing.delete(finished));
+  };
+
+  const refreshLeased = async ({ ready, permit }: { ready: ReadyRefresh; permit?: RatePermit }) => {
+    const { lease, row } = ready;
+    let finish: FinishRefresh;
+    try {
+      // Waited long enough in the queue to eat into the request's time: a full term first.
+      if (lease.until.getTime() - now().getTime() < leaseDurationMs() - QUEUE_GRACE_MS && !(await renewLease(db, lease, now()))) {
+        tally({ result: "skipped", reason: "leased" }, row.workspaceId);
+        return;
+      }
+      finish = await callForRefresh(db, ready, refreshOptions, now, { save: saver.save, permit });
+    } catch (error) {
+      unexpected(error, row);
+      return;
+    }
+    finishLater(finish, row);
+  };
+
+  const worker = async () => {
+    for (;;) {
+      // Lease the next batch while this one still has two rounds of requests to go.
+      if (queue.length < batchSize && !exhausted) void leaseMore();
+      const next = queue.shift();
+      if (next) {
+        await refreshLeased(next);
+        continue;
+      }
+      if (leasing) await leasing;
+      else if (exhausted) return;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  while (finishing.size) await Promise.all(finishing);
+  if (leaseError) throw leaseError;
 
   report.durationMs = Math.round(performance.now() - started);
   return report;
+
+  function unexpected(error: unknown, row: LeasedConnection) {
+    // A database error on one connection must not stop the run.
+    logger.error("token refresh: unexpected failure", { connectionId: row.id, providerId: row.providerId, error });
+    tally({ result: "failed", category: "transient", message: "Unexpected failure", needsReauth: false }, row.workspaceId);
+  }
 
   function tally(outcome: RefreshOutcome, workspaceId: string) {
     const workspace = (report.workspaces[workspaceId] ??= { processed: 0, refreshed: 0, failed: 0, skipped: 0 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { createPrismaClient } from "@/lib/db/client";
 import { callProvider, type CallResult } from "@/lib/pipeline/call";
-import { acquireRatePermit, currentRateUsage, pruneRateLimitWindows } from "@/lib/rate-limits";
+import { acquireRatePermit, acquireRatePermits, currentRateUsage, pruneRateLimitWindows } from "@/lib/rate-limits";
 import { fetchJson } from "@/tests/integration/pipeline/fake-provider";
 import { usePipelineHarness } from "@/tests/integration/pipeline/harness";
 
@@ -68,6 +68,26 @@ describe("window counter", () => {
       ["*", 7],
       ["refunds.create", 2],
     ]);
+  });
+
+  it("takes many calls' permits in one go with the same rules, in the order asked", async () => {
+    for (let i = 0; i < 6; i++) await acquireRatePermit(h.db, key(), at(0));
+    const other = { ...key(), workspaceId: "another-workspace" };
+    const refunds = { ...key(), workspaceId: "third-workspace", operation: "refunds.create" };
+    const unlimited = { ...key(), providerId: "not-a-provider" };
+    const permits = await acquireRatePermits(h.db, [key(), other, key(), refunds, unlimited], at(0));
+    // The first takes the window's last permit; the second on the same window (taken on its own, after) is refused.
+    expect(permits).toMatchObject([{ allowed: true }, { allowed: true }, { allowed: false, scope: "*", limit: 7 }, { allowed: true }, { allowed: true }]);
+    const windows = await h.db.rateLimitWindow.findMany({ orderBy: [{ workspaceId: "asc" }, { scope: "asc" }] });
+    expect(windows.map((w) => [w.workspaceId, w.scope, w.count])).toEqual(
+      [
+        [h.ctx.workspaceId, "*", 7],
+        ["another-workspace", "*", 1],
+        ["third-workspace", "*", 1],
+        ["third-workspace", "refunds.create", 1],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1]))),
+    );
+    expect(windows.every((w) => w.windowStart.getTime() === T0 && w.windowEnd.getTime() === T0 + 3600_000)).toBe(true);
   });
 
   it("keeps its counters in an unlogged table (no disk flush per permit)", async () => {
