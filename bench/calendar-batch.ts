@@ -26,7 +26,10 @@ if (process.argv[2] === "--fakes") {
       if (message.reset) fake.reset();
       if (message.latency !== undefined) fake.setDelay(message.latency);
     }
-    process.send!({ urls: { google: fakes["google-calendar"].url, graph: fakes["outlook-calendar"].baseUrl }, requests: { "google-calendar": fakes["google-calendar"].requests.length, "outlook-calendar": fakes["outlook-calendar"].requests.length } });
+    process.send!({
+      urls: { google: fakes["google-calendar"].url, graph: fakes["outlook-calendar"].baseUrl },
+      requests: { "google-calendar": fakes["google-calendar"].requests.length, "outlook-calendar": fakes["outlook-calendar"].requests.length },
+    });
   });
   process.on("disconnect", () => process.exit(0));
   process.send!({ ready: true });
@@ -63,14 +66,23 @@ try {
   const db = await getDb();
   const workspace = await db.workspace.create({ data: { name: "Bench" } });
   const user = { userId: "bench", email: "bench@plugboard.test", workspaceId: workspace.id, role: "admin" as const };
-  for (const [providerId, accessToken] of [["google-calendar", GOOGLE_TOKENS.valid], ["outlook-calendar", GRAPH_TOKENS.valid]] as const) {
+  for (const [providerId, accessToken] of [
+    ["google-calendar", GOOGLE_TOKENS.valid],
+    ["outlook-calendar", GRAPH_TOKENS.valid],
+  ] as const) {
     const connection = await db.connection.create({ data: { workspaceId: workspace.id, providerId, status: "connected", authType: "oauth2" } });
     await storeCredential(db, { workspaceId: workspace.id, connectionId: connection.id }, { accessToken });
   }
   const events = Array.from({ length: EVENTS }, (_, i) => {
     const day = String(1 + (i % 28)).padStart(2, "0");
     const hour = String(8 + (Math.floor(i / 28) % 10)).padStart(2, "0");
-    return { summary: `Bench session ${i}`, description: "Created by bench/calendar-batch", start: `2026-12-${day}T${hour}:00`, end: `2026-12-${day}T${hour}:45`, reference: `BENCH-${i}` };
+    return {
+      summary: `Bench session ${i}`,
+      description: "Created by bench/calendar-batch",
+      start: `2026-12-${day}T${hour}:00`,
+      end: `2026-12-${day}T${hour}:45`,
+      reference: `BENCH-${i}`,
+    };
   });
   // Warm-up (module loading, first connections), not measured.
   for (const providerId of ["google-calendar", "outlook-calendar"] as const) {

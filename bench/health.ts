@@ -26,7 +26,9 @@ const db = createPrismaClient(database.url, 4);
 let server: Awaited<ReturnType<typeof startProductionServer>> | undefined;
 const line = (label: string, samples: number[], goal?: number) => {
   const f = summarize(samples);
-  console.log(`  ${label.padEnd(46)} p50 ${String(f.p50).padStart(7)} ms  p95 ${String(f.p95).padStart(7)} ms  max ${f.max} ms${goal ? `  (goal p95 < ${goal} ms: ${f.p95 < goal ? "met" : "NOT met"})` : ""}`);
+  console.log(
+    `  ${label.padEnd(46)} p50 ${String(f.p50).padStart(7)} ms  p95 ${String(f.p95).padStart(7)} ms  max ${f.max} ms${goal ? `  (goal p95 < ${goal} ms: ${f.p95 < goal ? "met" : "NOT met"})` : ""}`,
+  );
 };
 try {
   const ids = providers.map((p) => p.id);
@@ -55,7 +57,9 @@ try {
     JOIN (SELECT "id", "workspaceId", "providerId", row_number() OVER (ORDER BY "id") - 1 AS n FROM "Connection") c ON c.n = g % ${CONNECTIONS}`);
   await db.$executeRawUnsafe(`ANALYZE "IntegrationActivity"`);
   const lastHour = await db.integrationActivity.count({ where: { createdAt: { gte: new Date(Date.now() - 3_600_000) } } });
-  console.log(`bench/health: ${CONNECTIONS} connections, ${(await db.integrationActivity.count()).toLocaleString()} activity rows (${lastHour.toLocaleString()} in the last hour), PostgreSQL`);
+  console.log(
+    `bench/health: ${CONNECTIONS} connections, ${(await db.integrationActivity.count()).toLocaleString()} activity rows (${lastHour.toLocaleString()} in the last hour), PostgreSQL`,
+  );
 
   const time = async (fn: () => Promise<unknown>) => {
     const started = performance.now();
@@ -72,7 +76,9 @@ try {
 
   const started = performance.now();
   const report = await runHealthCheck(db, { notify: async () => ({ ok: true, provider: "sendgrid" }), probe: async () => ({ tested: false, reason: "bench" }) });
-  console.log(`  ${"health-check run (100 snapshots, alert decisions)".padEnd(46)} ${Math.round(performance.now() - started)} ms  (${report.unhealthy} unhealthy, ${report.alerts.length} alerts)`);
+  console.log(
+    `  ${"health-check run (100 snapshots, alert decisions)".padEnd(46)} ${Math.round(performance.now() - started)} ms  (${report.unhealthy} unhealthy, ${report.alerts.length} alerts)`,
+  );
 
   process.env.RATE_LIMITS = "stripe=1000000/1h";
   const permits: number[] = [];
@@ -85,7 +91,10 @@ try {
     TOKEN_ENCRYPTION_KEY: "q7ZkR8m0yJYH3o8m9k7n2Vt1vH3Yx0rGm6r5yq7c1fE=",
   });
   const cookie = await signInCookie(server.url, "bench@plugboard.test", password);
-  for (const [path, goal] of [["/api/health/integrations", 150], ["/api/health/integrations/history?hours=24", 300]] as const) {
+  for (const [path, goal] of [
+    ["/api/health/integrations", 150],
+    ["/api/health/integrations/history?hours=24", 300],
+  ] as const) {
     const get = () =>
       time(async () => {
         const response = await fetch(`${server!.url}${path}`, { headers: { cookie } });

@@ -118,12 +118,18 @@ try {
 
   const cpuSeconds = (usage: NodeJS.CpuUsage) => ((usage.user + usage.system) / 1e6).toFixed(1);
   const met = seconds <= GOAL_SECONDS && requests === CONNECTIONS && renewed === CONNECTIONS;
-  console.log(`bench/refresh: one refresh run over ${CONNECTIONS} due connections (${PROVIDERS.map(([id]) => id).join(", ")}), token endpoints answering after ${DELAY_MS} ms, concurrency ${report.concurrency}, PostgreSQL`);
-  console.log(`  total ${seconds.toFixed(1)} s = ${(seconds / floor.seconds).toFixed(2)}× the floor; ${requests} refresh requests at the fakes, ${report.refreshed} refreshed, ${report.failed.total} failed, ${renewed} connections on a new token`);
+  console.log(
+    `bench/refresh: one refresh run over ${CONNECTIONS} due connections (${PROVIDERS.map(([id]) => id).join(", ")}), token endpoints answering after ${DELAY_MS} ms, concurrency ${report.concurrency}, PostgreSQL`,
+  );
+  console.log(
+    `  total ${seconds.toFixed(1)} s = ${(seconds / floor.seconds).toFixed(2)}× the floor; ${requests} refresh requests at the fakes, ${report.refreshed} refreshed, ${report.failed.total} failed, ${renewed} connections on a new token`,
+  );
   console.log(
     `  floor ${floor.seconds.toFixed(1)} s: the same ${floorRequests} refresh requests from the same provider modules to the same fakes at concurrency ${report.concurrency}, no database${floor.failures ? ` (${floor.failures} failed)` : ""}; ${CONNECTIONS} × ${DELAY_MS} ms / ${report.concurrency} = ${((CONNECTIONS * DELAY_MS) / report.concurrency / 1000).toFixed(1)} s`,
   );
-  console.log(`  this process's CPU: run ${cpuSeconds(cpuRun)} s, floor ${cpuSeconds(cpuFloor)} s; SDK warm-up ${warmUp.seconds.toFixed(1)} s (untimed); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
+  console.log(
+    `  this process's CPU: run ${cpuSeconds(cpuRun)} s, floor ${cpuSeconds(cpuFloor)} s; SDK warm-up ${warmUp.seconds.toFixed(1)} s (untimed); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`,
+  );
   console.log(`  goal: <= ${GOAL_SECONDS} s and exactly ${CONNECTIONS} requests: ${met ? "met" : "NOT met"}`);
 } finally {
   fakeProcess.kill("SIGTERM");

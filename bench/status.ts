@@ -45,7 +45,15 @@ try {
   const connections = await db.connection.findMany({ where: { workspaceId: measured }, select: { id: true, providerId: true } });
   const rows = Array.from({ length: 10_000 }, (_, i) => {
     const c = connections[i % connections.length]!;
-    return { workspaceId: measured, connectionId: c.id, providerId: c.providerId, operation: "bench.call", outcome: i % 10 ? ("success" as const) : ("failure" as const), durationMs: 50 + (i % 200), actor: "bench" };
+    return {
+      workspaceId: measured,
+      connectionId: c.id,
+      providerId: c.providerId,
+      operation: "bench.call",
+      outcome: i % 10 ? ("success" as const) : ("failure" as const),
+      durationMs: 50 + (i % 200),
+      actor: "bench",
+    };
   });
   for (let i = 0; i < rows.length; i += 2000) await db.integrationActivity.createMany({ data: rows.slice(i, i + 2000) });
 

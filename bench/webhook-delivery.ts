@@ -28,7 +28,12 @@ const receiver = http.createServer((req, res) => {
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", () => {
     const id = String(req.headers["x-webhook-id"]);
-    const expected = "sha256=" + crypto.createHmac("sha256", secretKey).update(`${id}.${req.headers["x-webhook-timestamp"]}.${Buffer.concat(chunks).toString("utf8")}`).digest("hex");
+    const expected =
+      "sha256=" +
+      crypto
+        .createHmac("sha256", secretKey)
+        .update(`${id}.${req.headers["x-webhook-timestamp"]}.${Buffer.concat(chunks).toString("utf8")}`)
+        .digest("hex");
     if (req.headers["x-webhook-signature"] !== expected) badSignatures++;
     seen.set(id, (seen.get(id) ?? 0) + 1);
     res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');

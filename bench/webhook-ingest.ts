@@ -69,7 +69,10 @@ try {
     data: { workspaceId: workspace.id, providerId: "stripe", authType: "api_key", status: "connected", accountLabel: "Stripe (test mode)" },
   });
   await db.credential.create({
-    data: { connectionId: connection.id, ...seal({ secretKey: "sk_test_BenchKey000000000000001", webhookSecret: WEBHOOK_SECRET }, { workspaceId: workspace.id, connectionId: connection.id }) },
+    data: {
+      connectionId: connection.id,
+      ...seal({ secretKey: "sk_test_BenchKey000000000000001", webhookSecret: WEBHOOK_SECRET }, { workspaceId: workspace.id, connectionId: connection.id }),
+    },
   });
   server = await startProductionServer({
     DATABASE_URL: database.url,
@@ -103,7 +106,9 @@ try {
   const met = throughput >= 500 && figure.p99 < 50 && lost === 0;
   console.log(`bench/webhook-ingest: ${EVENTS} signed Stripe payment_intent.succeeded events, ${CONCURRENCY} concurrent senders, production server on PostgreSQL`);
   console.log(`  throughput ${throughput} events/s  p50 ${figure.p50} ms  p95 ${figure.p95} ms  p99 ${figure.p99} ms  max ${figure.max} ms`);
-  console.log(`  acknowledged ${acknowledged}  refused ${refused}  stored ${stored}  lost ${lost}  processed ${processed} (payments recorded ${payments}; drained ${drainSeconds.toFixed(1)} s after the last answer)`);
+  console.log(
+    `  acknowledged ${acknowledged}  refused ${refused}  stored ${stored}  lost ${lost}  processed ${processed} (payments recorded ${payments}; drained ${drainSeconds.toFixed(1)} s after the last answer)`,
+  );
   console.log(`  goal: ≥ 500 events/s, p99 < 50 ms, zero lost: ${met ? "met" : "NOT met"}`);
   if (lost !== 0 || refused !== 0) process.exitCode = 1;
 } finally {

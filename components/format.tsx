@@ -75,26 +75,13 @@ export function formatShortDateTime(date: Date): string {
 }
 
 /** "5 minutes ago", with the absolute date and time in the title (hover) attribute. */
-export function RelativeTime({
-  value,
-  className,
-  fallback = "never",
-}: {
-  value: string | null | undefined;
-  className?: string;
-  fallback?: string;
-}) {
+export function RelativeTime({ value, className, fallback = "never" }: { value: string | null | undefined; className?: string; fallback?: string }) {
   const current = useNow();
   if (!value) return <span className={cn("text-muted-foreground", className)}>{fallback}</span>;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return <span className={className}>{value}</span>;
   return (
-    <time
-      dateTime={date.toISOString()}
-      title={formatAbsolute(date)}
-      className={className}
-      suppressHydrationWarning
-    >
+    <time dateTime={date.toISOString()} title={formatAbsolute(date)} className={className} suppressHydrationWarning>
       {current === null ? formatShortDateTime(date) : formatRelative(date, current)}
     </time>
   );

@@ -48,11 +48,11 @@ export default { experimental: { adapter: true }, engine: "js", schema: "to.pris
 `,
 );
 const from = previous ? ["--from-schema-datamodel", "from.prisma"] : ["--from-empty"];
-const sql = execFileSync(
-  path.join(tool, "node_modules/.bin/prisma"),
-  ["migrate", "diff", ...from, "--to-schema-datamodel", "to.prisma", "--script"],
-  { cwd: work, encoding: "utf8", env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres", PRISMA_HIDE_UPDATE_MESSAGE: "1" } },
-);
+const sql = execFileSync(path.join(tool, "node_modules/.bin/prisma"), ["migrate", "diff", ...from, "--to-schema-datamodel", "to.prisma", "--script"], {
+  cwd: work,
+  encoding: "utf8",
+  env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+});
 fs.rmSync(work, { recursive: true, force: true });
 if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
   console.log("schema.prisma has no changes against " + fromRev);

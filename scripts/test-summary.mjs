@@ -1,7 +1,10 @@
 // Prints "tests: N passed, N failed, N skipped" over the vitest and playwright JSON reports.
 import fs from "node:fs";
 
-let passed = 0, failed = 0, skipped = 0, seen = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0,
+  seen = 0;
 for (const file of process.argv.slice(2)) {
   if (!fs.existsSync(file)) continue;
   const report = JSON.parse(fs.readFileSync(file, "utf8"));

@@ -15,11 +15,7 @@ function first(value: string | string[] | undefined): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
-export default async function LoginPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const callbackUrl = first(params.callbackUrl);
   const session = await getServerSession(authOptions);
@@ -54,9 +50,7 @@ export default async function LoginPage({
             <LoginForm callbackUrl={callbackUrl} initialError={first(params.error)} />
           </CardContent>
         </Card>
-        <p className="text-center text-xs text-muted-foreground">
-          No account yet? Ask an admin of your workspace to create one.
-        </p>
+        <p className="text-center text-xs text-muted-foreground">No account yet? Ask an admin of your workspace to create one.</p>
       </div>
     </main>
   );

@@ -48,9 +48,7 @@ export function SetupForm({ initialToken }: { initialToken: string }) {
     <form onSubmit={onSubmit} className="w-full max-w-md space-y-4 rounded-xl border bg-card p-6 shadow-sm">
       <div>
         <h1 className="text-xl font-semibold">Set up Plugboard</h1>
-        <p className="text-sm text-muted-foreground">
-          Create the first admin. The setup token is printed in the server log at start; this page closes once an admin exists.
-        </p>
+        <p className="text-sm text-muted-foreground">Create the first admin. The setup token is printed in the server log at start; this page closes once an admin exists.</p>
       </div>
       {error ? (
         <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">

@@ -7,13 +7,7 @@ import { CircleAlertIcon, FilterXIcon } from "lucide-react";
 
 import { errorMessage } from "@/components/api/client";
 import { useActivity, useCatalog } from "@/components/api/queries";
-import {
-  ERROR_CATEGORY_LABELS,
-  errorCategoryLabel,
-  type ActivityItem,
-  type CallOutcome,
-  type ErrorCategory,
-} from "@/components/api/types";
+import { ERROR_CATEGORY_LABELS, errorCategoryLabel, type ActivityItem, type CallOutcome, type ErrorCategory } from "@/components/api/types";
 import { RelativeTime, formatAbsolute, formatShortDateTime } from "@/components/format";
 import { EmptyRow, FilterSelect, ListHeading, LoadingRows, PageButtons, useUrlFilters } from "@/components/list/list-page";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
@@ -70,10 +64,7 @@ export function ActivityView() {
   const catalog = useCatalog();
   const activity = useActivity(apiParams);
 
-  const providerNames = React.useMemo(
-    () => new Map((catalog.data?.providers ?? []).map((p) => [p.id, p.name])),
-    [catalog.data],
-  );
+  const providerNames = React.useMemo(() => new Map((catalog.data?.providers ?? []).map((p) => [p.id, p.name])), [catalog.data]);
 
   const update = useUrlFilters();
 
@@ -166,12 +157,7 @@ export function ActivityView() {
           />
         </div>
         {hasFilters && (
-          <Button
-            type="button"
-            variant="ghost"
-            className="col-span-2 justify-self-start"
-            onClick={() => update(Object.fromEntries(FILTER_KEYS.map((k) => [k, null])))}
-          >
+          <Button type="button" variant="ghost" className="col-span-2 justify-self-start" onClick={() => update(Object.fromEntries(FILTER_KEYS.map((k) => [k, null])))}>
             <FilterXIcon aria-hidden="true" />
             Clear filters
           </Button>
@@ -220,9 +206,7 @@ export function ActivityView() {
                 hint={hasFilters ? "Try a wider date range or clear the filters." : "Calls to connected providers show up here as they happen."}
               />
             ) : (
-              data.items.map((item) => (
-                <ActivityRow key={item.id} item={item} providerName={providerNames.get(item.providerId)} />
-              ))
+              data.items.map((item) => <ActivityRow key={item.id} item={item} providerName={providerNames.get(item.providerId)} />)
             )}
           </TableBody>
         </Table>
@@ -291,14 +275,10 @@ function ActivityRow({ item, providerName }: { item: ActivityItem; providerName:
       <TableCell>
         <Badge variant={outcome?.variant ?? "outline"}>{outcome?.label ?? item.outcome}</Badge>
       </TableCell>
-      <TableCell className={cn(!item.errorCategory && "text-muted-foreground")}>
-        {errorCategoryLabel(item.errorCategory)}
-      </TableCell>
+      <TableCell className={cn(!item.errorCategory && "text-muted-foreground")}>{errorCategoryLabel(item.errorCategory)}</TableCell>
       <TableCell className="text-right tabular-nums">{item.durationMs.toLocaleString()}</TableCell>
       <TableCell className="text-right tabular-nums">{item.attempts}</TableCell>
-      <TableCell className={cn("text-right tabular-nums", item.statusCode === null && "text-muted-foreground")}>
-        {item.statusCode ?? "—"}
-      </TableCell>
+      <TableCell className={cn("text-right tabular-nums", item.statusCode === null && "text-muted-foreground")}>{item.statusCode ?? "—"}</TableCell>
       <TableCell className="max-w-[28rem] pr-4">
         <span className="block truncate" title={[item.message, item.actor ? `by ${item.actor}` : null].filter(Boolean).join(" — ")}>
           {item.message ?? <span className="text-muted-foreground">—</span>}

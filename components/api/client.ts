@@ -49,10 +49,7 @@ function normalizeFields(raw: unknown): Record<string, string> {
   return out;
 }
 
-export async function apiFetch<T>(
-  path: string,
-  init: Omit<RequestInit, "body"> & { body?: unknown } = {},
-): Promise<T> {
+export async function apiFetch<T>(path: string, init: Omit<RequestInit, "body"> & { body?: unknown } = {}): Promise<T> {
   const { body, headers, ...rest } = init;
   let response: Response;
   try {
@@ -89,10 +86,7 @@ export async function apiFetch<T>(
 
   if (!response.ok) {
     const record = (data && typeof data === "object" ? data : {}) as { error?: unknown; fields?: unknown };
-    const message =
-      typeof record.error === "string" && record.error
-        ? record.error
-        : `The server answered ${response.status} ${response.statusText}`.trim();
+    const message = typeof record.error === "string" && record.error ? record.error : `The server answered ${response.status} ${response.statusText}`.trim();
     if (response.status === 401) redirectToLogin();
     throw new ApiRequestError(response.status, message, normalizeFields(record.fields));
   }

@@ -59,16 +59,7 @@ export const CATEGORY_LABELS: Record<ProviderCategory, string> = {
 };
 
 /** Display order of the category sections; unknown categories follow, alphabetically. */
-export const CATEGORY_ORDER: ProviderCategory[] = [
-  "payments",
-  "email",
-  "calendar",
-  "crm",
-  "sms",
-  "marketing",
-  "social",
-  "storage",
-];
+export const CATEGORY_ORDER: ProviderCategory[] = ["payments", "email", "calendar", "crm", "sms", "marketing", "social", "storage"];
 
 export const ERROR_CATEGORY_LABELS: Record<ErrorCategory, string> = {
   transient: "Transient",

@@ -11,20 +11,12 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 
-export function LoginForm({
-  callbackUrl,
-  initialError,
-}: {
-  callbackUrl: string | null;
-  initialError: string | null;
-}) {
+export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string | null; initialError: string | null }) {
   const router = useRouter();
   const [email, setEmail] = React.useState("");
   const [password, setPassword] = React.useState("");
   const [pending, setPending] = React.useState(false);
-  const [error, setError] = React.useState<string | null>(
-    initialError ? describeSignInError(initialError) : null,
-  );
+  const [error, setError] = React.useState<string | null>(initialError ? describeSignInError(initialError) : null);
   const errorRef = React.useRef<HTMLDivElement>(null);
 
   React.useEffect(() => {

@@ -23,8 +23,7 @@ export function RangeCheck({ calendar }: { calendar: string }) {
   const [start, setStart] = React.useState(() => toLocalInput(nextHour(24)));
   const [end, setEnd] = React.useState(() => toLocalInput(nextHour(25)));
   const check = useMutation({
-    mutationFn: () =>
-      apiFetch<Availability>(`/api/calendar/availability?${new URLSearchParams({ calendar, start, end, timeZone: browserTimeZone() })}`),
+    mutationFn: () => apiFetch<Availability>(`/api/calendar/availability?${new URLSearchParams({ calendar, start, end, timeZone: browserTimeZone() })}`),
   });
   const result = check.data;
 
@@ -179,11 +178,7 @@ function DayGrid({ days, dayMinutes }: { days: DayAvailability[]; dayMinutes: nu
             title={title}
             aria-label={title}
             data-testid={`day-${day.date}`}
-            className={cn(
-              "flex h-14 flex-col justify-between rounded-md border p-1",
-              day.weekend && "bg-muted/60",
-              day.blockedAllDay && "border-destructive/30 bg-destructive/10",
-            )}
+            className={cn("flex h-14 flex-col justify-between rounded-md border p-1", day.weekend && "bg-muted/60", day.blockedAllDay && "border-destructive/30 bg-destructive/10")}
             style={day.workingDay && !day.blockedAllDay ? { backgroundColor: `color-mix(in oklch, var(--success) ${Math.round(10 + share * 45)}%, transparent)` } : undefined}
           >
             <span className="text-left text-muted-foreground">{Number(day.date.slice(8))}</span>

@@ -49,7 +49,10 @@ export function BatchProgress({ job }: { job: BatchJob }) {
     <div className="grid gap-2" data-testid="batch-progress" data-status={job.status}>
       <div className="flex items-center justify-between gap-2 text-sm">
         <span>
-          <span className="font-medium capitalize">{job.operation}</span> · <span data-testid="batch-progress-count">{job.done} / {job.total}</span>
+          <span className="font-medium capitalize">{job.operation}</span> ·{" "}
+          <span data-testid="batch-progress-count">
+            {job.done} / {job.total}
+          </span>
           {job.failed > 0 && <span className="text-destructive"> · {job.failed} failed</span>}
         </span>
         <Badge variant={STATUS_BADGE[job.status]}>{job.status}</Badge>

@@ -70,7 +70,11 @@ export function CalendarDashboard() {
               <CalendarOffIcon aria-hidden="true" className="size-8 text-muted-foreground" />
               <p className="font-medium">No calendar is connected</p>
               <p className="text-sm text-muted-foreground">
-                Connect Google Calendar or Outlook Calendar on the <Link className="underline" href="/integrations">Integrations</Link> page.
+                Connect Google Calendar or Outlook Calendar on the{" "}
+                <Link className="underline" href="/integrations">
+                  Integrations
+                </Link>{" "}
+                page.
               </p>
             </Card>
           ) : (

@@ -96,9 +96,7 @@ export function LeadsView() {
         ))}
       </div>
 
-      {leads.isError && (
-        <Problem title="Could not load the leads" error={leads.error} />
-      )}
+      {leads.isError && <Problem title="Could not load the leads" error={leads.error} />}
       {leads.isPending ? (
         <Skeleton className="h-64 w-full rounded-xl" />
       ) : data && data.leads.length === 0 ? (

@@ -104,7 +104,21 @@ export function SyncReportView({ report }: { report: SyncReport }) {
 /**
  * One Odoo sync: a button that runs it, the progress while it runs (polled), and the last report.
  */
-export function SyncPanel({ kind, title, description, actionLabel, canEdit, onDone }: { kind: SyncKind; title: string; description: string; actionLabel: string; canEdit: boolean; onDone?: () => void }) {
+export function SyncPanel({
+  kind,
+  title,
+  description,
+  actionLabel,
+  canEdit,
+  onDone,
+}: {
+  kind: SyncKind;
+  title: string;
+  description: string;
+  actionLabel: string;
+  canEdit: boolean;
+  onDone?: () => void;
+}) {
   const queryClient = useQueryClient();
   const [running, setRunning] = React.useState(false);
   const overview = useQuery({
@@ -150,9 +164,7 @@ export function SyncPanel({ kind, title, description, actionLabel, canEdit, onDo
           </div>
         )}
         {live && <SyncProgress report={live} />}
-        {run.isError && (
-          <Problem title="Could not run" error={run.error} />
-        )}
+        {run.isError && <Problem title="Could not run" error={run.error} />}
         {latest && !live ? <SyncReportView report={latest} /> : !live && <p className="text-sm text-muted-foreground">No run yet.</p>}
       </CardContent>
     </Card>

@@ -22,7 +22,11 @@ type TestAnswer = Jsonify<Awaited<ReturnType<typeof sendTestEmail>>>;
 
 export function EmailView() {
   const { user, canEdit } = useCurrentUser();
-  const templates = useQuery({ queryKey: ["email", "templates"], queryFn: ({ signal }) => apiFetch<{ templates: TemplateInfo[] }>("/api/email/templates", { signal }), staleTime: Infinity });
+  const templates = useQuery({
+    queryKey: ["email", "templates"],
+    queryFn: ({ signal }) => apiFetch<{ templates: TemplateInfo[] }>("/api/email/templates", { signal }),
+    staleTime: Infinity,
+  });
   const [template, setTemplate] = React.useState("webinar_registration");
   const [language, setLanguage] = React.useState("en");
   const [view, setView] = React.useState<"html" | "text">("html");
@@ -63,7 +67,12 @@ export function EmailView() {
             <div className="grid gap-2">
               <Label htmlFor="email-language">Language</Label>
               <NativeSelect id="email-language" wrapperClassName="w-full" value={language} onChange={(e) => setLanguage(e.target.value)}>
-                {(info?.languages ?? [{ code: "en", name: "English" }, { code: "de", name: "German" }]).map((l) => (
+                {(
+                  info?.languages ?? [
+                    { code: "en", name: "English" },
+                    { code: "de", name: "German" },
+                  ]
+                ).map((l) => (
                   <NativeSelectOption key={l.code} value={l.code}>
                     {l.name}
                   </NativeSelectOption>
@@ -90,9 +99,7 @@ export function EmailView() {
                   {send.isPending ? <LoaderCircleIcon aria-hidden="true" className="animate-spin" /> : <SendIcon aria-hidden="true" />}
                   Send test email
                 </Button>
-                {send.isError && (
-                  <Problem title="Could not send" error={send.error} />
-                )}
+                {send.isError && <Problem title="Could not send" error={send.error} />}
                 {send.data &&
                   (send.data.result.ok ? (
                     <Alert data-testid="email-test-result">

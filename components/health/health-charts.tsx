@@ -91,8 +91,28 @@ export function HealthCharts({ history, providerIds, names }: ChartsProps) {
             <Tooltip formatter={(v) => (v === null || v === undefined ? "—" : `${Number(v).toLocaleString()} ms`)} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {drawn.flatMap((id) => [
-              <Line key={id} type="monotone" dataKey={id} name={`${names.get(id) ?? id} avg`} stroke={color(id)} strokeWidth={2} dot={{ r: 2 }} connectNulls isAnimationActive={false} />,
-              <Line key={`${id}:p95`} type="monotone" dataKey={`${id}:p95`} name={`${names.get(id) ?? id} p95`} stroke={color(id)} strokeDasharray="4 3" dot={false} connectNulls isAnimationActive={false} />,
+              <Line
+                key={id}
+                type="monotone"
+                dataKey={id}
+                name={`${names.get(id) ?? id} avg`}
+                stroke={color(id)}
+                strokeWidth={2}
+                dot={{ r: 2 }}
+                connectNulls
+                isAnimationActive={false}
+              />,
+              <Line
+                key={`${id}:p95`}
+                type="monotone"
+                dataKey={`${id}:p95`}
+                name={`${names.get(id) ?? id} p95`}
+                stroke={color(id)}
+                strokeDasharray="4 3"
+                dot={false}
+                connectNulls
+                isAnimationActive={false}
+              />,
             ])}
           </LineChart>
         </ResponsiveContainer>

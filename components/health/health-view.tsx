@@ -86,7 +86,11 @@ export function HealthView() {
           <InboxIcon aria-hidden="true" className="size-8 text-muted-foreground" />
           <p className="font-medium">No integrations connected</p>
           <p className="text-sm text-muted-foreground">
-            Connect one on the <Link href="/integrations" className="underline">Integrations</Link> page to see its health here.
+            Connect one on the{" "}
+            <Link href="/integrations" className="underline">
+              Integrations
+            </Link>{" "}
+            page to see its health here.
           </p>
         </div>
       ) : (
@@ -161,7 +165,8 @@ function HealthCard({ health, name, icon }: { health: IntegrationHealth; name: s
     ["Failures in a row", health.consecutiveFailures.toLocaleString()],
     ["Circuit", CIRCUIT_LABEL[health.circuitState]],
   ];
-  if (health.shortCircuits > 0) metrics.push(["Refused", `${health.shortCircuits.toLocaleString()}${health.rateLimited ? ` (${health.rateLimited.toLocaleString()} rate limit)` : ""}`]);
+  if (health.shortCircuits > 0)
+    metrics.push(["Refused", `${health.shortCircuits.toLocaleString()}${health.rateLimited ? ` (${health.rateLimited.toLocaleString()} rate limit)` : ""}`]);
   return (
     <Card className="gap-3 py-4" data-testid={`health-card-${health.providerId}`} role="article" aria-label={`${name} health`}>
       <CardHeader className="flex items-center justify-between gap-2 px-4">

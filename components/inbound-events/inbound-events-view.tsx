@@ -86,9 +86,25 @@ export function InboundEventsView() {
           update({ type: typeDraft.trim() || null });
         }}
       >
-        <FilterSelect id="filter-provider" label="Provider" allLabel="All providers" options={PROVIDERS} value={filters.provider} onChange={(v) => update({ provider: v })} className="sm:min-w-40" />
+        <FilterSelect
+          id="filter-provider"
+          label="Provider"
+          allLabel="All providers"
+          options={PROVIDERS}
+          value={filters.provider}
+          onChange={(v) => update({ provider: v })}
+          className="sm:min-w-40"
+        />
         <FilterSelect id="filter-state" label="State" allLabel="All states" options={STATES} value={filters.state} onChange={(v) => update({ state: v })} className="sm:min-w-40" />
-        <FilterSelect id="filter-signature" label="Signature" allLabel="Any signature" options={SIGNATURES} value={filters.signature} onChange={(v) => update({ signature: v })} className="sm:min-w-40" />
+        <FilterSelect
+          id="filter-signature"
+          label="Signature"
+          allLabel="Any signature"
+          options={SIGNATURES}
+          value={filters.signature}
+          onChange={(v) => update({ signature: v })}
+          className="sm:min-w-40"
+        />
         <div className="grid min-w-0 gap-1.5">
           <Label htmlFor="filter-type">Event type</Label>
           <Input
@@ -185,7 +201,11 @@ function StateSummary({ counts, onPick }: { counts: Record<InboundState, number>
   const total = counts ? Object.values(counts).reduce((a, b) => a + b, 0) : 0;
   return (
     <section aria-label="Events by state" className="grid gap-3 rounded-xl border bg-card p-4 shadow-xs" data-testid="inbound-summary">
-      <div className="flex h-3 w-full overflow-hidden rounded-full bg-muted" role="img" aria-label={counts ? STATES.map((s) => `${s.label}: ${counts[s.value]}`).join(", ") : "Loading"}>
+      <div
+        className="flex h-3 w-full overflow-hidden rounded-full bg-muted"
+        role="img"
+        aria-label={counts ? STATES.map((s) => `${s.label}: ${counts[s.value]}`).join(", ") : "Loading"}
+      >
         {counts &&
           total > 0 &&
           STATES.filter((s) => counts[s.value] > 0).map((s) => (
@@ -195,7 +215,12 @@ function StateSummary({ counts, onPick }: { counts: Record<InboundState, number>
       <ul className="flex flex-wrap gap-x-5 gap-y-1 text-sm">
         {STATES.map((s) => (
           <li key={s.value}>
-            <button type="button" className="flex items-center gap-1.5 rounded-sm text-muted-foreground hover:text-foreground" onClick={() => onPick(s.value)} data-testid={`inbound-count-${s.value}`}>
+            <button
+              type="button"
+              className="flex items-center gap-1.5 rounded-sm text-muted-foreground hover:text-foreground"
+              onClick={() => onPick(s.value)}
+              data-testid={`inbound-count-${s.value}`}
+            >
               <span aria-hidden="true" className={cn("size-2.5 rounded-full", s.bar)} />
               {s.label}
               <span className="font-medium text-foreground tabular-nums">{counts ? counts[s.value].toLocaleString() : "…"}</span>

@@ -9,14 +9,7 @@ import { queryKeys } from "@/components/api/queries";
 import type { AuthField, IntegrationStatus, Provider, StatusResponse } from "@/components/api/types";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/select";
@@ -46,11 +39,7 @@ function inputType(field: AuthField): React.HTMLInputTypeAttribute {
 }
 
 /** Merges a status object the server sent back into the cached status list. */
-export function mergeStatus(
-  queryClient: ReturnType<typeof useQueryClient>,
-  providerId: string,
-  status: IntegrationStatus | null,
-) {
+export function mergeStatus(queryClient: ReturnType<typeof useQueryClient>, providerId: string, status: IntegrationStatus | null) {
   queryClient.setQueryData<StatusResponse>(queryKeys.status, (old) => {
     if (!old) return old;
     const integrations = { ...old.integrations };
@@ -104,9 +93,7 @@ function CredentialsDialogForm({ provider, mode, open, onOpenChange }: Credentia
     },
     onError: (error) => {
       if (error instanceof ApiRequestError) {
-        const known = Object.fromEntries(
-          Object.entries(error.fields).filter(([name]) => fields.some((f) => f.name === name)),
-        );
+        const known = Object.fromEntries(Object.entries(error.fields).filter(([name]) => fields.some((f) => f.name === name)));
         setFieldErrors(known);
         if (error.status === 403) {
           setFormError({ title: "Read-only access", message: error.message });
@@ -178,18 +165,12 @@ function CredentialsDialogForm({ provider, mode, open, onOpenChange }: Credentia
         </DialogHeader>
 
         <form id={`${idPrefix}-form`} noValidate onSubmit={onSubmit} className="grid gap-4">
-          {fields.length === 0 && (
-            <p className="text-sm text-muted-foreground">
-              {provider.name} has no credential fields to fill in.
-            </p>
-          )}
+          {fields.length === 0 && <p className="text-sm text-muted-foreground">{provider.name} has no credential fields to fill in.</p>}
           {fields.map((field) => {
             const id = `${idPrefix}-${field.name}`;
             const error = fieldErrors[field.name];
             const required = isRequired(field, mode);
-            const describedBy = [field.help ? `${id}-help` : null, error ? `${id}-error` : null]
-              .filter(Boolean)
-              .join(" ");
+            const describedBy = [field.help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
             return (
               <div key={field.name} className="grid gap-2">
                 <Label htmlFor={id}>
@@ -231,11 +212,7 @@ function CredentialsDialogForm({ provider, mode, open, onOpenChange }: Credentia
                     inputMode={field.type === "number" ? "decimal" : undefined}
                     autoComplete={field.secret ? "new-password" : "off"}
                     spellCheck={false}
-                    placeholder={
-                      field.secret && mode === "edit"
-                        ? "Leave empty to keep the stored value"
-                        : field.placeholder
-                    }
+                    placeholder={field.secret && mode === "edit" ? "Leave empty to keep the stored value" : field.placeholder}
                     value={values[field.name] ?? ""}
                     onChange={(e) => {
                       const value = e.target.value;
@@ -292,12 +269,7 @@ function CredentialsDialogForm({ provider, mode, open, onOpenChange }: Credentia
             <span />
           )}
           <div className="flex flex-col-reverse gap-2 sm:flex-row">
-            <Button
-              type="button"
-              variant="outline"
-              onClick={() => onOpenChange(false)}
-              disabled={mutation.isPending}
-            >
+            <Button type="button" variant="outline" onClick={() => onOpenChange(false)} disabled={mutation.isPending}>
               Cancel
             </Button>
             <Button

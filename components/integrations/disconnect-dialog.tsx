@@ -9,15 +9,7 @@ import { queryKeys } from "@/components/api/queries";
 import type { Provider } from "@/components/api/types";
 import { mergeStatus } from "@/components/integrations/credentials-dialog";
 import { Alert, AlertDescription } from "@/components/ui/alert";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogFooter, AlertDialogHeader, AlertDialogTitle } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 
 export function DisconnectDialog({
@@ -34,8 +26,7 @@ export function DisconnectDialog({
 }) {
   const queryClient = useQueryClient();
   const mutation = useMutation({
-    mutationFn: () =>
-      apiFetch<{ ok: true; revoke?: string }>(`/api/integrations/${encodeURIComponent(provider.id)}`, { method: "DELETE" }),
+    mutationFn: () => apiFetch<{ ok: true; revoke?: string }>(`/api/integrations/${encodeURIComponent(provider.id)}`, { method: "DELETE" }),
     onSuccess: (answer) => {
       mergeStatus(queryClient, provider.id, null);
       void queryClient.invalidateQueries({ queryKey: queryKeys.status });
@@ -61,8 +52,7 @@ export function DisconnectDialog({
         <AlertDialogHeader>
           <AlertDialogTitle>Disconnect {provider.name}?</AlertDialogTitle>
           <AlertDialogDescription>
-            Plugboard deletes the stored credentials and stops calling {provider.name} for this
-            workspace. Past activity stays in the log. You can connect again at any time.
+            Plugboard deletes the stored credentials and stops calling {provider.name} for this workspace. Past activity stays in the log. You can connect again at any time.
           </AlertDialogDescription>
         </AlertDialogHeader>
         {mutation.isError && (
@@ -76,13 +66,7 @@ export function DisconnectDialog({
         <AlertDialogFooter>
           <AlertDialogCancel disabled={mutation.isPending}>Cancel</AlertDialogCancel>
           {/* Not an AlertDialogAction: that closes at once, before the answer is known. */}
-          <Button
-            variant="destructive"
-            disabled={mutation.isPending}
-            onClick={() => mutation.mutate()}
-            aria-label="Disconnect"
-            data-testid={`disconnect-confirm-${provider.id}`}
-          >
+          <Button variant="destructive" disabled={mutation.isPending} onClick={() => mutation.mutate()} aria-label="Disconnect" data-testid={`disconnect-confirm-${provider.id}`}>
             {mutation.isPending && <LoaderCircleIcon aria-hidden="true" className="animate-spin" />}
             {mutation.isPending ? "Disconnecting…" : "Disconnect"}
           </Button>

@@ -22,12 +22,7 @@ import {
 
 import { ApiRequestError, apiFetch } from "@/components/api/client";
 import { queryKeys } from "@/components/api/queries";
-import {
-  errorCategoryLabel,
-  type IntegrationStatus,
-  type Provider,
-  type TestResult,
-} from "@/components/api/types";
+import { errorCategoryLabel, type IntegrationStatus, type Provider, type TestResult } from "@/components/api/types";
 import { RelativeTime, formatNumber, useNow } from "@/components/format";
 import { IntegrationHealthSummary, RateLimitNote } from "@/components/health/health-status";
 import { CredentialsDialog, type CredentialsMode } from "@/components/integrations/credentials-dialog";
@@ -49,9 +44,7 @@ const CAPABILITY_LABELS: Record<string, string> = {
 
 type DialogState = { kind: "credentials"; mode: CredentialsMode } | { kind: "disconnect" } | null;
 
-type TestOutcome =
-  | { kind: "result"; result: TestResult }
-  | { kind: "request_failed"; message: string; forbidden: boolean };
+type TestOutcome = { kind: "result"; result: TestResult } | { kind: "request_failed"; message: string; forbidden: boolean };
 
 export function IntegrationCard({
   provider,
@@ -77,8 +70,7 @@ export function IntegrationCard({
   const capabilities = (provider.capabilities ?? []).filter((c) => c !== "api_key" && c !== "oauth");
 
   const test = useMutation({
-    mutationFn: () =>
-      apiFetch<TestResult>(`/api/integrations/${encodeURIComponent(provider.id)}/test`, { method: "POST" }),
+    mutationFn: () => apiFetch<TestResult>(`/api/integrations/${encodeURIComponent(provider.id)}/test`, { method: "POST" }),
     onMutate: () => setTestOutcome(null),
     onSuccess: (result) => setTestOutcome({ kind: "result", result }),
     onError: (error) =>
@@ -116,17 +108,13 @@ export function IntegrationCard({
                 {status.accountLabel}
               </p>
             ) : (
-              <p className="mt-1 text-xs text-muted-foreground">
-                {provider.authType === "oauth2" ? "OAuth" : "API key"}
-              </p>
+              <p className="mt-1 text-xs text-muted-foreground">{provider.authType === "oauth2" ? "OAuth" : "API key"}</p>
             )}
           </div>
         </div>
         <CardAction className="row-span-1">
           <Badge variant={badge.variant} data-testid={`integration-status-${provider.id}`}>
-            {state === "active" && status?.connectionStatus === "syncing" && (
-              <RefreshCwIcon aria-hidden="true" className="animate-spin" />
-            )}
+            {state === "active" && status?.connectionStatus === "syncing" && <RefreshCwIcon aria-hidden="true" className="animate-spin" />}
             {badge.label}
           </Badge>
         </CardAction>
@@ -137,10 +125,7 @@ export function IntegrationCard({
         {capabilities.length > 0 && (
           <ul aria-label="Capabilities" className="flex flex-wrap gap-1.5">
             {capabilities.map((capability) => (
-              <li
-                key={capability}
-                className="rounded-sm bg-muted px-1.5 py-0.5 text-[11px] leading-4 text-muted-foreground"
-              >
+              <li key={capability} className="rounded-sm bg-muted px-1.5 py-0.5 text-[11px] leading-4 text-muted-foreground">
                 {CAPABILITY_LABELS[capability] ?? capability.replace(/_/g, " ")}
               </li>
             ))}
@@ -150,14 +135,9 @@ export function IntegrationCard({
         {connected && status && <ConnectionDetails providerId={provider.id} status={status} />}
         {connected && status && (status.usage ?? []).length > 0 && <UsageStats usage={status.usage} />}
         {connected && <IntegrationHealthSummary providerId={provider.id} />}
-        {connected && status && status.circuitState !== "closed" && (
-          <CircuitNotice providerName={provider.name} state={status.circuitState} />
-        )}
+        {connected && status && status.circuitState !== "closed" && <CircuitNotice providerName={provider.name} state={status.circuitState} />}
         {connected && status?.lastError && (
-          <div
-            data-testid={`integration-last-error-${provider.id}`}
-            className="rounded-md border border-destructive/20 bg-destructive/5 px-3 py-2 text-xs"
-          >
+          <div data-testid={`integration-last-error-${provider.id}`} className="rounded-md border border-destructive/20 bg-destructive/5 px-3 py-2 text-xs">
             <div className="flex items-center justify-between gap-2">
               <span className="font-medium text-destructive">Last error</span>
               <Badge variant="outline" className="border-destructive/20 text-[10px] text-destructive">
@@ -168,17 +148,12 @@ export function IntegrationCard({
           </div>
         )}
         {canEdit && (state === "not_configured" || state === "not_connected") && <OAuthSetupNotice provider={provider} />}
-        {state === "needs_reauth" && (
-          <p className="text-xs text-muted-foreground">
-            {provider.name} no longer accepts the stored credentials. Reconnect to resume syncing.
-          </p>
-        )}
+        {state === "needs_reauth" && <p className="text-xs text-muted-foreground">{provider.name} no longer accepts the stored credentials. Reconnect to resume syncing.</p>}
         <TestResultView providerId={provider.id} pending={test.isPending} outcome={testOutcome} />
         {!provider.comingSoon && <RateLimitNote providerId={provider.id} />}
         {revokeFailed && !connected && (
           <p data-testid={`integration-revoke-failed-${provider.id}`} className="text-xs text-muted-foreground">
-            Disconnected. {provider.name} did not confirm that it revoked Plugboard&apos;s access; you can remove Plugboard from your{" "}
-            {provider.name} account&apos;s connected apps.
+            Disconnected. {provider.name} did not confirm that it revoked Plugboard&apos;s access; you can remove Plugboard from your {provider.name} account&apos;s connected apps.
           </p>
         )}
       </CardContent>
@@ -195,12 +170,8 @@ export function IntegrationCard({
             onOpen={setDialog}
           />
         )}
-        {!canEdit && provider.comingSoon && (
-          <span className="text-xs text-muted-foreground">Not available yet</span>
-        )}
-        {!canEdit && !provider.comingSoon && (
-          <span className="text-xs text-muted-foreground">Read-only</span>
-        )}
+        {!canEdit && provider.comingSoon && <span className="text-xs text-muted-foreground">Not available yet</span>}
+        {!canEdit && !provider.comingSoon && <span className="text-xs text-muted-foreground">Read-only</span>}
         {connected && provider.category === "calendar" && (
           <Button asChild variant="outline" size="sm" data-testid={`integration-calendar-${provider.id}`}>
             <Link href={`/calendar?calendar=${encodeURIComponent(provider.id)}`}>
@@ -211,11 +182,7 @@ export function IntegrationCard({
         )}
         {connected && (
           <Button asChild variant="ghost" size="icon" className="ml-auto size-8 text-muted-foreground">
-            <Link
-              href={`/activity?providerId=${encodeURIComponent(provider.id)}`}
-              aria-label={`${provider.name} activity`}
-              title={`${provider.name} activity`}
-            >
+            <Link href={`/activity?providerId=${encodeURIComponent(provider.id)}`} aria-label={`${provider.name} activity`} title={`${provider.name} activity`}>
               <ActivityIcon aria-hidden="true" />
             </Link>
           </Button>
@@ -296,13 +263,7 @@ function CardActions({
 
   return (
     <>
-      {state === "needs_reauth" && (
-        <ConnectAction
-          provider={provider}
-          label="Reconnect"
-          onOpen={() => onOpen({ kind: "credentials", mode: "reconnect" })}
-        />
-      )}
+      {state === "needs_reauth" && <ConnectAction provider={provider} label="Reconnect" onOpen={() => onOpen({ kind: "credentials", mode: "reconnect" })} />}
       {state !== "needs_reauth" && (
         <Button
           variant="outline"
@@ -315,24 +276,12 @@ function CardActions({
           {state === "paused" ? "Resume" : "Pause"}
         </Button>
       )}
-      <Button
-        variant="outline"
-        size="sm"
-        onClick={onTest}
-        disabled={testing || state === "paused"}
-        aria-label="Test"
-        data-testid={`integration-test-${provider.id}`}
-      >
+      <Button variant="outline" size="sm" onClick={onTest} disabled={testing || state === "paused"} aria-label="Test" data-testid={`integration-test-${provider.id}`}>
         {testing ? <LoaderCircleIcon aria-hidden="true" className="animate-spin" /> : <FlaskConicalIcon aria-hidden="true" />}
         {testing ? "Testing…" : "Test"}
       </Button>
       {provider.authType === "api_key" && state !== "needs_reauth" && (
-        <Button
-          variant="outline"
-          size="sm"
-          onClick={() => onOpen({ kind: "credentials", mode: "edit" })}
-          data-testid={`integration-edit-${provider.id}`}
-        >
+        <Button variant="outline" size="sm" onClick={() => onOpen({ kind: "credentials", mode: "edit" })} data-testid={`integration-edit-${provider.id}`}>
           <PencilIcon aria-hidden="true" />
           Edit
         </Button>
@@ -355,15 +304,7 @@ function CardActions({
  * How a provider gets connected: API-key providers open the credentials form; OAuth providers
  * send the browser to the server's OAuth start route (which redirects to the provider).
  */
-function ConnectAction({
-  provider,
-  label,
-  onOpen,
-}: {
-  provider: Provider;
-  label: "Connect" | "Reconnect";
-  onOpen: () => void;
-}) {
+function ConnectAction({ provider, label, onOpen }: { provider: Provider; label: "Connect" | "Reconnect"; onOpen: () => void }) {
   const testId = `integration-${label.toLowerCase()}-${provider.id}`;
   switch (provider.authType) {
     case "oauth2":
@@ -411,9 +352,7 @@ function ConnectionDetails({ providerId, status }: { providerId: string; status:
       </dd>
       {status.tokenExpiresAt && (
         <>
-          <dt className="text-muted-foreground">
-            {expiry !== null && now !== null && expiry < now ? "Token expired" : status.tokenRenews ? "Token renews" : "Token expires"}
-          </dt>
+          <dt className="text-muted-foreground">{expiry !== null && now !== null && expiry < now ? "Token expired" : status.tokenRenews ? "Token renews" : "Token expires"}</dt>
           <dd className={cn("text-right", expiryTone)}>
             <RelativeTime value={status.tokenExpiresAt} />
           </dd>
@@ -449,13 +388,11 @@ function CircuitNotice({ providerName, state }: { providerName: string; state: "
       <p>
         {state === "open" ? (
           <>
-            <span className="font-medium">Circuit open.</span> Calls to {providerName} are paused after
-            repeated failures and resume automatically.
+            <span className="font-medium">Circuit open.</span> Calls to {providerName} are paused after repeated failures and resume automatically.
           </>
         ) : (
           <>
-            <span className="font-medium">Circuit half-open.</span> Plugboard is letting a trial call
-            through before resuming {providerName}.
+            <span className="font-medium">Circuit half-open.</span> Plugboard is letting a trial call through before resuming {providerName}.
           </>
         )}
       </p>
@@ -463,15 +400,7 @@ function CircuitNotice({ providerName, state }: { providerName: string; state: "
   );
 }
 
-function TestResultView({
-  providerId,
-  pending,
-  outcome,
-}: {
-  providerId: string;
-  pending: boolean;
-  outcome: TestOutcome | null;
-}) {
+function TestResultView({ providerId, pending, outcome }: { providerId: string; pending: boolean; outcome: TestOutcome | null }) {
   let content: React.ReactNode = null;
   if (pending) {
     content = <span className="text-xs text-muted-foreground">Testing the connection…</span>;

@@ -5,13 +5,7 @@ import { CircleAlertIcon, EyeIcon, InboxIcon, SearchIcon } from "lucide-react";
 
 import { errorMessage } from "@/components/api/client";
 import { useCatalog, useIntegrationStatus } from "@/components/api/queries";
-import {
-  CATEGORY_LABELS,
-  CATEGORY_ORDER,
-  type IntegrationStatus,
-  type Provider,
-  type ProviderCategory,
-} from "@/components/api/types";
+import { CATEGORY_LABELS, CATEGORY_ORDER, type IntegrationStatus, type Provider, type ProviderCategory } from "@/components/api/types";
 import { IntegrationCard } from "@/components/integrations/integration-card";
 import { OAuthFlash } from "@/components/integrations/oauth-flash";
 import { cardState } from "@/components/integrations/state";
@@ -71,9 +65,7 @@ export function IntegrationsDashboard() {
   const filtered = React.useMemo(() => {
     const q = search.trim().toLowerCase();
     if (!q) return providers;
-    return providers.filter((p) =>
-      [p.name, p.description, p.category, ...p.capabilities].some((t) => t.toLowerCase().includes(q)),
-    );
+    return providers.filter((p) => [p.name, p.description, p.category, ...p.capabilities].some((t) => t.toLowerCase().includes(q)));
   }, [providers, search]);
   const groups = React.useMemo(() => groupByCategory(filtered), [filtered]);
 
@@ -102,10 +94,7 @@ export function IntegrationsDashboard() {
         <Alert>
           <EyeIcon aria-hidden="true" />
           <AlertTitle>You have read-only access</AlertTitle>
-          <AlertDescription>
-            You can see every integration&apos;s health and activity. Ask an admin of this workspace to
-            connect, test or disconnect integrations.
-          </AlertDescription>
+          <AlertDescription>You can see every integration&apos;s health and activity. Ask an admin of this workspace to connect, test or disconnect integrations.</AlertDescription>
         </Alert>
       )}
 
@@ -147,44 +136,20 @@ export function IntegrationsDashboard() {
       ) : (
         <>
           <div className="relative max-w-sm">
-            <SearchIcon
-              aria-hidden="true"
-              className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-muted-foreground"
-            />
-            <Input
-              type="search"
-              aria-label="Search integrations"
-              placeholder="Search integrations"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              className="pl-9"
-            />
+            <SearchIcon aria-hidden="true" className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-muted-foreground" />
+            <Input type="search" aria-label="Search integrations" placeholder="Search integrations" value={search} onChange={(e) => setSearch(e.target.value)} className="pl-9" />
           </div>
           {groups.length === 0 ? (
             <EmptyState title="No integrations match your search" body={`Nothing matches “${search.trim()}”.`} />
           ) : (
             groups.map((group) => (
-              <section
-                key={group.category}
-                aria-labelledby={`category-${group.category}`}
-                data-testid={`category-${group.category}`}
-                className="grid gap-3"
-              >
-                <h2
-                  id={`category-${group.category}`}
-                  className="text-sm font-medium tracking-wide text-muted-foreground uppercase"
-                >
+              <section key={group.category} aria-labelledby={`category-${group.category}`} data-testid={`category-${group.category}`} className="grid gap-3">
+                <h2 id={`category-${group.category}`} className="text-sm font-medium tracking-wide text-muted-foreground uppercase">
                   {group.label}
                 </h2>
                 <div className="grid items-start gap-4 sm:grid-cols-2 xl:grid-cols-3">
                   {group.providers.map((provider) => (
-                    <IntegrationCard
-                      key={provider.id}
-                      provider={provider}
-                      status={statuses[provider.id]}
-                      canEdit={canEdit}
-                      statusUnknown={!status.data}
-                    />
+                    <IntegrationCard key={provider.id} provider={provider} status={statuses[provider.id]} canEdit={canEdit} statusUnknown={!status.data} />
                   ))}
                 </div>
               </section>

@@ -46,7 +46,11 @@ const subscribeToNothing = () => () => {};
 /** How the last OAuth connect went ("Google Calendar connected as …" or what went wrong). */
 export function OAuthFlash() {
   // The cookie is only readable in the browser: nothing on the server nor while hydrating (so the markup matches), then the flash.
-  const inBrowser = React.useSyncExternalStore(subscribeToNothing, () => true, () => false);
+  const inBrowser = React.useSyncExternalStore(
+    subscribeToNothing,
+    () => true,
+    () => false,
+  );
   return inBrowser ? <FlashAlert /> : null;
 }
 

@@ -12,10 +12,7 @@ export function OAuthSetupNotice({ provider }: { provider: Provider }) {
   const setup = provider.oauth?.setup;
   if (!setup || setup.configured) return null;
   return (
-    <div
-      data-testid={`oauth-setup-${provider.id}`}
-      className="grid gap-1.5 rounded-md border border-dashed px-3 py-2 text-xs text-muted-foreground"
-    >
+    <div data-testid={`oauth-setup-${provider.id}`} className="grid gap-1.5 rounded-md border border-dashed px-3 py-2 text-xs text-muted-foreground">
       <p className="flex items-center gap-1.5 font-medium text-foreground">
         <SettingsIcon aria-hidden="true" className="size-3.5" />
         {provider.authFields.length > 0 ? `To sign in with ${provider.name} instead of a key` : `To connect ${provider.name}`}

@@ -1,27 +1,12 @@
 import type { IntegrationStatus, Provider } from "@/components/api/types";
 
-export type CardState =
-  | "coming_soon"
-  | "unavailable"
-  | "not_configured"
-  | "not_connected"
-  | "connecting"
-  | "active"
-  | "paused"
-  | "error"
-  | "needs_reauth"
-  | "unknown";
+export type CardState = "coming_soon" | "unavailable" | "not_configured" | "not_connected" | "connecting" | "active" | "paused" | "error" | "needs_reauth" | "unknown";
 
 /** One badge per card, from the catalog entry and (when there is one) its connection status. */
-export function cardState(
-  provider: Provider,
-  status: IntegrationStatus | undefined,
-  statusUnknown = false,
-): CardState {
+export function cardState(provider: Provider, status: IntegrationStatus | undefined, statusUnknown = false): CardState {
   if (provider.comingSoon) return "coming_soon";
   if (!status && statusUnknown) return "unknown";
-  const hasConnection =
-    !!status && (status.connected || status.connectionStatus !== "disconnected");
+  const hasConnection = !!status && (status.connected || status.connectionStatus !== "disconnected");
   if (!status || !hasConnection) {
     if (!provider.available) return "unavailable";
     // An OAuth provider whose app this deployment lacks, and that takes no API key either.
@@ -36,10 +21,7 @@ export function cardState(
   return "not_connected";
 }
 
-export const STATE_BADGE: Record<
-  CardState,
-  { label: string; variant: "success" | "destructive" | "warning" | "secondary" | "outline" }
-> = {
+export const STATE_BADGE: Record<CardState, { label: string; variant: "success" | "destructive" | "warning" | "secondary" | "outline" }> = {
   active: { label: "Active", variant: "success" },
   paused: { label: "Paused", variant: "secondary" },
   error: { label: "Error", variant: "destructive" },

@@ -36,11 +36,7 @@ export function SummaryStrip({ counts, loading }: { counts: SummaryCounts; loadi
   return (
     <section aria-label="Summary" className="grid grid-cols-3 gap-2 sm:gap-3">
       {ITEMS.map(({ key, label, hint, icon: Icon, tone }) => (
-        <div
-          key={key}
-          data-testid={`summary-${key}`}
-          className="flex min-w-0 items-center gap-3 rounded-xl border bg-card px-3 py-2.5 shadow-xs sm:px-4 sm:py-3"
-        >
+        <div key={key} data-testid={`summary-${key}`} className="flex min-w-0 items-center gap-3 rounded-xl border bg-card px-3 py-2.5 shadow-xs sm:px-4 sm:py-3">
           <span className={cn("hidden size-9 shrink-0 items-center justify-center rounded-lg sm:flex", tone)}>
             <Icon aria-hidden="true" className="size-4.5" />
           </span>

@@ -60,7 +60,12 @@ function NavLinks({ pathname, onNavigate }: { pathname: string; onNavigate?: () 
 function Brand({ workspaceName, onNavigate }: { workspaceName: string | null; onNavigate?: () => void }) {
   return (
     <div className="flex min-w-0 items-start gap-2">
-      <Link href="/integrations" onClick={onNavigate} className="flex shrink-0 items-center rounded-md outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50" aria-label="Plugboard home">
+      <Link
+        href="/integrations"
+        onClick={onNavigate}
+        className="flex shrink-0 items-center rounded-md outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+        aria-label="Plugboard home"
+      >
         <span className="flex size-8 items-center justify-center rounded-md bg-primary text-primary-foreground">
           <PlugZapIcon className="size-4" aria-hidden="true" />
         </span>

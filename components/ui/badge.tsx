@@ -12,10 +12,8 @@ const badgeVariants = cva(
         default: "border-transparent bg-primary text-primary-foreground",
         secondary: "border-transparent bg-secondary text-secondary-foreground",
         destructive: "border-destructive/20 bg-destructive/10 text-destructive",
-        success:
-          "border-success/25 bg-success/10 text-[color-mix(in_oklch,var(--success)_75%,black)]",
-        warning:
-          "border-warning/30 bg-warning/15 text-[color-mix(in_oklch,var(--warning)_55%,black)]",
+        success: "border-success/25 bg-success/10 text-[color-mix(in_oklch,var(--success)_75%,black)]",
+        warning: "border-warning/30 bg-warning/15 text-[color-mix(in_oklch,var(--warning)_55%,black)]",
         outline: "text-foreground",
       },
     },
@@ -25,22 +23,10 @@ const badgeVariants = cva(
   },
 );
 
-function Badge({
-  className,
-  variant,
-  asChild = false,
-  ...props
-}: React.ComponentProps<"span"> & VariantProps<typeof badgeVariants> & { asChild?: boolean }) {
+function Badge({ className, variant, asChild = false, ...props }: React.ComponentProps<"span"> & VariantProps<typeof badgeVariants> & { asChild?: boolean }) {
   const Comp = asChild ? SlotPrimitive.Slot : "span";
 
-  return (
-    <Comp
-      data-slot="badge"
-      data-variant={variant ?? "default"}
-      className={cn(badgeVariants({ variant }), className)}
-      {...props}
-    />
-  );
+  return <Comp data-slot="badge" data-variant={variant ?? "default"} className={cn(badgeVariants({ variant }), className)} {...props} />;
 }
 
 export { Badge, badgeVariants };

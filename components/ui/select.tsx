@@ -17,10 +17,7 @@ function NativeSelect({
   wrapperClassName?: string;
 }) {
   return (
-    <div
-      data-slot="native-select-wrapper"
-      className={cn("group/native-select relative w-fit has-[select:disabled]:opacity-50", wrapperClassName)}
-    >
+    <div data-slot="native-select-wrapper" className={cn("group/native-select relative w-fit has-[select:disabled]:opacity-50", wrapperClassName)}>
       <select
         data-slot="native-select"
         data-size={size}
@@ -32,10 +29,7 @@ function NativeSelect({
         )}
         {...props}
       />
-      <ChevronDownIcon
-        aria-hidden="true"
-        className="pointer-events-none absolute top-1/2 right-3 size-4 -translate-y-1/2 text-muted-foreground select-none"
-      />
+      <ChevronDownIcon aria-hidden="true" className="pointer-events-none absolute top-1/2 right-3 size-4 -translate-y-1/2 text-muted-foreground select-none" />
     </div>
   );
 }

@@ -92,8 +92,7 @@ function useWebhookMutation<TVariables, TResult>(fn: (variables: TVariables) => 
   });
 }
 
-export const useCreateEndpoint = () =>
-  useWebhookMutation((input: EndpointInput) => apiFetch<EndpointWithSecret>("/api/webhook-endpoints", { method: "POST", body: input }));
+export const useCreateEndpoint = () => useWebhookMutation((input: EndpointInput) => apiFetch<EndpointWithSecret>("/api/webhook-endpoints", { method: "POST", body: input }));
 
 export const useUpdateEndpoint = (id: string) =>
   useWebhookMutation((input: Partial<EndpointInput> & { status?: "active" | "paused" }) => apiFetch<Endpoint>(base(id), { method: "PATCH", body: input }));

@@ -128,7 +128,14 @@ function DeliveryRows({ endpoint, delivery, open, onToggle, canEdit }: { endpoin
     <>
       <TableRow data-testid="webhook-delivery-row" data-status={delivery.status} className="cursor-pointer" onClick={onToggle}>
         <TableCell className="pl-4">
-          <Button variant="ghost" size="icon" className="size-6" aria-expanded={open} aria-label={open ? "Hide attempts" : "Show attempts"} onClick={(e) => (e.stopPropagation(), onToggle())}>
+          <Button
+            variant="ghost"
+            size="icon"
+            className="size-6"
+            aria-expanded={open}
+            aria-label={open ? "Hide attempts" : "Show attempts"}
+            onClick={(e) => (e.stopPropagation(), onToggle())}
+          >
             {open ? <ChevronDownIcon aria-hidden="true" /> : <Collapsed aria-hidden="true" />}
           </Button>
         </TableCell>
@@ -171,7 +178,12 @@ function DeliveryDetail({ endpoint, deliveryId, canEdit }: { endpoint: Endpoint;
           Message <code>{delivery.eventId}</code>
         </p>
         {canEdit && (
-          <Button size="sm" variant="outline" disabled={resend.isPending || endpoint.status !== "active"} onClick={() => resend.mutate(delivery.id, { onSettled: () => void detail.refetch() })}>
+          <Button
+            size="sm"
+            variant="outline"
+            disabled={resend.isPending || endpoint.status !== "active"}
+            onClick={() => resend.mutate(delivery.id, { onSettled: () => void detail.refetch() })}
+          >
             {resend.isPending ? <LoaderCircleIcon aria-hidden="true" className="animate-spin" /> : <RotateCcwIcon aria-hidden="true" />}
             Resend now
           </Button>
@@ -187,15 +199,11 @@ function DeliveryDetail({ endpoint, deliveryId, canEdit }: { endpoint: Endpoint;
               <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
                 <span className="font-medium">#{attempt.attemptNumber}</span>
                 <span title={new Date(attempt.startedAt).toISOString()}>{formatShortDateTime(new Date(attempt.startedAt))}</span>
-                <span className={attempt.ok ? "text-[color-mix(in_oklch,var(--success)_75%,black)]" : "text-destructive"}>
-                  {attempt.statusCode ?? "no answer"}
-                </span>
+                <span className={attempt.ok ? "text-[color-mix(in_oklch,var(--success)_75%,black)]" : "text-destructive"}>{attempt.statusCode ?? "no answer"}</span>
                 <span className="text-muted-foreground tabular-nums">{attempt.durationMs} ms</span>
                 {attempt.error && <span className="text-destructive">{attempt.error}</span>}
               </div>
-              {attempt.responseBody ? (
-                <pre className="max-h-40 overflow-auto rounded bg-muted/50 p-2 font-mono text-xs whitespace-pre-wrap">{attempt.responseBody}</pre>
-              ) : null}
+              {attempt.responseBody ? <pre className="max-h-40 overflow-auto rounded bg-muted/50 p-2 font-mono text-xs whitespace-pre-wrap">{attempt.responseBody}</pre> : null}
             </li>
           ))}
         </ol>

@@ -3,43 +3,16 @@
 import * as React from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import {
-  ArrowLeftIcon,
-  CircleAlertIcon,
-  KeyRoundIcon,
-  LoaderCircleIcon,
-  PauseIcon,
-  PencilIcon,
-  PlayIcon,
-  SendIcon,
-  Trash2Icon,
-} from "lucide-react";
+import { ArrowLeftIcon, CircleAlertIcon, KeyRoundIcon, LoaderCircleIcon, PauseIcon, PencilIcon, PlayIcon, SendIcon, Trash2Icon } from "lucide-react";
 
 import { errorMessage } from "@/components/api/client";
 import { RelativeTime, useNow } from "@/components/format";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogFooter, AlertDialogHeader, AlertDialogTitle } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
-import {
-  ALL_EVENTS,
-  useDeleteEndpoint,
-  useEndpoint,
-  useEndpoints,
-  useRotateSecret,
-  useSendTest,
-  useUpdateEndpoint,
-  type EndpointDetail,
-} from "@/components/webhooks/api";
+import { ALL_EVENTS, useDeleteEndpoint, useEndpoint, useEndpoints, useRotateSecret, useSendTest, useUpdateEndpoint, type EndpointDetail } from "@/components/webhooks/api";
 import { AttemptsChart } from "@/components/webhooks/attempts-chart";
 import { DeliveriesPanel } from "@/components/webhooks/deliveries-table";
 import { EndpointDialog } from "@/components/webhooks/endpoint-dialog";
@@ -151,10 +124,7 @@ function Detail({ endpoint }: { endpoint: EndpointDetail }) {
           <CircleAlertIcon aria-hidden="true" />
           <AlertTitle>Disabled {endpoint.disabledAt && <RelativeTime value={endpoint.disabledAt} />}</AlertTitle>
           <AlertDescription>
-            <p>
-              Plugboard stopped sending to this endpoint because {endpoint.disabledReason ?? "it kept failing"}. Fix the receiver, enable it, then
-              resend the failures.
-            </p>
+            <p>Plugboard stopped sending to this endpoint because {endpoint.disabledReason ?? "it kept failing"}. Fix the receiver, enable it, then resend the failures.</p>
           </AlertDescription>
         </Alert>
       )}
@@ -199,17 +169,38 @@ function Detail({ endpoint }: { endpoint: EndpointDetail }) {
               <dt className="text-xs text-muted-foreground">Last attempt</dt>
               <dd>
                 <RelativeTime value={stats.lastAttemptAt} />
-                {stats.lastAttemptAt && <span className="text-muted-foreground"> · {stats.lastAttemptOk ? `answered ${stats.lastStatusCode}` : stats.lastStatusCode ? `failed (${stats.lastStatusCode})` : "failed"}</span>}
+                {stats.lastAttemptAt && (
+                  <span className="text-muted-foreground">
+                    {" "}
+                    · {stats.lastAttemptOk ? `answered ${stats.lastStatusCode}` : stats.lastStatusCode ? `failed (${stats.lastStatusCode})` : "failed"}
+                  </span>
+                )}
               </dd>
             </div>
           </dl>
           <div className="grid gap-1 text-sm">
             <p className="text-xs text-muted-foreground">Events</p>
-            <p>{endpoint.events.includes(ALL_EVENTS) ? "All events" : endpoint.events.map((e) => <code key={e} className="mr-2 text-xs">{e}</code>)}</p>
+            <p>
+              {endpoint.events.includes(ALL_EVENTS)
+                ? "All events"
+                : endpoint.events.map((e) => (
+                    <code key={e} className="mr-2 text-xs">
+                      {e}
+                    </code>
+                  ))}
+            </p>
           </div>
           <div className="grid gap-1 text-sm">
             <p className="text-xs text-muted-foreground">Custom headers</p>
-            <p>{endpoint.headerNames.length ? endpoint.headerNames.map((n) => <code key={n} className="mr-2 text-xs">{n}</code>) : "None"}</p>
+            <p>
+              {endpoint.headerNames.length
+                ? endpoint.headerNames.map((n) => (
+                    <code key={n} className="mr-2 text-xs">
+                      {n}
+                    </code>
+                  ))
+                : "None"}
+            </p>
           </div>
           {rotationEnds && (
             <p className="text-xs text-muted-foreground">
@@ -229,8 +220,8 @@ function Detail({ endpoint }: { endpoint: EndpointDetail }) {
           <AlertDialogHeader>
             <AlertDialogTitle>Rotate the signing secret?</AlertDialogTitle>
             <AlertDialogDescription>
-              A new secret is shown once. For 24 hours every request carries signatures by both secrets, so you can update your receiver without dropping
-              a message; after that only the new one signs.
+              A new secret is shown once. For 24 hours every request carries signatures by both secrets, so you can update your receiver without dropping a message; after that only
+              the new one signs.
             </AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>

@@ -9,15 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import {
-  ALL_EVENTS,
-  useCreateEndpoint,
-  useUpdateEndpoint,
-  type CatalogEvent,
-  type Endpoint,
-  type EndpointInput,
-  type EndpointWithSecret,
-} from "@/components/webhooks/api";
+import { ALL_EVENTS, useCreateEndpoint, useUpdateEndpoint, type CatalogEvent, type Endpoint, type EndpointInput, type EndpointWithSecret } from "@/components/webhooks/api";
 import { cn } from "@/lib/utils";
 
 interface HeaderRow {
@@ -133,16 +125,32 @@ export function EndpointDialog({
       <DialogContent className="sm:max-w-2xl" data-testid="webhook-endpoint-dialog">
         <DialogHeader>
           <DialogTitle>{editing ? `Edit ${endpoint!.name}` : "Add a webhook endpoint"}</DialogTitle>
-          <DialogDescription>
-            Plugboard POSTs the events you pick to this URL, signed with the endpoint&apos;s secret.
-          </DialogDescription>
+          <DialogDescription>Plugboard POSTs the events you pick to this URL, signed with the endpoint&apos;s secret.</DialogDescription>
         </DialogHeader>
         <form id="webhook-endpoint-form" className="grid gap-5" onSubmit={submit} noValidate>
           <Field id="webhook-name" label="Name" error={fieldErrors.name}>
-            <Input id="webhook-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Ops backend" maxLength={100} disabled={mutation.isPending} aria-invalid={fieldErrors.name ? true : undefined} />
+            <Input
+              id="webhook-name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="Ops backend"
+              maxLength={100}
+              disabled={mutation.isPending}
+              aria-invalid={fieldErrors.name ? true : undefined}
+            />
           </Field>
           <Field id="webhook-url" label="URL" error={fieldErrors.url} help="https only. Private and internal addresses are refused unless your administrator allows them.">
-            <Input id="webhook-url" type="url" inputMode="url" spellCheck={false} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://hooks.example.com/plugboard" disabled={mutation.isPending} aria-invalid={fieldErrors.url ? true : undefined} />
+            <Input
+              id="webhook-url"
+              type="url"
+              inputMode="url"
+              spellCheck={false}
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://hooks.example.com/plugboard"
+              disabled={mutation.isPending}
+              aria-invalid={fieldErrors.url ? true : undefined}
+            />
           </Field>
 
           <fieldset className="grid gap-2" aria-describedby={fieldErrors.events ? "webhook-events-error" : undefined}>
@@ -220,9 +228,7 @@ export function EndpointDialog({
                   variant="ghost"
                   size="icon"
                   aria-label={row.removed ? `Keep header ${row.name || i + 1}` : `Remove header ${row.name || i + 1}`}
-                  onClick={() =>
-                    setHeaders((h) => (row.stored ? h.map((r) => (r.key === row.key ? { ...r, removed: !r.removed } : r)) : h.filter((r) => r.key !== row.key)))
-                  }
+                  onClick={() => setHeaders((h) => (row.stored ? h.map((r) => (r.key === row.key ? { ...r, removed: !r.removed } : r)) : h.filter((r) => r.key !== row.key)))}
                   disabled={mutation.isPending}
                 >
                   <Trash2Icon aria-hidden="true" />

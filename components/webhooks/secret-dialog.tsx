@@ -55,8 +55,7 @@ export function SecretDialog({ secret, rotated, onClose }: { secret: string | nu
         <Alert>
           <AlertDescription>
             <p>
-              Verify each request with a Standard Webhooks library (<code>webhook-signature</code>) or the
-              plain HMAC in <code>X-Webhook-Signature</code>; the README shows both.
+              Verify each request with a Standard Webhooks library (<code>webhook-signature</code>) or the plain HMAC in <code>X-Webhook-Signature</code>; the README shows both.
             </p>
           </AlertDescription>
         </Alert>

@@ -66,9 +66,7 @@ export function WebhooksView() {
         <div className="flex flex-col items-center gap-2 rounded-xl border bg-card py-16 text-center" data-testid="webhooks-empty">
           <WebhookIcon aria-hidden="true" className="size-8 text-muted-foreground" />
           <p className="font-medium">No webhook endpoints yet</p>
-          <p className="max-w-md text-sm text-muted-foreground">
-            Add an endpoint to receive events such as a connection failing, a booking created or a payment succeeding.
-          </p>
+          <p className="max-w-md text-sm text-muted-foreground">Add an endpoint to receive events such as a connection failing, a booking created or a payment succeeding.</p>
         </div>
       ) : (
         <ul className="grid gap-3" aria-label="Webhook endpoints">
@@ -109,9 +107,7 @@ function EndpointRow({ endpoint }: { endpoint: Endpoint }) {
             {endpoint.url}
           </p>
           <p className="text-xs text-muted-foreground">{eventsSummary(endpoint.events)}</p>
-          {endpoint.status === "disabled" && endpoint.disabledReason && (
-            <p className="text-xs font-medium text-destructive">Disabled: {endpoint.disabledReason}</p>
-          )}
+          {endpoint.status === "disabled" && endpoint.disabledReason && <p className="text-xs font-medium text-destructive">Disabled: {endpoint.disabledReason}</p>}
         </div>
         <dl className="grid grid-cols-4 gap-4 text-right text-sm" data-testid={`webhook-stats-${endpoint.id}`}>
           <Stat label="Deliveries" value={stats.total.toLocaleString()} />

@@ -26,7 +26,17 @@ function useList<T>(key: string, path: string, pick: (data: Record<string, T[]>)
   return useQuery({ queryKey: ["webinars", key], queryFn: ({ signal }) => apiFetch<Record<string, T[]>>(path, { signal }).then(pick), refetchInterval: 30_000 });
 }
 
-function Section<T>({ title, query, empty, children }: { title: string; query: { isPending: boolean; isError: boolean; error: unknown; data?: T[] }; empty: string; children: (rows: T[]) => React.ReactNode }) {
+function Section<T>({
+  title,
+  query,
+  empty,
+  children,
+}: {
+  title: string;
+  query: { isPending: boolean; isError: boolean; error: unknown; data?: T[] };
+  empty: string;
+  children: (rows: T[]) => React.ReactNode;
+}) {
   return (
     <section className="grid gap-3" aria-label={title}>
       <h2 className="text-lg font-semibold tracking-tight">{title}</h2>
@@ -55,12 +65,28 @@ export function WebinarsView() {
     <div className="grid gap-8">
       <div className="grid gap-1">
         <h1 className="text-2xl font-semibold tracking-tight">Webinars</h1>
-        <p className="text-sm text-muted-foreground">Sessions, who registered, and the topics sold in Odoo. Registrations arrive through <code>POST /api/registrations</code>.</p>
+        <p className="text-sm text-muted-foreground">
+          Sessions, who registered, and the topics sold in Odoo. Registrations arrive through <code>POST /api/registrations</code>.
+        </p>
       </div>
 
       <div className="grid gap-4 lg:grid-cols-2">
-        <SyncPanel kind="events" title="Sessions to Odoo Events" description="Sessions become Odoo events (tag Webinar), registrations become attendees." actionLabel="Sync webinars now" canEdit={canEdit} onDone={refresh} />
-        <SyncPanel kind="topics" title="Topics from Odoo" description="Products of the category Webinars become topics; changed ones are updated." actionLabel="Import topics now" canEdit={canEdit} onDone={refresh} />
+        <SyncPanel
+          kind="events"
+          title="Sessions to Odoo Events"
+          description="Sessions become Odoo events (tag Webinar), registrations become attendees."
+          actionLabel="Sync webinars now"
+          canEdit={canEdit}
+          onDone={refresh}
+        />
+        <SyncPanel
+          kind="topics"
+          title="Topics from Odoo"
+          description="Products of the category Webinars become topics; changed ones are updated."
+          actionLabel="Import topics now"
+          canEdit={canEdit}
+          onDone={refresh}
+        />
       </div>
 
       <Section title="Sessions" query={sessions} empty="No webinar sessions yet. Create them with POST /api/webinars.">

@@ -17,12 +17,7 @@ export const authOptions: NextAuthOptions = {
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, request) {
         const db = await getDb();
-        const result = await signInWithPassword(
-          db,
-          credentials?.email ?? "",
-          credentials?.password ?? "",
-          clientAddress((request?.headers ?? {}) as Record<string, string>),
-        );
+        const result = await signInWithPassword(db, credentials?.email ?? "", credentials?.password ?? "", clientAddress((request?.headers ?? {}) as Record<string, string>));
         // next-auth passes a thrown error's message to the sign-in page as `error`.
         if (!result.ok) throw new Error(result.message);
         return result.user;

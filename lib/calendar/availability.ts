@@ -2,7 +2,19 @@
 // the free slots inside working hours, day by day, for several calendars over several weeks.
 import { z } from "zod";
 import { calendarRefSchema, callCalendar, formatCalendarRef, openCalendar, parseCalendarRef, providerName, type CalendarRef, type CalendarSession } from "@/lib/calendar/session";
-import { addDays, isoWeekday, isValidDate, isValidTime, isValidTimeZone, localDate, localTime, minutesOf, parseDateTimeIn, startOfDay, zonedToInstant } from "@/lib/integrations/kit/time";
+import {
+  addDays,
+  isoWeekday,
+  isValidDate,
+  isValidTime,
+  isValidTimeZone,
+  localDate,
+  localTime,
+  minutesOf,
+  parseDateTimeIn,
+  startOfDay,
+  zonedToInstant,
+} from "@/lib/integrations/kit/time";
 import { CalendarNotConnectedError } from "@/lib/calendar/token-source";
 import type { ProviderEvent } from "@/lib/integrations/kit/ports/calendar";
 import { getDb } from "@/lib/db/client";
@@ -15,7 +27,8 @@ export interface Interval {
 
 /** An event's interval; all-day events run from midnight to midnight in the calendar's zone. */
 export function eventInterval(event: ProviderEvent, timeZone: string): Interval {
-  if (event.allDay) return { start: startOfDay(event.startDate, timeZone), end: startOfDay(event.endDate > event.startDate ? event.endDate : addDays(event.startDate, 1), timeZone) };
+  if (event.allDay)
+    return { start: startOfDay(event.startDate, timeZone), end: startOfDay(event.endDate > event.startDate ? event.endDate : addDays(event.startDate, 1), timeZone) };
   return { start: event.start, end: Math.max(event.end, event.start) };
 }
 
@@ -113,11 +126,7 @@ const weekday = z.number().int().min(1, { message: "Weekdays run from 1 (Monday)
 
 /** The fields of a working-hours body (shared by the settings route). */
 export const workingHoursFields = {
-  timeZone: z
-    .string()
-    .refine(isValidTimeZone, { message: 'Unknown time zone: use an IANA name such as "Europe/Berlin"' })
-    .nullable()
-    .default(null),
+  timeZone: z.string().refine(isValidTimeZone, { message: 'Unknown time zone: use an IANA name such as "Europe/Berlin"' }).nullable().default(null),
   dayStart: z.string().refine(isValidTime, { message: 'Use HH:MM, e.g. "09:00"' }).default("09:00"),
   dayEnd: z.string().refine(isValidTime, { message: 'Use HH:MM, e.g. "17:00"' }).default("17:00"),
   weekdays: z
@@ -189,7 +198,9 @@ export function computeDays(events: readonly ProviderEvent[], options: { startDa
     const weekday = isoWeekday(date);
     // Days are measured between local midnights: 23 or 25 hours on daylight-saving changes.
     const day = { start: startOfDay(date, timeZone), end: startOfDay(addDays(date, 1), timeZone) };
-    const count = live.filter((e) => (e.allDay ? e.startDate <= date && date < (e.endDate > e.startDate ? e.endDate : addDays(e.startDate, 1)) : overlaps(eventInterval(e, timeZone), day))).length;
+    const count = live.filter((e) =>
+      e.allDay ? e.startDate <= date && date < (e.endDate > e.startDate ? e.endDate : addDays(e.startDate, 1)) : overlaps(eventInterval(e, timeZone), day),
+    ).length;
     const blockedAllDay = live.some((e) => e.allDay && e.busy && e.startDate <= date && date < (e.endDate > e.startDate ? e.endDate : addDays(e.startDate, 1)));
     const workingDay = hours.weekdays.includes(weekday);
     const freeSlots: FreeSlot[] = [];
@@ -241,7 +252,15 @@ export const MAX_WEEKS = 12;
 
 async function calendarWeeks(workspaceId: string, ref: CalendarRef, query: WeeksQuery, actor: string, now: number): Promise<CalendarWeeks> {
   const calendar = formatCalendarRef(ref);
-  const failed = (error: string, hours: WorkingHours = DEFAULT_WORKING_HOURS): CalendarWeeks => ({ calendar, ok: false, error, timeZone: hours.timeZone, workingHours: hours, startDate: null, days: [] });
+  const failed = (error: string, hours: WorkingHours = DEFAULT_WORKING_HOURS): CalendarWeeks => ({
+    calendar,
+    ok: false,
+    error,
+    timeZone: hours.timeZone,
+    workingHours: hours,
+    startDate: null,
+    days: [],
+  });
   let session: CalendarSession;
   try {
     session = await openCalendar(workspaceId, ref.providerId, actor);
@@ -278,7 +297,13 @@ async function calendarWeeks(workspaceId: string, ref: CalendarRef, query: Weeks
 }
 
 /** Every calendar is asked at the same time; one calendar's failure shows on that calendar only. */
-export async function multiWeekAvailability(workspaceId: string, refs: CalendarRef[], query: WeeksQuery, actor: string, now = Date.now()): Promise<{ weeks: number; calendars: CalendarWeeks[] }> {
+export async function multiWeekAvailability(
+  workspaceId: string,
+  refs: CalendarRef[],
+  query: WeeksQuery,
+  actor: string,
+  now = Date.now(),
+): Promise<{ weeks: number; calendars: CalendarWeeks[] }> {
   if (query.startDate && !isValidDate(query.startDate)) throw new RangeError("startDate must be YYYY-MM-DD");
   const calendars = await Promise.all(refs.map((ref) => calendarWeeks(workspaceId, ref, query, actor, now)));
   return { weeks: query.weeks, calendars };
@@ -309,22 +334,28 @@ export const availabilityQuerySchema = z
 
 /** GET /api/calendar/availability/weeks?calendars=a,b[&start=YYYY-MM-DD][&weeks=4]. */
 export const weeksQuerySchema = z.strictObject({
-  calendars: z
-    .string({ error: "calendars is required: a comma-separated list such as google-calendar,outlook-calendar" })
-    .transform((value, ctx): CalendarRef[] => {
-      const names = value.split(",").map((s) => s.trim()).filter(Boolean);
-      if (names.length === 0 || names.length > 10) {
-        ctx.addIssue({ code: "custom", message: "Name between 1 and 10 calendars, separated by commas" });
-        return z.NEVER;
-      }
-      const refs: CalendarRef[] = [];
-      for (const name of names) {
-        const parsed = parseCalendarRef(name);
-        if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
-        else refs.push(parsed);
-      }
-      return refs;
-    }),
+  calendars: z.string({ error: "calendars is required: a comma-separated list such as google-calendar,outlook-calendar" }).transform((value, ctx): CalendarRef[] => {
+    const names = value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (names.length === 0 || names.length > 10) {
+      ctx.addIssue({ code: "custom", message: "Name between 1 and 10 calendars, separated by commas" });
+      return z.NEVER;
+    }
+    const refs: CalendarRef[] = [];
+    for (const name of names) {
+      const parsed = parseCalendarRef(name);
+      if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
+      else refs.push(parsed);
+    }
+    return refs;
+  }),
   start: z.string().refine(isValidDate, { message: "Use a date: YYYY-MM-DD" }).optional(),
-  weeks: z.coerce.number({ error: "weeks must be a number" }).int({ message: "weeks must be a whole number" }).min(1, { message: "At least 1 week" }).max(MAX_WEEKS, { message: `At most ${MAX_WEEKS} weeks` }).default(4),
+  weeks: z.coerce
+    .number({ error: "weeks must be a number" })
+    .int({ message: "weeks must be a whole number" })
+    .min(1, { message: "At least 1 week" })
+    .max(MAX_WEEKS, { message: `At most ${MAX_WEEKS} weeks` })
+    .default(4),
 });

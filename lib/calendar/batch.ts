@@ -8,7 +8,19 @@ import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/session";
 import { insertEventRecords, recordFields, updateUsage } from "@/lib/calendar/records";
 import { bookingReferenceSchema, timeZoneSchema } from "@/lib/calendar/bookings";
-import { callCalendar, calendarRefSchema, formatCalendarRef, openCalendar, openCalendarForRequest, providerFailure, providerName, type CalendarRef, type CalendarSession, requireKnownCalendar, userActor } from "@/lib/calendar/session";
+import {
+  callCalendar,
+  calendarRefSchema,
+  formatCalendarRef,
+  openCalendar,
+  openCalendarForRequest,
+  providerFailure,
+  providerName,
+  type CalendarRef,
+  type CalendarSession,
+  requireKnownCalendar,
+  userActor,
+} from "@/lib/calendar/session";
 import { isValidDate, parseDateTimeIn } from "@/lib/integrations/kit/time";
 import { CalendarNotConnectedError } from "@/lib/calendar/token-source";
 import type { BatchOperation, BatchOutcome, CalendarProviderId, EventDraft, ProviderEvent } from "@/lib/integrations/kit/ports/calendar";
@@ -25,7 +37,11 @@ import { backoffDelay, ProviderError, safeMessage, type ErrorCategory } from "@/
 // Input
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const text = (max: number) => z.string().trim().max(max, { message: `At most ${max} characters` });
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `At most ${max} characters` });
 const eventId = z.string().min(1, { message: "Event ids cannot be empty" }).max(1024);
 
 const batchEventSchema = z.strictObject({
@@ -52,8 +68,18 @@ export const postBatchSchema = z.preprocess(
   z.discriminatedUnion(
     "operation",
     [
-      z.strictObject({ operation: z.literal("create"), calendar: calendarRefSchema, timeZone: timeZoneSchema.default("UTC"), events: z.array(batchEventSchema).min(1, { message: "Send at least one event" }) }),
-      z.strictObject({ operation: z.literal("move"), calendar: calendarRefSchema, targetCalendar: calendarRefSchema, ids: z.array(eventId).min(1, { message: "Send at least one event id" }) }),
+      z.strictObject({
+        operation: z.literal("create"),
+        calendar: calendarRefSchema,
+        timeZone: timeZoneSchema.default("UTC"),
+        events: z.array(batchEventSchema).min(1, { message: "Send at least one event" }),
+      }),
+      z.strictObject({
+        operation: z.literal("move"),
+        calendar: calendarRefSchema,
+        targetCalendar: calendarRefSchema,
+        ids: z.array(eventId).min(1, { message: "Send at least one event id" }),
+      }),
     ],
     { error: 'operation must be "create" or "move"' },
   ),
@@ -81,7 +107,10 @@ type StoredDraft = Omit<EventDraft, "idempotencyKey" | "reference" | "notifyAtte
 
 function checkSize(count: number, what: string): void {
   const max = config().CALENDAR_BATCH_MAX_ITEMS;
-  if (count > max) throw badRequest(`Too many ${what}: ${count.toLocaleString("en")} sent, at most ${max.toLocaleString("en")} per batch. Split them into several batches.`, { [what === "events" ? "events" : "ids"]: `At most ${max}` });
+  if (count > max)
+    throw badRequest(`Too many ${what}: ${count.toLocaleString("en")} sent, at most ${max.toLocaleString("en")} per batch. Split them into several batches.`, {
+      [what === "events" ? "events" : "ids"]: `At most ${max}`,
+    });
 }
 
 /** Each event as a draft, or one 400 naming every event that is wrong. */
@@ -253,7 +282,9 @@ async function storeJob(
     // Raw SQL for the same reason as insertEventRecords: thousands of rows, cheaply.
     for (let i = 0; i < items.length; i += 1000) {
       const values = Prisma.join(
-        items.slice(i, i + 1000).map((item, j) => Prisma.sql`(${crypto.randomUUID()}, ${job.id}, ${i + j}, ${JSON.stringify(item.input)}::jsonb, ${item.reference}, CURRENT_TIMESTAMP)`),
+        items
+          .slice(i, i + 1000)
+          .map((item, j) => Prisma.sql`(${crypto.randomUUID()}, ${job.id}, ${i + j}, ${JSON.stringify(item.input)}::jsonb, ${item.reference}, CURRENT_TIMESTAMP)`),
       );
       await tx.$executeRaw`INSERT INTO "CalendarBatchItem" ("id", "jobId", "position", "input", "reference", "updatedAt") VALUES ${values}`;
     }
@@ -269,7 +300,12 @@ export async function createBatchJob(user: SessionUser, input: PostBatchInput): 
     const drafts = draftsOf(input.events, input.timeZone);
     const session = await openCalendarForRequest(user.workspaceId, input.calendar.providerId, actor);
     await requireKnownCalendar(session, input.calendar);
-    const job = await storeJob(session, input.calendar, "create", drafts.map((d) => ({ input: d.draft as unknown as Prisma.InputJsonValue, reference: d.reference })));
+    const job = await storeJob(
+      session,
+      input.calendar,
+      "create",
+      drafts.map((d) => ({ input: d.draft as unknown as Prisma.InputJsonValue, reference: d.reference })),
+    );
     return jobView(job);
   }
   checkSize(input.ids.length, "ids");
@@ -282,7 +318,13 @@ export async function createBatchJob(user: SessionUser, input: PostBatchInput): 
   await requireKnownCalendar(session, calendar);
   await requireKnownCalendar(target, targetCalendar, "targetCalendar");
   const references = await referencesOf(session, calendar.calendarId, input.ids);
-  const job = await storeJob(session, calendar, "move", unique(input.ids).map((id) => ({ input: { eventId: id }, reference: references.get(id) ?? null })), { session: target, calendar: targetCalendar });
+  const job = await storeJob(
+    session,
+    calendar,
+    "move",
+    unique(input.ids).map((id) => ({ input: { eventId: id }, reference: references.get(id) ?? null })),
+    { session: target, calendar: targetCalendar },
+  );
   return jobView(job);
 }
 
@@ -314,7 +356,12 @@ export async function createDeleteJob(user: SessionUser, input: DeleteBatchInput
     checkSize(ids.length, "ids");
   }
   const references = await referencesOf(session, input.calendar.calendarId, ids);
-  const job = await storeJob(session, input.calendar, "delete", ids.map((id) => ({ input: { eventId: id }, reference: references.get(id) ?? null })));
+  const job = await storeJob(
+    session,
+    input.calendar,
+    "delete",
+    ids.map((id) => ({ input: { eventId: id }, reference: references.get(id) ?? null })),
+  );
   return jobView(job);
 }
 
@@ -392,7 +439,11 @@ async function sendInBatches(
     let wait = 0;
     await forEachConcurrently(chunk(queue, session.client.batchSize), options.concurrency, async (part) => {
       // After the provider refused the authorisation, sending more only collects more refusals.
-      if (stop) return settle(part.map((item) => ({ item, outcome: { ok: false, status: 0, category: stop!.category, message: stop!.message } })), 0);
+      if (stop)
+        return settle(
+          part.map((item) => ({ item, outcome: { ok: false, status: 0, category: stop!.category, message: stop!.message } })),
+          0,
+        );
       const result = await callCalendar(session, operation, async (client, signal) => {
         const outcomes = await client.batch(part.map(toOperation), signal);
         // Every call refused the authorisation: that is the request failing (the pipeline flags
@@ -411,7 +462,10 @@ async function sendInBatches(
         const outcome = outcomes[i]!;
         if (!outcome.ok && outcome.category === "rate_limit" && result.ok && round < options.maxRetries) {
           throttled.push(item);
-          wait = Math.max(wait, outcome.retryAfterMs ?? backoffDelay(round + 1, { baseMs: cfg.PIPELINE_BACKOFF_BASE_MS, capMs: cfg.PIPELINE_BACKOFF_CAP_MS, jitter: cfg.PIPELINE_BACKOFF_JITTER }));
+          wait = Math.max(
+            wait,
+            outcome.retryAfterMs ?? backoffDelay(round + 1, { baseMs: cfg.PIPELINE_BACKOFF_BASE_MS, capMs: cfg.PIPELINE_BACKOFF_CAP_MS, jitter: cfg.PIPELINE_BACKOFF_JITTER }),
+          );
         } else {
           finished.push({ item, outcome });
         }
@@ -470,7 +524,16 @@ function failure(item: WorkItem, outcome: Extract<BatchOutcome, { ok: false }>, 
 }
 
 function succeeded(item: WorkItem, event: Pick<ProviderEvent, "id" | "etag"> | null, status: number): ItemUpdate {
-  return { id: item.id, status: "succeeded", providerEventId: event?.id ?? null, etag: event?.etag ?? null, statusCode: status, errorCategory: null, error: null, attempts: item.attempts };
+  return {
+    id: item.id,
+    status: "succeeded",
+    providerEventId: event?.id ?? null,
+    etag: event?.etag ?? null,
+    statusCode: status,
+    errorCategory: null,
+    error: null,
+    attempts: item.attempts,
+  };
 }
 
 /** Each settled item as its row update; `eventOf` names the provider event a success is about. */
@@ -510,7 +573,11 @@ async function runCreate(ctx: JobContext, items: WorkItem[]): Promise<void> {
     (item) => ({
       kind: "create",
       calendarId: job.calendarId,
-      draft: { ...(item.input as unknown as StoredDraft), idempotencyKey: `batch:${job.id}:${item.position}`, ...(item.reference ? { reference: item.reference } : {}) } as EventDraft,
+      draft: {
+        ...(item.input as unknown as StoredDraft),
+        idempotencyKey: `batch:${job.id}:${item.position}`,
+        ...(item.reference ? { reference: item.reference } : {}),
+      } as EventDraft,
     }),
     async (settled, requests) => {
       const created = settled.filter((s): s is Settled & { outcome: { ok: true; event: ProviderEvent } } => s.outcome.ok && s.outcome.event !== null);
@@ -545,7 +612,12 @@ async function runDelete(ctx: JobContext, items: WorkItem[]): Promise<void> {
     (item) => ({ kind: "delete", calendarId: job.calendarId, eventId: String(item.input.eventId) }),
     async (settled, requests) => {
       const deleted = settled.filter((s) => s.outcome.ok).map((s) => String(s.item.input.eventId));
-      await record(ctx, updatesOf(settled, (s) => ({ id: String(s.item.input.eventId), etag: null })), requests, (tx) => tx.calendarEvent.deleteMany({ where: { connectionId: job.connectionId, calendarId: job.calendarId, providerEventId: { in: deleted } } }));
+      await record(
+        ctx,
+        updatesOf(settled, (s) => ({ id: String(s.item.input.eventId), etag: null })),
+        requests,
+        (tx) => tx.calendarEvent.deleteMany({ where: { connectionId: job.connectionId, calendarId: job.calendarId, providerEventId: { in: deleted } } }),
+      );
     },
     ctx.options,
   );
@@ -558,7 +630,9 @@ async function runMove(ctx: JobContext, items: WorkItem[]): Promise<void> {
   const targetCalendar = job.targetCalendarId!;
   const movedRecords = async (tx: Prisma.TransactionClient, moved: { item: WorkItem; event: ProviderEvent }[]) => {
     if (!moved.length) return;
-    await tx.calendarEvent.deleteMany({ where: { connectionId: job.connectionId, calendarId: job.calendarId, providerEventId: { in: moved.map((m) => String(m.item.input.eventId)) } } });
+    await tx.calendarEvent.deleteMany({
+      where: { connectionId: job.connectionId, calendarId: job.calendarId, providerEventId: { in: moved.map((m) => String(m.item.input.eventId)) } },
+    });
     await insertEventRecords(
       tx,
       moved.map(({ item, event }) => ({
@@ -600,7 +674,14 @@ async function runMove(ctx: JobContext, items: WorkItem[]): Promise<void> {
       const failed: ItemUpdate[] = [];
       for (const { item, outcome } of settled) {
         if (outcome.ok && outcome.event) read.push(Object.assign(item, { event: outcome.event }));
-        else failed.push(failure(item, outcome.ok ? { ok: false, status: outcome.status, category: "permanent", message: "The event could not be read" } : outcome, "Could not read the event: "));
+        else
+          failed.push(
+            failure(
+              item,
+              outcome.ok ? { ok: false, status: outcome.status, category: "permanent", message: "The event could not be read" } : outcome,
+              "Could not read the event: ",
+            ),
+          );
       }
       await record(ctx, failed, requests);
     },
@@ -617,7 +698,14 @@ async function runMove(ctx: JobContext, items: WorkItem[]): Promise<void> {
       const failed: ItemUpdate[] = [];
       for (const { item, outcome } of settled) {
         if (outcome.ok && outcome.event) copied.push(Object.assign(item, { event: outcome.event }));
-        else failed.push(failure({ ...item, event: undefined }, outcome.ok ? { ok: false, status: outcome.status, category: "permanent", message: "The copy was not created" } : outcome, "Could not copy the event to the target: "));
+        else
+          failed.push(
+            failure(
+              { ...item, event: undefined },
+              outcome.ok ? { ok: false, status: outcome.status, category: "permanent", message: "The copy was not created" } : outcome,
+              "Could not copy the event to the target: ",
+            ),
+          );
       }
       await record(ctx, failed, requests);
     },
@@ -631,7 +719,11 @@ async function runMove(ctx: JobContext, items: WorkItem[]): Promise<void> {
     (item) => ({ kind: "delete", calendarId: job.calendarId, eventId: String(item.input.eventId) }),
     async (settled, requests) => {
       const moved = settled.filter((s) => s.outcome.ok).map(({ item }) => ({ item, event: item.event! }));
-      const updates = updatesOf(settled, (s) => s.item.event!, (item) => `Copied to the target as ${item.event!.id}, but the original could not be deleted: `);
+      const updates = updatesOf(
+        settled,
+        (s) => s.item.event!,
+        (item) => `Copied to the target as ${item.event!.id}, but the original could not be deleted: `,
+      );
       await record(ctx, updates, requests, (tx) => movedRecords(tx, moved));
     },
     ctx.options,
@@ -673,14 +765,18 @@ export async function runBatchJob(jobId: string, options: RunOptions = {}): Prom
   try {
     source = await openCalendar(job.workspaceId, job.providerId as CalendarProviderId, job.actor);
     if (job.operation === "move") {
-      target = job.targetProviderId && job.targetProviderId !== job.providerId ? await openCalendar(job.workspaceId, job.targetProviderId as CalendarProviderId, job.actor) : source;
+      target =
+        job.targetProviderId && job.targetProviderId !== job.providerId ? await openCalendar(job.workspaceId, job.targetProviderId as CalendarProviderId, job.actor) : source;
     }
   } catch (error) {
     const message = error instanceof CalendarNotConnectedError ? error.message : "The calendar could not be opened";
     if (!(error instanceof CalendarNotConnectedError)) logger.error("calendar batch job could not open its calendar", { jobId, error });
     await db.$transaction([
       db.calendarBatchItem.updateMany({ where: { jobId, status: "pending" }, data: { status: "failed", error: message, errorCategory: "auth" } }),
-      db.calendarBatchJob.update({ where: { id: jobId }, data: { status: "failed", error: message, failed: { increment: items.length }, finishedAt: new Date(), heartbeatAt: new Date() } }),
+      db.calendarBatchJob.update({
+        where: { id: jobId },
+        data: { status: "failed", error: message, failed: { increment: items.length }, finishedAt: new Date(), heartbeatAt: new Date() },
+      }),
     ]);
     return getBatchJob(job.workspaceId, jobId);
   }
@@ -709,7 +805,12 @@ export async function resumeStaleBatchJobs(options: RunOptions = {}): Promise<{ 
   const db = await getDb();
   const staleBefore = new Date(Date.now() - STALE_JOB_MS);
   const jobs = await db.calendarBatchJob.findMany({
-    where: { OR: [{ status: "queued", createdAt: { lt: staleBefore } }, { status: "running", OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: staleBefore } }] }] },
+    where: {
+      OR: [
+        { status: "queued", createdAt: { lt: staleBefore } },
+        { status: "running", OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: staleBefore } }] },
+      ],
+    },
     select: { id: true },
     take: 20,
   });
@@ -723,4 +824,3 @@ export async function resumeStaleBatchJobs(options: RunOptions = {}): Promise<{ 
   }
   return { resumed };
 }
-

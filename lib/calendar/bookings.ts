@@ -20,7 +20,11 @@ export const BOOKING_REMINDERS = [
 const MAX_BOOKING_MS = 24 * 3600_000;
 
 export const timeZoneSchema = z.string().refine(isValidTimeZone, { message: 'Unknown time zone: use an IANA name such as "Europe/Berlin"' });
-const text = (max: number) => z.string().trim().max(max, { message: `At most ${max} characters` });
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `At most ${max} characters` });
 const dateTime = z.string().max(40).describe("ISO date-time; without an offset it is read in timeZone");
 
 const bookingFields = {
@@ -197,7 +201,12 @@ export async function updateBooking(user: SessionUser, reference: string, patch:
   const row = await findBooking(user.workspaceId, validate(bookingReferenceSchema, reference, "reference"));
   const previous = storedBookingSchema.safeParse(row.details);
   if (!previous.success) throw new ApiError(409, `Booking ${reference} was not created through Plugboard's booking API and cannot be updated here`);
-  const merged = validate(storedBookingSchema, { ...previous.data, ...patch, client: { ...previous.data.client, ...patch.client }, consultant: { ...previous.data.consultant, ...patch.consultant } });
+  const merged = validate(storedBookingSchema, {
+    ...previous.data,
+    ...patch,
+    client: { ...previous.data.client, ...patch.client },
+    consultant: { ...previous.data.consultant, ...patch.consultant },
+  });
   const draft = bookingDraft(user.workspaceId, reference, merged);
   const providerId = row.providerId as CalendarRef["providerId"];
   const session = await openCalendarForRequest(user.workspaceId, providerId, userActor(user));

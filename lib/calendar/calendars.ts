@@ -2,7 +2,17 @@
 // and the next events from the local records (no provider call).
 import { z } from "zod";
 import { hoursInOrder, readWorkingHours, workingHoursFields, type WorkingHours } from "@/lib/calendar/availability";
-import { calendarProviderIds, calendarRefSchema, callCalendar, formatCalendarRef, openCalendar, openCalendarForRequest, providerName, type CalendarRef, userActor } from "@/lib/calendar/session";
+import {
+  calendarProviderIds,
+  calendarRefSchema,
+  callCalendar,
+  formatCalendarRef,
+  openCalendar,
+  openCalendarForRequest,
+  providerName,
+  type CalendarRef,
+  userActor,
+} from "@/lib/calendar/session";
 import { CalendarNotConnectedError } from "@/lib/calendar/token-source";
 import { type CalendarInfo, type CalendarProviderId } from "@/lib/integrations/kit/ports/calendar";
 import type { SessionUser } from "@/lib/auth/session";

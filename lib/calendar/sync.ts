@@ -61,7 +61,11 @@ async function applyPage(session: CalendarSession, calendarId: string, changed: 
 }
 
 /** Takes the calendar's lock; false when another run holds it. */
-async function lock(session: CalendarSession, calendarId: string, now: Date): Promise<{ id: string; cursor: string | null; windowStart: Date | null; windowEnd: Date | null } | null> {
+async function lock(
+  session: CalendarSession,
+  calendarId: string,
+  now: Date,
+): Promise<{ id: string; cursor: string | null; windowStart: Date | null; windowEnd: Date | null } | null> {
   const db = await getDb();
   const state = await db.calendarSyncState.upsert({
     where: { connectionId_calendarId: { connectionId: session.connectionId, calendarId } },
@@ -195,9 +199,17 @@ async function syncConnection(session: CalendarSession, calendarIds: string[]): 
     const label = await updateUsage(tx, id, failed.length === calendars.length && calendars.length > 0 ? {} : { lastSyncAt: new Date() });
     const totals = calendars.reduce((t, c) => ({ changed: t.changed + c.changed, removed: t.removed + c.removed }), { changed: 0, removed: 0 });
     if (failed.length) {
-      await emitEvent(tx, { workspaceId: session.workspaceId, type: "sync.failed", data: { providerId: session.providerId, connectionId: id, message: failed.map((f) => `${f.calendar}: ${f.message}`).join("; ") } });
+      await emitEvent(tx, {
+        workspaceId: session.workspaceId,
+        type: "sync.failed",
+        data: { providerId: session.providerId, connectionId: id, message: failed.map((f) => `${f.calendar}: ${f.message}`).join("; ") },
+      });
     } else {
-      await emitEvent(tx, { workspaceId: session.workspaceId, type: "sync.completed", data: { providerId: session.providerId, connectionId: id, processed: totals.changed + totals.removed, updated: totals.changed, deleted: totals.removed } });
+      await emitEvent(tx, {
+        workspaceId: session.workspaceId,
+        type: "sync.completed",
+        data: { providerId: session.providerId, connectionId: id, processed: totals.changed + totals.removed, updated: totals.changed, deleted: totals.removed },
+      });
     }
     return label;
   });
@@ -219,7 +231,14 @@ export async function syncAllCalendars(actor = "cron"): Promise<{ connections: n
       for (const r of await syncWorkspaceCalendars(c.workspaceId, actor, { providerId: c.providerId as CalendarProviderId })) results.push({ ...r, workspaceId: c.workspaceId });
     } catch (error) {
       logger.error("calendar sync run failed", { workspaceId: c.workspaceId, providerId: c.providerId, error });
-      results.push({ workspaceId: c.workspaceId, providerId: c.providerId as CalendarProviderId, connected: true, usage: null, calendars: [], message: "The sync stopped unexpectedly" });
+      results.push({
+        workspaceId: c.workspaceId,
+        providerId: c.providerId as CalendarProviderId,
+        connected: true,
+        usage: null,
+        calendars: [],
+        message: "The sync stopped unexpectedly",
+      });
     }
   }
   return { connections: connections.length, failed: results.filter((r) => r.message || r.calendars.some((c) => !c.ok)).length, results };

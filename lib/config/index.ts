@@ -13,7 +13,13 @@ const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
 // "a, b ,c" → ["a", "b", "c"]
 const commaList = (check: (item: string) => boolean, what: string) =>
   z.preprocess(
-    (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v),
+    (v) =>
+      typeof v === "string"
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
     z.array(z.string().refine(check, { error: (issue) => `${String(issue.input)} is not ${what}` })).default([]),
   );
 const isCidr = (item: string) => {
@@ -28,13 +34,18 @@ const isHostPattern = (item: string) => /^(\*\.)?[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development").describe("Set by Next: production for `npm start`, development for `npm run dev`"),
   DATABASE_URL: optionalString.describe("PostgreSQL connection string. Unset: the embedded database in PLUGBOARD_DATA_DIR"),
-  PLUGBOARD_EMBEDDED: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false).describe("Set by the launcher when DATABASE_URL points at the embedded server it started; do not set by hand"),
+  PLUGBOARD_EMBEDDED: z
+    .preprocess((v) => v === "1" || v === "true", z.boolean())
+    .default(false)
+    .describe("Set by the launcher when DATABASE_URL points at the embedded server it started; do not set by hand"),
   PLUGBOARD_DATA_DIR: z.string().default(".data").describe("Folder of the embedded database and of the secrets generated for it"),
   EMBEDDED_DB_PORT: int(0).describe("Port of the embedded database server on 127.0.0.1 (0: any free port)"),
   PORT: int(3000).describe("HTTP port of `npm run dev` / `npm start`"),
   NEXTAUTH_URL: optionalUrl.describe("Public base URL of the app (sign-in redirects). Default http://localhost:$PORT; Vercel sets its own"),
   NEXTAUTH_SECRET: optionalString.describe("Signs session cookies: 32+ random characters (`openssl rand -base64 32`). Generated into the data folder on the embedded default"),
-  TOKEN_ENCRYPTION_KEY: optionalString.describe("AES-256-GCM key for stored credentials: 32 bytes in base64 (`openssl rand -base64 32`). Generated into the data folder on the embedded default; required with DATABASE_URL"),
+  TOKEN_ENCRYPTION_KEY: optionalString.describe(
+    "AES-256-GCM key for stored credentials: 32 bytes in base64 (`openssl rand -base64 32`). Generated into the data folder on the embedded default; required with DATABASE_URL",
+  ),
   TOKEN_ENCRYPTION_KEYS_PREVIOUS: optionalString.describe("Comma-separated earlier keys that still decrypt during a rotation (then run `npm run vault:rotate`)"),
   CRON_SECRET: optionalString.describe("Bearer token that /api/cron/* routes require (Vercel Cron sends it). Unset: cron routes refuse every request"),
   SETUP_TOKEN: optionalString.describe("Fixed first-run setup token. Unset: a one-time token is printed to the log at start while no user exists"),
@@ -49,12 +60,19 @@ const schema = z.object({
   LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: int(5).describe("Failed sign-ins per account within the window before it is locked for the window"),
   LOGIN_MAX_ATTEMPTS_PER_ADDRESS: int(20).describe("Failed sign-ins per client address within the window"),
   LOGIN_WINDOW_MINUTES: int(15).describe("Sign-in rate-limit window"),
-  TRUST_PROXY_HEADERS: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false).describe("Take the client address from the first X-Forwarded-For entry (behind your own reverse proxy; automatic on Vercel)"),
+  TRUST_PROXY_HEADERS: z
+    .preprocess((v) => v === "1" || v === "true", z.boolean())
+    .default(false)
+    .describe("Take the client address from the first X-Forwarded-For entry (behind your own reverse proxy; automatic on Vercel)"),
   ACTIVITY_RETENTION_DAYS: int(30).describe("Days of provider-call activity kept (pruned by /api/cron/prune)"),
   REQUEST_BODY_LIMIT_BYTES: int(64 * 1024).describe("Largest JSON request body accepted (413 beyond)"),
   WEBHOOK_TIMEOUT_MS: int(15_000).describe("Timeout of one outgoing webhook attempt (redirects included)"),
-  WEBHOOK_ALLOW_HTTP_HOSTS: commaList(isHostPattern, "a host name or IP address").describe("Hosts outgoing webhooks may reach over plain http, comma-separated (`localhost,*.internal.example`); every other URL must be https"),
-  WEBHOOK_ALLOW_PRIVATE_NETWORKS: commaList(isCidr, "an IP address or CIDR range").describe("Private, loopback, link-local or metadata addresses outgoing webhooks may reach, comma-separated IPs or CIDRs (`10.1.2.0/24,127.0.0.1`); all others are refused (SSRF protection)"),
+  WEBHOOK_ALLOW_HTTP_HOSTS: commaList(isHostPattern, "a host name or IP address").describe(
+    "Hosts outgoing webhooks may reach over plain http, comma-separated (`localhost,*.internal.example`); every other URL must be https",
+  ),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: commaList(isCidr, "an IP address or CIDR range").describe(
+    "Private, loopback, link-local or metadata addresses outgoing webhooks may reach, comma-separated IPs or CIDRs (`10.1.2.0/24,127.0.0.1`); all others are refused (SSRF protection)",
+  ),
   WEBHOOK_DELIVERY_CONCURRENCY: int(10).describe("Outgoing webhook requests one delivery run keeps in flight"),
   WEBHOOK_RETENTION_DAYS: int(30).describe("Days finished outgoing webhook deliveries and their attempt logs are kept (pruned by /api/cron/webhooks)"),
   ODOO_LEAD_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100).describe("Leads read and exported to Odoo per batch by a lead sync run"),
@@ -64,7 +82,9 @@ const schema = z.object({
     .regex(/^\d{1,2}(,\d{1,2})*$/, "a comma-separated list of day counts, e.g. 7,2")
     .default("7,2")
     .describe("Days before a webinar on which registrants get a reminder email (GET /api/cron/webinar-reminders)"),
-  PUBLIC_URL: optionalUrl.describe("Public base URL providers call back (webhook URLs, Twilio status callbacks and signature checks). Set it behind a proxy; default NEXTAUTH_URL, else http://localhost:$PORT"),
+  PUBLIC_URL: optionalUrl.describe(
+    "Public base URL providers call back (webhook URLs, Twilio status callbacks and signature checks). Set it behind a proxy; default NEXTAUTH_URL, else http://localhost:$PORT",
+  ),
   INBOUND_WEBHOOK_BODY_LIMIT_BYTES: int(256 * 1024).describe("Largest provider webhook body accepted (413 beyond)"),
   INBOUND_WEBHOOK_MAX_ATTEMPTS: int(5).describe("Processing attempts of an inbound webhook event before it stays failed (the dashboard can still re-run it)"),
   INBOUND_WEBHOOK_RETRY_BASE_SECONDS: int(60).describe("Delay before the first retry of a failed inbound event; doubles per attempt (run by /api/cron/inbound-webhooks)"),
@@ -86,11 +106,25 @@ const schema = z.object({
   TOKEN_REFRESH_WINDOW_HOURS: num(24).describe("/api/cron/refresh-tokens refreshes OAuth access tokens that expire within this many hours"),
   TOKEN_REFRESH_IDLE_HOURS: num(24).describe("…and any refreshable OAuth connection not refreshed for this many hours, so providers do not expire idle refresh tokens"),
   TOKEN_REFRESH_CONCURRENCY: int(32).describe("Refresh requests one token-refresh run sends at once"),
-  MICROSOFT_TENANT: z.string().trim().regex(/^[A-Za-z0-9.-]+$/, "a tenant id, domain, common, organizations or consumers").default("common").describe("Microsoft Entra tenant for Outlook sign-in: common, organizations, consumers, a tenant id or domain"),
-  LINKEDIN_ORGANIZATION_SCOPES: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false).describe("Also ask LinkedIn for the organisation page scopes (r_organization_social w_organization_social rw_organization_admin; needs Community Management API access)"),
+  MICROSOFT_TENANT: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.-]+$/, "a tenant id, domain, common, organizations or consumers")
+    .default("common")
+    .describe("Microsoft Entra tenant for Outlook sign-in: common, organizations, consumers, a tenant id or domain"),
+  LINKEDIN_ORGANIZATION_SCOPES: z
+    .preprocess((v) => v === "1" || v === "true", z.boolean())
+    .default(false)
+    .describe("Also ask LinkedIn for the organisation page scopes (r_organization_social w_organization_social rw_organization_admin; needs Community Management API access)"),
   CALENDAR_BATCH_MAX_ITEMS: z.coerce.number().int().min(1).default(2000).describe("Most events one calendar batch job may create, delete or move (400 beyond)"),
   CALENDAR_BATCH_BODY_LIMIT_BYTES: int(4 * 1024 * 1024).describe("Largest JSON body of POST/DELETE /api/calendar/batch (413 beyond)"),
-  CALENDAR_GOOGLE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50).describe("Calls per Google Calendar batch request (Google allows 1000; each call still counts against quota)"),
+  CALENDAR_GOOGLE_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(50)
+    .describe("Calls per Google Calendar batch request (Google allows 1000; each call still counts against quota)"),
   CALENDAR_GRAPH_BATCH_SIZE: z.coerce.number().int().min(1).max(20).default(20).describe("Requests per Microsoft Graph $batch (Graph allows at most 20)"),
   CALENDAR_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4).describe("Batch requests a calendar job keeps in flight at once"),
   CALENDAR_BATCH_ITEM_RETRIES: int(3).describe("Times a throttled (429) item of a calendar batch is sent again, after the provider's Retry-After"),

@@ -30,7 +30,7 @@ export function parseRateLimitOverrides(value: string | undefined): RateLimitOve
   for (const raw of value.split(/[,;\s]+/).filter(Boolean)) {
     const match = ENTRY.exec(raw);
     const [, providerId, operation, off, count, amount, unit] = match ?? [];
-    if (!match || !providerId || (!off && (amount === undefined) && (unit === undefined))) {
+    if (!match || !providerId || (!off && amount === undefined && unit === undefined)) {
       throw new Error(`"${raw}" is not a rate limit; write provider[:operation]=LIMIT/WINDOW (e.g. stripe=100/1s, sendgrid:mail.send=300/1m) or provider=off`);
     }
     let limit: RateLimit | null = null;

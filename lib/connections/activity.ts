@@ -28,9 +28,20 @@ export const activityQuerySchema = z
     page: z.preprocess(blank, z.coerce.number().int("page must be a whole number").min(1, "page starts at 1").max(100_000).default(1)),
     pageSize: z.preprocess(
       blank,
-      z.coerce.number().int("pageSize must be a whole number").min(1, "pageSize must be at least 1").max(ACTIVITY_MAX_PAGE_SIZE, `pageSize is at most ${ACTIVITY_MAX_PAGE_SIZE}`).default(ACTIVITY_DEFAULT_PAGE_SIZE),
+      z.coerce
+        .number()
+        .int("pageSize must be a whole number")
+        .min(1, "pageSize must be at least 1")
+        .max(ACTIVITY_MAX_PAGE_SIZE, `pageSize is at most ${ACTIVITY_MAX_PAGE_SIZE}`)
+        .default(ACTIVITY_DEFAULT_PAGE_SIZE),
     ),
-    providerId: z.preprocess(blank, z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "providerId is a provider id such as stripe").optional()),
+    providerId: z.preprocess(
+      blank,
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "providerId is a provider id such as stripe")
+        .optional(),
+    ),
     outcome: z.preprocess(blank, z.enum(["success", "failure", "short_circuit"], "outcome is one of success, failure, short_circuit").optional()),
     errorCategory: z.preprocess(blank, z.enum(ERROR_CATEGORIES as [string, ...string[]], `errorCategory is one of ${ERROR_CATEGORIES.join(", ")}`).optional()),
     from: dateParam("from"),

@@ -77,7 +77,12 @@ function checkShape(manifest: ApiKeyManifest, input: unknown, allowNull: boolean
     else if (!(typeof value === "string" || (allowNull && value === null))) problems[key] = allowNull ? "Must be a string, or null to clear it" : "Must be a string";
   }
   if (Object.keys(problems).length) {
-    throw badRequest(`Invalid ${Object.keys(problems).join(", ")}: ${Object.entries(problems).map(([k, m]) => `${k} — ${m}`).join("; ")}`, problems);
+    throw badRequest(
+      `Invalid ${Object.keys(problems).join(", ")}: ${Object.entries(problems)
+        .map(([k, m]) => `${k} — ${m}`)
+        .join("; ")}`,
+      problems,
+    );
   }
   return input as Record<string, string | null>;
 }
@@ -105,12 +110,7 @@ export interface Caller {
 
 const callerOf = (user: SessionUser): Caller => ({ workspaceId: user.workspaceId, actor: actorOf(user) });
 
-async function liveTest(
-  manifest: ConnectableManifest,
-  caller: Caller,
-  values: FieldValues,
-  connectionId: string | null,
-): Promise<CallResult<TestOutcome>> {
+async function liveTest(manifest: ConnectableManifest, caller: Caller, values: FieldValues, connectionId: string | null): Promise<CallResult<TestOutcome>> {
   const adapter = await manifest.adapter();
   const { secrets } = splitFields(manifest, values);
   const timeoutMs = config().PIPELINE_TIMEOUT_MS;
@@ -274,7 +274,11 @@ async function saveTested(
     await recordAudit(tx, { workspaceId: user.workspaceId, actor: actorOf(user), action: audit.action, target: manifest.id, details: audit.details });
     // A connect always reports; an edit only when it brings a failing connection back.
     if (audit.action === "integration.connect" || existing?.status !== "connected") {
-      await emitEvent(tx, { workspaceId: user.workspaceId, type: "connection.connected", data: { providerId: manifest.id, connectionId: saved.id, accountLabel: outcome.accountLabel } });
+      await emitEvent(tx, {
+        workspaceId: user.workspaceId,
+        type: "connection.connected",
+        data: { providerId: manifest.id, connectionId: saved.id, accountLabel: outcome.accountLabel },
+      });
     }
     return saved;
   });
@@ -336,7 +340,9 @@ export async function updateConnection(user: SessionUser, providerId: string, fi
 
   const result = await liveTest(manifest, callerOf(user), values, null);
   if (!result.ok) throw testFailure(manifest, result);
-  const changed = Object.keys(patch).filter((n) => !(patch[n] === "" && secret.has(n))).sort();
+  const changed = Object.keys(patch)
+    .filter((n) => !(patch[n] === "" && secret.has(n)))
+    .sort();
   return saveTested(db, user, manifest, existing, values, result.value, {
     action: "integration.update",
     details: { providerId, accountLabel: result.value.accountLabel, fieldsChanged: changed },
@@ -395,7 +401,11 @@ export async function testStoredConnection(caller: Caller, providerId: string): 
       const failed = await tx.connection.updateMany({ where, data: { status: "error", lastTestedAt: now, lastError: result.message, lastErrorCategory: result.category } });
       // Reported when the connection turns to failing, not again for every failed test after that.
       if (failed.count && row.status !== "error") {
-        await emitEvent(tx, { workspaceId: caller.workspaceId, type: "connection.error", data: { providerId, connectionId: row.id, category: result.category, message: result.message } });
+        await emitEvent(tx, {
+          workspaceId: caller.workspaceId,
+          type: "connection.error",
+          data: { providerId, connectionId: row.id, category: result.category, message: result.message },
+        });
       }
     });
   }

@@ -54,9 +54,31 @@ export class ConnectionUnavailableError extends ApiError {
   }
 }
 
-const CONNECTION_SELECT = { id: true, workspaceId: true, providerId: true, status: true, authType: true, needsReauth: true, settings: true, circuitState: true, pausedAt: true, createdAt: true } as const;
+const CONNECTION_SELECT = {
+  id: true,
+  workspaceId: true,
+  providerId: true,
+  status: true,
+  authType: true,
+  needsReauth: true,
+  settings: true,
+  circuitState: true,
+  pausedAt: true,
+  createdAt: true,
+} as const;
 
-type Row = { id: string; workspaceId: string; providerId: string; status: string; authType: string; needsReauth: boolean; settings: unknown; circuitState: string; pausedAt: Date | null; createdAt: Date };
+type Row = {
+  id: string;
+  workspaceId: string;
+  providerId: string;
+  status: string;
+  authType: string;
+  needsReauth: boolean;
+  settings: unknown;
+  circuitState: string;
+  pausedAt: Date | null;
+  createdAt: Date;
+};
 
 function jsonObject(value: unknown): Record<string, unknown> {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -82,9 +104,11 @@ async function readCredentials(db: Db, row: Row, name: string, actor: string): P
     if (!secrets) throw new ConnectionUnavailableError(`${name} has no stored credentials in this workspace: connect it again under Integrations`);
     return { fields: { ...settingFields, ...secrets } };
   } catch (error) {
-    if (error instanceof VaultDecryptError) throw new ConnectionUnavailableError(`The stored ${name} credentials cannot be decrypted (was the encryption key changed?): connect ${name} again under Integrations`);
+    if (error instanceof VaultDecryptError)
+      throw new ConnectionUnavailableError(`The stored ${name} credentials cannot be decrypted (was the encryption key changed?): connect ${name} again under Integrations`);
     // "auth" from the token lifecycle: no grant, waiting for a reconnect, or the refresh was refused.
-    if (error instanceof ProviderError && error.category === "auth") throw new ConnectionUnavailableError(`${name}: ${error.message.replace(/[.\s]+$/, "")}. Reconnect it under Integrations.`);
+    if (error instanceof ProviderError && error.category === "auth")
+      throw new ConnectionUnavailableError(`${name}: ${error.message.replace(/[.\s]+$/, "")}. Reconnect it under Integrations.`);
     throw error;
   }
 }
@@ -184,7 +208,9 @@ export async function openCapability<S extends CapabilitySlot>(workspaceId: stri
     [row] = await capabilityConnections(workspaceId, slot, db);
     if (!row) {
       const names = slotProviderNames(slot);
-      throw new ConnectionUnavailableError(`${names} ${providersWith(slot).length > 1 ? "are" : "is"} not connected in this workspace: connect ${providersWith(slot).length > 1 ? "one" : "it"} under Integrations first`);
+      throw new ConnectionUnavailableError(
+        `${names} ${providersWith(slot).length > 1 ? "are" : "is"} not connected in this workspace: connect ${providersWith(slot).length > 1 ? "one" : "it"} under Integrations first`,
+      );
     }
   }
   const port = await loadPort(row.providerId, slot);

@@ -23,7 +23,13 @@ async function setPaused(user: SessionUser, connectionId: string, paused: boolea
       data: { pausedAt: paused ? new Date() : null },
     });
     if (changed.count) {
-      await recordAudit(tx, { workspaceId: user.workspaceId, actor: actorOf(user), action: paused ? "integration.pause" : "integration.resume", target: row.providerId, details: { providerId: row.providerId, connectionId: row.id } });
+      await recordAudit(tx, {
+        workspaceId: user.workspaceId,
+        actor: actorOf(user),
+        action: paused ? "integration.pause" : "integration.resume",
+        target: row.providerId,
+        details: { providerId: row.providerId, connectionId: row.id },
+      });
     }
     const fresh = await tx.connection.findUniqueOrThrow({ where: { id: row.id }, select: { ...STATUS_SELECT, id: true } });
     return statusFromRow(row.providerId, fresh);

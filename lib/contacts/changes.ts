@@ -72,7 +72,14 @@ async function upsertContact(tx: Tx, origin: ChangeOrigin, email: string, create
 }
 
 export function subscribed(tx: Tx, change: ChangeOf<"contact.subscribed">, origin: ChangeOrigin): Promise<void> {
-  return upsertContact(tx, origin, normalizeEmail(change.email), "subscribed", { status: "subscribed", name: change.name, mergeFields: change.mergeFields ?? {}, listId: change.listId, optedOutAt: null, cleanedAt: null });
+  return upsertContact(tx, origin, normalizeEmail(change.email), "subscribed", {
+    status: "subscribed",
+    name: change.name,
+    mergeFields: change.mergeFields ?? {},
+    listId: change.listId,
+    optedOutAt: null,
+    cleanedAt: null,
+  });
 }
 
 export function unsubscribed(tx: Tx, change: ChangeOf<"contact.unsubscribed">, origin: ChangeOrigin): Promise<void> {

@@ -16,9 +16,7 @@ export async function resolveDatabaseUrl(): Promise<string> {
   if (configured) return configured;
   const embedded = await findRunningEmbeddedServer(dataDir());
   if (embedded) return embedded;
-  throw new Error(
-    "No database: set DATABASE_URL, or start Plugboard with `npm run dev` / `npm start`, which run the embedded database.",
-  );
+  throw new Error("No database: set DATABASE_URL, or start Plugboard with `npm run dev` / `npm start`, which run the embedded database.");
 }
 
 export function createPrismaClient(url: string, poolSize = 10): PrismaClient {

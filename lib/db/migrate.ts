@@ -36,10 +36,7 @@ export interface MigrateResult {
   alreadyApplied: number;
 }
 
-export async function applyMigrations(
-  connectionString: string,
-  options: { dir?: string; log?: (line: string) => void } = {},
-): Promise<MigrateResult> {
+export async function applyMigrations(connectionString: string, options: { dir?: string; log?: (line: string) => void } = {}): Promise<MigrateResult> {
   const log = options.log ?? (() => {});
   const migrations = readMigrations(options.dir);
   const client = new pg.Client({ connectionString });
@@ -109,12 +106,12 @@ export async function pendingMigrations(connectionString: string, dir?: string):
     const exists = await client.query(`SELECT to_regclass('"_prisma_migrations"') AS t`);
     const applied = new Set<string>();
     if (exists.rows[0]?.t) {
-      const { rows } = await client.query<{ migration_name: string }>(
-        `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-      );
+      const { rows } = await client.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
       rows.forEach((r) => applied.add(r.migration_name));
     }
-    return readMigrations(dir).map((m) => m.name).filter((name) => !applied.has(name));
+    return readMigrations(dir)
+      .map((m) => m.name)
+      .filter((name) => !applied.has(name));
   } finally {
     await client.end();
   }

@@ -28,8 +28,14 @@ export function templateCatalog(): { templates: TemplateInfo[] } {
 }
 
 const templateAndLanguage = {
-  template: z.string({ error: `template is one of ${EMAIL_TEMPLATES.join(", ")}` }).trim().min(1, `template is one of ${EMAIL_TEMPLATES.join(", ")}`),
-  language: z.string({ error: `language is one of ${EMAIL_LANGUAGES.join(", ")}` }).trim().min(1, `language is one of ${EMAIL_LANGUAGES.join(", ")}`),
+  template: z
+    .string({ error: `template is one of ${EMAIL_TEMPLATES.join(", ")}` })
+    .trim()
+    .min(1, `template is one of ${EMAIL_TEMPLATES.join(", ")}`),
+  language: z
+    .string({ error: `language is one of ${EMAIL_LANGUAGES.join(", ")}` })
+    .trim()
+    .min(1, `language is one of ${EMAIL_LANGUAGES.join(", ")}`),
 };
 export const previewQuerySchema = z.strictObject(templateAndLanguage);
 export const testEmailBodySchema = z.strictObject({ ...templateAndLanguage, to: z.string().trim().pipe(z.email("to must be an email address")).optional() });
@@ -59,6 +65,10 @@ export function previewTemplate(template: string, language: string): EmailPrevie
 export async function sendTestEmail(user: SessionUser, body: z.infer<typeof testEmailBodySchema>): Promise<{ to: string; result: SendEmailResult }> {
   const t = checked(body.template, body.language);
   const to = body.to ?? user.email;
-  const result = await sendTemplateEmail(user.workspaceId, { to, template: t.template, language: t.language, values: sampleValues(t.template, t.language) }, { actor: actorOf(user) });
+  const result = await sendTemplateEmail(
+    user.workspaceId,
+    { to, template: t.template, language: t.language, values: sampleValues(t.template, t.language) },
+    { actor: actorOf(user) },
+  );
   return { to, result };
 }

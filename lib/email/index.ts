@@ -37,14 +37,25 @@ export type SendEmailResult =
 const EMAIL_ADDRESS = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 
 function failure(category: ErrorCategory, message: string, extra: { provider?: EmailProviderId; delivery?: "not_sent" | "unknown" } = {}): SendEmailResult {
-  return { ok: false, category, message: safeMessage(message), gracefulFail: true, delivery: extra.delivery ?? "not_sent", ...(extra.provider ? { provider: extra.provider } : {}) };
+  return {
+    ok: false,
+    category,
+    message: safeMessage(message),
+    gracefulFail: true,
+    delivery: extra.delivery ?? "not_sent",
+    ...(extra.provider ? { provider: extra.provider } : {}),
+  };
 }
 
 /**
  * Renders the template in the language and sends it to each recipient through the workspace's
  * email provider, as one pipeline call (retries, breaker, activity row). Never throws.
  */
-export async function sendTemplateEmail(workspaceId: string, email: TemplateEmail, options: { actor?: string; connectionId?: string; callOptions?: CallOptions } = {}): Promise<SendEmailResult> {
+export async function sendTemplateEmail(
+  workspaceId: string,
+  email: TemplateEmail,
+  options: { actor?: string; connectionId?: string; callOptions?: CallOptions } = {},
+): Promise<SendEmailResult> {
   let outgoing: OutgoingEmail;
   try {
     const rendered = renderTemplate(email.template, email.language, email.values);
@@ -78,7 +89,10 @@ export async function sendTemplateEmail(workspaceId: string, email: TemplateEmai
     const { connection, port } = opened;
     provider = connection.providerId;
     const timeoutMs = options.callOptions?.timeoutMs ?? config().PIPELINE_TIMEOUT_MS;
-    const result = await connection.call(`email.send.${email.template}`, (signal) => port.send(connection.credentials.fields, outgoing, { signal, timeoutMs }), { ...options.callOptions, timeoutMs });
+    const result = await connection.call(`email.send.${email.template}`, (signal) => port.send(connection.credentials.fields, outgoing, { signal, timeoutMs }), {
+      ...options.callOptions,
+      timeoutMs,
+    });
     if (result.ok) return { ok: true, provider, ...(result.value.messageId ? { messageId: result.value.messageId } : {}) };
     // attempts 0: the circuit was open and nothing was sent.
     return failure(result.category, result.message, { provider, delivery: result.attempts > 0 && mayHaveBeenSent ? "unknown" : "not_sent" });

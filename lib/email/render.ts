@@ -49,7 +49,11 @@ function fill(template: string, values: Map<string, string>, encode: (s: string)
 
 const asText = (s: string) => s;
 const asHtml = (s: string) => escapeHtml(s).replace(/\r?\n/g, "<br>");
-const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, " ").replace(/\s{2,}/g, " ").trim();
+const oneLine = (s: string) =>
+  s
+    .replace(/[\r\n\t]+/g, " ")
+    .replace(/\s{2,}/g, " ")
+    .trim();
 
 function linkValue(url: string, key: string): string {
   if (!/^https?:\/\/[^\s]+$/i.test(url)) throw new EmailTemplateError(`The value ${key} must be an http(s) address`);

@@ -142,8 +142,20 @@ export const TEMPLATES: Record<EmailTemplate, TemplateSpec> = {
       },
     },
     samples: {
-      en: { webinar_title: "Automation for SMEs", date: "Thursday, 10 December 2026, 16:00 UTC", name: "Ada Lovelace", duration: "60 minutes", join_url: "https://webinar.example.com/automation" },
-      de: { webinar_title: "Automatisierung für KMU", date: "Donnerstag, 10. Dezember 2026, 16:00 UTC", name: "Ada Lovelace", duration: "60 Minuten", join_url: "https://webinar.example.com/automation" },
+      en: {
+        webinar_title: "Automation for SMEs",
+        date: "Thursday, 10 December 2026, 16:00 UTC",
+        name: "Ada Lovelace",
+        duration: "60 minutes",
+        join_url: "https://webinar.example.com/automation",
+      },
+      de: {
+        webinar_title: "Automatisierung für KMU",
+        date: "Donnerstag, 10. Dezember 2026, 16:00 UTC",
+        name: "Ada Lovelace",
+        duration: "60 Minuten",
+        join_url: "https://webinar.example.com/automation",
+      },
     },
   },
   webinar_reminder: {
@@ -187,8 +199,20 @@ export const TEMPLATES: Record<EmailTemplate, TemplateSpec> = {
       },
     },
     samples: {
-      en: { webinar_title: "Automation for SMEs", when: "in 7 days", date: "Thursday, 10 December 2026, 16:00 UTC", name: "Ada Lovelace", join_url: "https://webinar.example.com/automation" },
-      de: { webinar_title: "Automatisierung für KMU", when: "in 7 Tagen", date: "Donnerstag, 10. Dezember 2026, 16:00 UTC", name: "Ada Lovelace", join_url: "https://webinar.example.com/automation" },
+      en: {
+        webinar_title: "Automation for SMEs",
+        when: "in 7 days",
+        date: "Thursday, 10 December 2026, 16:00 UTC",
+        name: "Ada Lovelace",
+        join_url: "https://webinar.example.com/automation",
+      },
+      de: {
+        webinar_title: "Automatisierung für KMU",
+        when: "in 7 Tagen",
+        date: "Donnerstag, 10. Dezember 2026, 16:00 UTC",
+        name: "Ada Lovelace",
+        join_url: "https://webinar.example.com/automation",
+      },
     },
   },
   integration_alert: {

@@ -9,10 +9,7 @@ const HOUR = 3_600_000;
 const blank = (v: unknown) => (v === "" ? undefined : v);
 
 export const historyQuerySchema = z.object({
-  hours: z.preprocess(
-    blank,
-    z.coerce.number().int("hours must be a whole number").min(1, "hours is at least 1").max(168, "hours is at most 168 (a week)").default(24),
-  ),
+  hours: z.preprocess(blank, z.coerce.number().int("hours must be a whole number").min(1, "hours is at least 1").max(168, "hours is at most 168 (a week)").default(24)),
 });
 
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
@@ -86,7 +83,7 @@ export async function healthHistory(workspaceId: string, query: HistoryQuery, db
         success: r?.success ?? 0,
         failure: r?.failure ?? 0,
         shortCircuit: r?.short_circuit ?? 0,
-        errorRate: calls ? (r!.failure / calls) : null,
+        errorRate: calls ? r!.failure / calls : null,
         avgLatencyMs: r?.avg_ms == null ? null : Math.round(r.avg_ms),
         p95LatencyMs: r?.p95_ms ?? null,
       };

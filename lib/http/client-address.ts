@@ -13,7 +13,10 @@ export function clientAddress(headers: Headers | Record<string, string | string[
     const value = headers[name];
     return Array.isArray(value) ? value.join(",") : value;
   };
-  const forwarded = (get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const forwarded = (get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const trusted = config().TRUST_PROXY_HEADERS || Boolean(process.env.VERCEL);
   const address = trusted ? forwarded[0] : forwarded.at(-1);
   return address ?? get("x-real-ip") ?? "unknown";

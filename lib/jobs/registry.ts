@@ -65,7 +65,8 @@ export const JOBS: readonly Job[] = [
     name: "deliver-webhooks",
     route: "webhooks",
     schedule: "* * * * *",
-    description: "Sends the outgoing webhooks that are due (first attempts that missed their after-response run, and retries), then deletes history older than `WEBHOOK_RETENTION_DAYS`",
+    description:
+      "Sends the outgoing webhooks that are due (first attempts that missed their after-response run, and retries), then deletes history older than `WEBHOOK_RETENTION_DAYS`",
     run: async ({ db }) => (await import("@/lib/webhooks-out/deliver")).runWebhookCron({ db }),
   }),
   defineJob({

@@ -10,7 +10,8 @@ function field(text: string, max: number, what: string, expression: string): Fie
   if (text === "*") return { kind: "any" };
   const step = STEP.exec(text);
   const value = Number(step ? step[1] : text);
-  if ((!step && !NUMBER.test(text)) || value > max || (step && value < 1)) throw new Error(`Cron schedule "${expression}": the ${what} field "${text}" is not "*", "*/n" or a number from 0 to ${max}`);
+  if ((!step && !NUMBER.test(text)) || value > max || (step && value < 1))
+    throw new Error(`Cron schedule "${expression}": the ${what} field "${text}" is not "*", "*/n" or a number from 0 to ${max}`);
   return step ? { kind: "step", every: value } : { kind: "at", value };
 }
 
@@ -21,7 +22,8 @@ export function describeSchedule(expression: string): string {
   const parts = expression.trim().split(/\s+/);
   if (parts.length !== 5) throw new Error(`Cron schedule "${expression}" needs 5 fields (minute hour day-of-month month day-of-week)`);
   const [minuteText, hourText, ...days] = parts as [string, string, string, string, string];
-  if (days.some((d) => d !== "*")) throw new Error(`Cron schedule "${expression}": only daily schedules are described (day-of-month, month and day-of-week "*"); add the words in lib/jobs/schedule.ts`);
+  if (days.some((d) => d !== "*"))
+    throw new Error(`Cron schedule "${expression}": only daily schedules are described (day-of-month, month and day-of-week "*"); add the words in lib/jobs/schedule.ts`);
   const minute = field(minuteText, 59, "minute", expression);
   const hour = field(hourText, 23, "hour", expression);
   if (hour.kind === "any") {

@@ -28,7 +28,17 @@ export async function storeReceived(tx: Tx, change: ChangeOf<"message.received">
   const existing = await tx.message.findUnique({ where: { workspaceId_providerSid: { workspaceId, providerSid: change.sid } }, select: { id: true } });
   if (existing) return;
   const message = await tx.message.create({
-    data: { workspaceId, connectionId: origin.connectionId, direction: "inbound", providerSid: change.sid, from: change.from, to: change.to, body: change.body, status: "received", statusAt: origin.receivedAt },
+    data: {
+      workspaceId,
+      connectionId: origin.connectionId,
+      direction: "inbound",
+      providerSid: change.sid,
+      from: change.from,
+      to: change.to,
+      body: change.body,
+      status: "received",
+      statusAt: origin.receivedAt,
+    },
   });
   await emitEvent(tx, { workspaceId, type: "message.received", data: { messageId: message.id, messageSid: change.sid, from: message.from, to: message.to, body: message.body } });
 }

@@ -28,7 +28,10 @@ export function exactIlike(value: string): string {
   return value.replace(/[\\%_]/g, "\\$&");
 }
 
-export function eventValues(session: Pick<WebinarSession, "title" | "startsAt" | "durationMinutes" | "capacity" | "status" | "onlineUrl" | "description">, tagId: number): CrmValues {
+export function eventValues(
+  session: Pick<WebinarSession, "title" | "startsAt" | "durationMinutes" | "capacity" | "status" | "onlineUrl" | "description">,
+  tagId: number,
+): CrmValues {
   const end = new Date(session.startsAt.getTime() + session.durationMinutes * 60_000);
   return {
     name: session.title,
@@ -66,7 +69,9 @@ export async function syncWebinarsToOdoo(workspaceId: string, options: OdooSyncO
     const sessions = allSessions.filter(sessionNeedsPush);
     // Registrations of webinars that are not going to Odoo (drafts) wait until their webinar does.
     const bound = new Set([...sessions.map((s) => s.id), ...allSessions.filter((s) => s.odooEventId !== null).map((s) => s.id)]);
-    const registrations = (await db.registration.findMany({ where: { workspaceId }, orderBy: { createdAt: "asc" } })).filter((r) => bound.has(r.sessionId) && registrationNeedsPush(r));
+    const registrations = (await db.registration.findMany({ where: { workspaceId }, orderBy: { createdAt: "asc" } })).filter(
+      (r) => bound.has(r.sessionId) && registrationNeedsPush(r),
+    );
     await run.setTotal(sessions.length + registrations.length);
     if (sessions.length + registrations.length === 0) return end("completed", "Odoo is up to date");
 
@@ -90,7 +95,9 @@ export async function syncWebinarsToOdoo(workspaceId: string, options: OdooSyncO
       if (stop) return end("failed", stop);
     }
 
-    const sessionEvents = new Map((await db.webinarSession.findMany({ where: { workspaceId, odooEventId: { not: null } }, select: { id: true, odooEventId: true } })).map((s) => [s.id, s.odooEventId!]));
+    const sessionEvents = new Map(
+      (await db.webinarSession.findMany({ where: { workspaceId, odooEventId: { not: null } }, select: { id: true, odooEventId: true } })).map((s) => [s.id, s.odooEventId!]),
+    );
     for (const registration of registrations) {
       const eventId = eventIds.get(registration.sessionId) ?? sessionEvents.get(registration.sessionId);
       const label = `Registration of ${registration.email}`;
@@ -120,15 +127,26 @@ type Pushed = { id: number; action: "created" | "updated" | "found" | "cancelled
 
 function pushSession(odoo: CrmConnection, session: WebinarSession, tagId: number): Promise<CallResult<Pushed>> {
   const values = eventValues(session, tagId);
-  return odoo.call(session.odooEventId === null ? "event.event.create" : "event.event.write", async (models) => {
-    let id = session.odooEventId;
-    if (id === null) {
-      [id] = await models.search("event.event", [["name", "=", values.name as string], ["date_begin", "=", values.date_begin as string]], { limit: 1 });
-      if (id === undefined) return { id: await models.create("event.event", values), action: "created" as const };
-    }
-    await models.write("event.event", [id], values);
-    return { id, action: "updated" as const };
-  }, { retry: false });
+  return odoo.call(
+    session.odooEventId === null ? "event.event.create" : "event.event.write",
+    async (models) => {
+      let id = session.odooEventId;
+      if (id === null) {
+        [id] = await models.search(
+          "event.event",
+          [
+            ["name", "=", values.name as string],
+            ["date_begin", "=", values.date_begin as string],
+          ],
+          { limit: 1 },
+        );
+        if (id === undefined) return { id: await models.create("event.event", values), action: "created" as const };
+      }
+      await models.write("event.event", [id], values);
+      return { id, action: "updated" as const };
+    },
+    { retry: false },
+  );
 }
 
 function pushRegistration(odoo: CrmConnection, registration: Registration, eventId: number): Promise<CallResult<Pushed>> {
@@ -139,25 +157,35 @@ function pushRegistration(odoo: CrmConnection, registration: Registration, event
       return { id, action: "cancelled" as const };
     });
   }
-  return odoo.call("event.registration.create", async (models) => {
-    const email = exactIlike(registration.email);
-    const [existing] = await models.search("event.registration", [["event_id", "=", eventId], ["email", "=ilike", email]], { limit: 1 });
-    if (existing !== undefined) return { id: existing, action: "found" as const };
-    let [partnerId] = await models.search("res.partner", [["email", "=ilike", email]], { limit: 1 });
-    partnerId ??= await models.create("res.partner", {
-      name: registration.name,
-      email: registration.email,
-      phone: registration.phone || false,
-      company_name: registration.company || false,
-    });
-    const id = await models.create("event.registration", {
-      event_id: eventId,
-      partner_id: partnerId,
-      name: registration.name,
-      email: registration.email,
-      phone: registration.phone || false,
-    });
-    return { id, action: "created" as const };
-  }, { retry: false });
+  return odoo.call(
+    "event.registration.create",
+    async (models) => {
+      const email = exactIlike(registration.email);
+      const [existing] = await models.search(
+        "event.registration",
+        [
+          ["event_id", "=", eventId],
+          ["email", "=ilike", email],
+        ],
+        { limit: 1 },
+      );
+      if (existing !== undefined) return { id: existing, action: "found" as const };
+      let [partnerId] = await models.search("res.partner", [["email", "=ilike", email]], { limit: 1 });
+      partnerId ??= await models.create("res.partner", {
+        name: registration.name,
+        email: registration.email,
+        phone: registration.phone || false,
+        company_name: registration.company || false,
+      });
+      const id = await models.create("event.registration", {
+        event_id: eventId,
+        partner_id: partnerId,
+        name: registration.name,
+        email: registration.email,
+        phone: registration.phone || false,
+      });
+      return { id, action: "created" as const };
+    },
+    { retry: false },
+  );
 }
-

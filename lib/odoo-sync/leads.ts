@@ -31,7 +31,11 @@ export function leadExportKey(leadId: string): string {
 }
 
 /** crm.lead values for one lead. The description names the whitepaper and carries the export key. */
-export function crmLeadValues(lead: Pick<Lead, "name" | "email" | "phone" | "company" | "website" | "source" | "whitepaperTitle">, key: string, refs: { sourceId: number; mediumId: number; tagId: number }): CrmValues {
+export function crmLeadValues(
+  lead: Pick<Lead, "name" | "email" | "phone" | "company" | "website" | "source" | "whitepaperTitle">,
+  key: string,
+  refs: { sourceId: number; mediumId: number; tagId: number },
+): CrmValues {
   const lines = [
     lead.whitepaperTitle ? `Downloaded the whitepaper “${escapeHtml(lead.whitepaperTitle)}”.` : "Contact from the website.",
     ...(lead.source ? [`Form: ${escapeHtml(lead.source)}`] : []),
@@ -53,7 +57,14 @@ export function crmLeadValues(lead: Pick<Lead, "name" | "email" | "phone" | "com
 
 /** The Odoo lead carrying this export key, archived ones included. */
 async function findByKey(models: CrmModels, key: string): Promise<number | undefined> {
-  const [id] = await models.search("crm.lead", [["description", "ilike", key], ["active", "in", [true, false]]], { limit: 1 });
+  const [id] = await models.search(
+    "crm.lead",
+    [
+      ["description", "ilike", key],
+      ["active", "in", [true, false]],
+    ],
+    { limit: 1 },
+  );
   return id;
 }
 
@@ -75,7 +86,11 @@ export async function exportLeads(workspaceId: string, options: LeadExportOption
     const lookups = await OdooLookups.load(db, odoo);
     const { source, medium, tag } = odoo.settings.lead;
     const refs = { sourceId: 0, mediumId: 0, tagId: 0 };
-    for (const [ref, model, name] of [["sourceId", "utm.source", source], ["mediumId", "utm.medium", medium], ["tagId", "crm.tag", tag]] as const) {
+    for (const [ref, model, name] of [
+      ["sourceId", "utm.source", source],
+      ["mediumId", "utm.medium", medium],
+      ["tagId", "crm.tag", tag],
+    ] as const) {
       const found = await lookups.resolve(model, name);
       if (!found.ok) return end("failed", `Could not look up the lead ${model === "crm.tag" ? "tag" : model.slice(4)} “${name}” in Odoo: ${found.message}`);
       refs[ref] = found.value;
@@ -100,7 +115,14 @@ export async function exportLeads(workspaceId: string, options: LeadExportOption
 
 type LeadOutcome = { ok: true; odooLeadId: number; created: boolean } | { ok: false; category: ErrorCategory; message: string };
 
-async function exportLead(db: Db, odoo: CrmConnection, run: SyncRun, lead: Lead, refs: { sourceId: number; mediumId: number; tagId: number }, now: () => Date): Promise<LeadOutcome> {
+async function exportLead(
+  db: Db,
+  odoo: CrmConnection,
+  run: SyncRun,
+  lead: Lead,
+  refs: { sourceId: number; mediumId: number; tagId: number },
+  now: () => Date,
+): Promise<LeadOutcome> {
   const key = lead.exportKey ?? leadExportKey(lead.id);
   // An earlier attempt got as far as the create: Odoo may already have this lead.
   const attemptedBefore = lead.exportKey !== null;

@@ -46,7 +46,12 @@ export async function importWebinarTopics(workspaceId: string, options: OdooSync
       if (!known) {
         await db.webinarTopic.create({ data: { workspaceId, odooProductId: productId, odooSyncedAt: now(), ...fields } });
         run.count("created");
-      } else if (known.title !== fields.title || known.description !== fields.description || known.defaultPriceMinor !== fields.defaultPriceMinor || known.currency !== fields.currency) {
+      } else if (
+        known.title !== fields.title ||
+        known.description !== fields.description ||
+        known.defaultPriceMinor !== fields.defaultPriceMinor ||
+        known.currency !== fields.currency
+      ) {
         await db.webinarTopic.update({ where: { id: known.id }, data: { ...fields, odooSyncedAt: now() } });
         run.count("updated");
       } else {

@@ -25,7 +25,14 @@ async function paymentFor(tx: Tx, workspaceId: string, intent: { intentId: strin
   if (existing) return existing;
   const registration = await registrationFor(tx, workspaceId, intent.intentId, intent.metadata);
   return tx.payment.create({
-    data: { workspaceId, paymentIntentId: intent.intentId, amountMinor: intent.amount, currency: intent.currency, registrationId: registration?.id ?? null, metadata: intent.metadata },
+    data: {
+      workspaceId,
+      paymentIntentId: intent.intentId,
+      amountMinor: intent.amount,
+      currency: intent.currency,
+      registrationId: registration?.id ?? null,
+      metadata: intent.metadata,
+    },
   });
 }
 
@@ -52,7 +59,17 @@ export async function applyIntentOutcome(tx: Tx, change: ChangeOf<"payment.inten
     // An intent Plugboard did not create (or whose creation it did not record): recorded from the change.
     registrationId = (await registrationFor(tx, workspaceId, change.intentId, change.metadata))?.id ?? null;
     await tx.payment.create({
-      data: { workspaceId, paymentIntentId: change.intentId, amountMinor: change.amount, currency: change.currency, registrationId, metadata: change.metadata, status: incoming, lastError, ...received },
+      data: {
+        workspaceId,
+        paymentIntentId: change.intentId,
+        amountMinor: change.amount,
+        currency: change.currency,
+        registrationId,
+        metadata: change.metadata,
+        status: incoming,
+        lastError,
+        ...received,
+      },
     });
   }
   if (registrationId) await updateRegistration(tx, registrationId, change.intentId, incoming, incoming === "completed" ? change.amountReceived : undefined);

@@ -12,9 +12,21 @@ import { nextPaymentStatus } from "@/lib/payments/status";
 
 export const paymentIntentBodySchema = z.strictObject({
   registrationId: z.string().min(1).max(64).optional(),
-  amount: z.number({ error: "amount is the amount in minor units (cents), e.g. 4900 for 49.00" }).int("amount is in minor units: a whole number").min(50, "amount must be at least 50 minor units (Stripe's minimum)").max(99_999_999).optional(),
-  currency: z.string().regex(/^[a-zA-Z]{3}$/, "currency is a three-letter ISO code such as eur").transform((v) => v.toLowerCase()).default("eur"),
-  metadata: z.record(z.string().max(40), z.string().max(500)).refine((m) => Object.keys(m).length <= 40, "at most 40 metadata keys").default({}),
+  amount: z
+    .number({ error: "amount is the amount in minor units (cents), e.g. 4900 for 49.00" })
+    .int("amount is in minor units: a whole number")
+    .min(50, "amount must be at least 50 minor units (Stripe's minimum)")
+    .max(99_999_999)
+    .optional(),
+  currency: z
+    .string()
+    .regex(/^[a-zA-Z]{3}$/, "currency is a three-letter ISO code such as eur")
+    .transform((v) => v.toLowerCase())
+    .default("eur"),
+  metadata: z
+    .record(z.string().max(40), z.string().max(500))
+    .refine((m) => Object.keys(m).length <= 40, "at most 40 metadata keys")
+    .default({}),
   idempotencyKey: z.string().min(1).max(255).optional(),
 });
 
@@ -58,7 +70,14 @@ export async function createPaymentIntent(user: SessionUser, body: PaymentIntent
   const payment = await db.$transaction(async (tx) => {
     const saved = await tx.payment.upsert({
       where: { workspaceId_paymentIntentId: { workspaceId: user.workspaceId, paymentIntentId: intent.id } },
-      create: { workspaceId: user.workspaceId, paymentIntentId: intent.id, amountMinor: intent.amount, currency: intent.currency, registrationId: registration?.id ?? null, metadata },
+      create: {
+        workspaceId: user.workspaceId,
+        paymentIntentId: intent.id,
+        amountMinor: intent.amount,
+        currency: intent.currency,
+        registrationId: registration?.id ?? null,
+        metadata,
+      },
       update: {},
     });
     if (registration) {

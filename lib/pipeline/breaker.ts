@@ -79,13 +79,7 @@ export interface BreakerOutcome {
  * The statements that record one call's outcome in the breaker, to run in a batch transaction
  * (callProvider runs them together with the usage counters and the activity row).
  */
-export function breakerStatements(
-  db: Db,
-  connectionId: string,
-  outcome: BreakerOutcome,
-  settings: BreakerSettings,
-  now: Date = new Date(),
-): Prisma.PrismaPromise<unknown>[] {
+export function breakerStatements(db: Db, connectionId: string, outcome: BreakerOutcome, settings: BreakerSettings, now: Date = new Date()): Prisma.PrismaPromise<unknown>[] {
   const id = connectionId;
   const close = () =>
     db.connection.updateMany({

@@ -171,9 +171,7 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
       recordSuccess({ ctx, durationMs, attempts, at });
       return { ok: true, value: outcome.value, durationMs, attempts };
     }
-    const statements: Prisma.PrismaPromise<unknown>[] = [
-      db.integrationActivity.create({ data: { ...activityBase(ctx), outcome: "success", durationMs, attempts } }),
-    ];
+    const statements: Prisma.PrismaPromise<unknown>[] = [db.integrationActivity.create({ data: { ...activityBase(ctx), outcome: "success", durationMs, attempts } })];
     if (connectionId) statements.push(...successStatements(db, connectionId, at), ...breakerStatements(db, connectionId, { success: true, counted: false, probe }, breaker, at));
     await persist(db, statements);
     return { ok: true, value: outcome.value, durationMs, attempts };
@@ -250,9 +248,7 @@ function classify(error: unknown, custom: CallOptions["classify"]): ProviderErro
 
 /** A call answered without reaching the provider (open circuit, rate limit): one activity row, a graceful result. */
 async function refuse(db: Db, ctx: CallContext, category: ErrorCategory, message: string, durationMs: number): Promise<CallResult<never>> {
-  await persist(db, [
-    db.integrationActivity.create({ data: { ...activityBase(ctx), outcome: "short_circuit", errorCategory: category, durationMs, attempts: 0, message } }),
-  ]);
+  await persist(db, [db.integrationActivity.create({ data: { ...activityBase(ctx), outcome: "short_circuit", errorCategory: category, durationMs, attempts: 0, message } })]);
   return { ok: false, category, message, gracefulFail: true, durationMs, attempts: 0 };
 }
 

@@ -93,7 +93,10 @@ export interface RateKey {
 }
 
 class Refused extends Error {
-  constructor(readonly bucket: Bucket, readonly windowEnd: number) {
+  constructor(
+    readonly bucket: Bucket,
+    readonly windowEnd: number,
+  ) {
     super("rate limit reached");
   }
 }

@@ -11,7 +11,10 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { processInboundEvent } from "@/lib/webhooks-in/store";
 
 export const smsBodySchema = z.strictObject({
-  to: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "to is a phone number in E.164 format, e.g. +14155550100"),
+  to: z
+    .string()
+    .trim()
+    .regex(/^\+[1-9]\d{6,14}$/, "to is a phone number in E.164 format, e.g. +14155550100"),
   body: z.string().min(1, "body is the message text").max(1600, "body is at most 1600 characters (10 SMS segments)"),
 });
 

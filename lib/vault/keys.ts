@@ -33,9 +33,7 @@ function parseKey(value: string, variable: string): VaultKey {
   // Buffer.from ignores junk silently, so check the round trip as well as the length.
   const canonical = key.toString("base64").replace(/=+$/, "") === trimmed.replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
   if (key.length !== 32 || !canonical) {
-    throw new VaultConfigError(
-      `${variable} must be 32 random bytes in base64 (44 characters); generate one with: openssl rand -base64 32`,
-    );
+    throw new VaultConfigError(`${variable} must be 32 random bytes in base64 (44 characters); generate one with: openssl rand -base64 32`);
   }
   return { id: keyId(key), key };
 }
@@ -61,9 +59,7 @@ export function loadKeyring(): Keyring {
   let currentValue = cfg.TOKEN_ENCRYPTION_KEY;
   if (!currentValue) {
     if (!usesEmbeddedDatabase()) {
-      throw new VaultConfigError(
-        "TOKEN_ENCRYPTION_KEY is not set. Credentials are encrypted with it: generate one with `openssl rand -base64 32` and set it in the environment.",
-      );
+      throw new VaultConfigError("TOKEN_ENCRYPTION_KEY is not set. Credentials are encrypted with it: generate one with `openssl rand -base64 32` and set it in the environment.");
     }
     currentValue = generatedKey();
   }

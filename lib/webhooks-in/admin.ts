@@ -23,8 +23,17 @@ export function inboundProviderIds(): string[] {
 
 export const inboundQuerySchema = z.object({
   page: z.preprocess(blank, z.coerce.number().int("page must be a whole number").min(1, "page starts at 1").max(100_000).default(1)),
-  pageSize: z.preprocess(blank, z.coerce.number().int().min(1, "pageSize must be at least 1").max(INBOUND_MAX_PAGE_SIZE, `pageSize is at most ${INBOUND_MAX_PAGE_SIZE}`).default(25)),
-  provider: z.preprocess(blank, z.string().refine((id) => hasSlot(id, "inbound"), { error: () => `provider is one of ${inboundProviderIds().join(", ")}` }).optional()),
+  pageSize: z.preprocess(
+    blank,
+    z.coerce.number().int().min(1, "pageSize must be at least 1").max(INBOUND_MAX_PAGE_SIZE, `pageSize is at most ${INBOUND_MAX_PAGE_SIZE}`).default(25),
+  ),
+  provider: z.preprocess(
+    blank,
+    z
+      .string()
+      .refine((id) => hasSlot(id, "inbound"), { error: () => `provider is one of ${inboundProviderIds().join(", ")}` })
+      .optional(),
+  ),
   state: z.preprocess(blank, z.enum(INBOUND_STATES, `state is one of ${INBOUND_STATES.join(", ")}`).optional()),
   signature: z.preprocess(blank, z.enum(SIGNATURE_VERDICTS, `signature is one of ${SIGNATURE_VERDICTS.join(", ")}`).optional()),
   type: z.preprocess(blank, z.string().max(100).optional()),
@@ -131,13 +140,25 @@ export async function reprocessInboundEvent(user: SessionUser, id: string): Prom
   if (!row) throw notFound("No such inbound event in this workspace");
   if (!(await canReprocess(row))) {
     const why =
-      row.state === "processed" ? "it was already processed" : row.state === "rejected" ? "its signature was refused, so it was never stored" : row.state === "processing" ? "it is being processed right now" : `Plugboard does not process ${row.provider} ${row.type} events`;
+      row.state === "processed"
+        ? "it was already processed"
+        : row.state === "rejected"
+          ? "its signature was refused, so it was never stored"
+          : row.state === "processing"
+            ? "it is being processed right now"
+            : `Plugboard does not process ${row.provider} ${row.type} events`;
     throw new ApiError(409, `This event cannot be reprocessed: ${why}`);
   }
   // Back to "received" so the usual claim takes it (an ignored event becomes processable).
   const reset = await db.inboundEvent.updateMany({ where: { id, state: row.state }, data: { state: "received", nextAttemptAt: null } });
   if (reset.count === 0) throw new ApiError(409, "The event changed meanwhile; reload and try again");
-  await recordAudit(db, { workspaceId: user.workspaceId, actor: actorOf(user), action: "inbound_event.reprocess", target: id, details: { provider: row.provider, type: row.type, previousState: row.state } });
+  await recordAudit(db, {
+    workspaceId: user.workspaceId,
+    actor: actorOf(user),
+    action: "inbound_event.reprocess",
+    target: id,
+    details: { provider: row.provider, type: row.type, previousState: row.state },
+  });
   await processInboundEvent(db, id);
   return getInboundEvent(user.workspaceId, id);
 }

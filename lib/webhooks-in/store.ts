@@ -12,7 +12,16 @@ import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { InboundState, SignatureVerdict } from "@/lib/generated/prisma/enums";
 import { ApiError } from "@/lib/http/api";
-import type { ChangeOrigin, InboundState as KitInboundState, JsonValue, Receipt, RefusedDelivery, SignatureVerdict as KitSignatureVerdict, StoredEvent, VerifiedDelivery } from "@/lib/integrations/kit/ports/inbound";
+import type {
+  ChangeOrigin,
+  InboundState as KitInboundState,
+  JsonValue,
+  Receipt,
+  RefusedDelivery,
+  SignatureVerdict as KitSignatureVerdict,
+  StoredEvent,
+  VerifiedDelivery,
+} from "@/lib/integrations/kit/ports/inbound";
 import { hasSlot, loadPort } from "@/lib/integrations/registry";
 import { logger } from "@/lib/log";
 import { safeMessage } from "@/lib/pipeline";
@@ -216,7 +225,11 @@ export async function drainReceived(db: Db, now: () => Date = () => new Date()):
       await db.$transaction(
         async (tx) => {
           for (const apply of effects) await apply(tx);
-          await markProcessed(tx, batch.map((e) => e.id), now());
+          await markProcessed(
+            tx,
+            batch.map((e) => e.id),
+            now(),
+          );
         },
         { timeout: 60_000 },
       );

@@ -79,7 +79,11 @@ const iso = (d: Date) => d.toISOString();
 
 function filterSql(filter: DeliveryFilter): Prisma.Sql | null {
   const parts: Prisma.Sql[] = [];
-  for (const [column, ids] of [["eventId", filter.eventIds], ["id", filter.deliveryIds], ["endpointId", filter.endpointIds]] as const) {
+  for (const [column, ids] of [
+    ["eventId", filter.eventIds],
+    ["id", filter.deliveryIds],
+    ["endpointId", filter.endpointIds],
+  ] as const) {
     if (!ids) continue;
     if (!ids.length) return null;
     parts.push(Prisma.sql`AND d.${Prisma.raw(`"${column}"`)} IN (${Prisma.join(ids)})`);

@@ -140,7 +140,10 @@ const headerNamesOf = (headers: Record<string, string>) => Object.keys(headers).
 export async function listEndpoints(user: SessionUser): Promise<EndpointList> {
   const db = await getDb();
   const rows = await db.webhookEndpoint.findMany({ where: { workspaceId: user.workspaceId }, select: ENDPOINT_SELECT, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-  const stats = await statsFor(db, rows.map((r) => r.id));
+  const stats = await statsFor(
+    db,
+    rows.map((r) => r.id),
+  );
   return { endpoints: rows.map((r) => toView(r, stats.get(r.id)!)), catalog: EVENT_CATALOG };
 }
 
@@ -227,7 +230,10 @@ export async function updateEndpoint(user: SessionUser, id: string, input: Updat
     await recordAudit(tx, {
       workspaceId: user.workspaceId,
       actor: actorOf(user),
-      action: input.status && input.status !== row.status ? `webhook.endpoint.${input.status === "paused" ? "pause" : row.status === "disabled" ? "enable" : "resume"}` : "webhook.endpoint.update",
+      action:
+        input.status && input.status !== row.status
+          ? `webhook.endpoint.${input.status === "paused" ? "pause" : row.status === "disabled" ? "enable" : "resume"}`
+          : "webhook.endpoint.update",
       target: row.id,
       details: { changed, ...(input.headers ? { headersChanged: Object.keys(input.headers).sort() } : {}), ...(data.url ? { url: data.url } : {}) },
     });
@@ -275,7 +281,13 @@ export async function rotateSecret(user: SessionUser, id: string, options: Servi
       },
       select: ENDPOINT_SELECT,
     });
-    await recordAudit(tx, { workspaceId: user.workspaceId, actor: actorOf(user), action: "webhook.endpoint.rotate_secret", target: row.id, details: { previousValidUntil: updated.previousSecretExpiresAt?.toISOString() ?? null } });
+    await recordAudit(tx, {
+      workspaceId: user.workspaceId,
+      actor: actorOf(user),
+      action: "webhook.endpoint.rotate_secret",
+      target: row.id,
+      details: { previousValidUntil: updated.previousSecretExpiresAt?.toISOString() ?? null },
+    });
     return updated;
   });
   return { endpoint: await viewOf(db, saved), secret };

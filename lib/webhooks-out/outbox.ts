@@ -43,10 +43,23 @@ export async function enqueueEvent(db: DbOrTx, workspaceId: string, type: string
     select: { id: true },
   });
   if (!endpoints.length) return null;
-  return writeEvent(db, workspaceId, type, data, endpoints.map((e) => e.id), now);
+  return writeEvent(
+    db,
+    workspaceId,
+    type,
+    data,
+    endpoints.map((e) => e.id),
+    now,
+  );
 }
 
 /** Queues an event for one endpoint only, whatever it subscribes to (Send test). */
-export async function enqueueForEndpoint(db: DbOrTx, endpoint: { id: string; workspaceId: string }, type: string, data: Record<string, unknown>, now = new Date()): Promise<QueuedEvent> {
+export async function enqueueForEndpoint(
+  db: DbOrTx,
+  endpoint: { id: string; workspaceId: string },
+  type: string,
+  data: Record<string, unknown>,
+  now = new Date(),
+): Promise<QueuedEvent> {
   return writeEvent(db, endpoint.workspaceId, type, data, [endpoint.id], now);
 }

@@ -18,7 +18,8 @@ const events = z
   .max(EVENT_TYPES.length + 1)
   .superRefine((list, ctx) => {
     const unknown = list.filter((e) => e !== ALL_EVENTS && !(EVENT_TYPES as readonly string[]).includes(e));
-    if (unknown.length) ctx.addIssue({ code: "custom", message: `Unknown event type${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; the catalog is in GET /api/webhook-endpoints` });
+    if (unknown.length)
+      ctx.addIssue({ code: "custom", message: `Unknown event type${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; the catalog is in GET /api/webhook-endpoints` });
   })
   // `*` covers everything; otherwise a sorted list without repeats.
   .transform((list) => (list.includes(ALL_EVENTS) ? [ALL_EVENTS] : [...new Set(list)].sort()));
@@ -29,18 +30,16 @@ const headerValue = z
   .refine((v) => !/[\r\n\0]/.test(v), "A header value cannot contain line breaks");
 
 function headerRecord<V extends z.ZodType>(value: V) {
-  return z
-    .record(z.string(), value, { error: "headers must be an object of header names to values" })
-    .superRefine((headers, ctx) => {
-      const names = Object.keys(headers);
-      if (names.length > MAX_HEADERS) ctx.addIssue({ code: "custom", message: `At most ${MAX_HEADERS} custom headers` });
-      for (const n of names) {
-        if (!HEADER_NAME.test(n)) ctx.addIssue({ code: "custom", path: [n], message: "Not a valid header name" });
-        else if (RESERVED_HEADERS.has(n.toLowerCase())) ctx.addIssue({ code: "custom", path: [n], message: "Plugboard sets this header itself" });
-      }
-      const lower = names.map((n) => n.toLowerCase());
-      if (new Set(lower).size !== lower.length) ctx.addIssue({ code: "custom", message: "A header name appears twice (names are case-insensitive)" });
-    });
+  return z.record(z.string(), value, { error: "headers must be an object of header names to values" }).superRefine((headers, ctx) => {
+    const names = Object.keys(headers);
+    if (names.length > MAX_HEADERS) ctx.addIssue({ code: "custom", message: `At most ${MAX_HEADERS} custom headers` });
+    for (const n of names) {
+      if (!HEADER_NAME.test(n)) ctx.addIssue({ code: "custom", path: [n], message: "Not a valid header name" });
+      else if (RESERVED_HEADERS.has(n.toLowerCase())) ctx.addIssue({ code: "custom", path: [n], message: "Plugboard sets this header itself" });
+    }
+    const lower = names.map((n) => n.toLowerCase());
+    if (new Set(lower).size !== lower.length) ctx.addIssue({ code: "custom", message: "A header name appears twice (names are case-insensitive)" });
+  });
 }
 
 export const createEndpointSchema = z.strictObject({

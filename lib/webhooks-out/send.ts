@@ -46,7 +46,11 @@ const agents = {
 /** A lookup that answers with the addresses already checked, never asking DNS again. */
 function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, addresses.map((a) => ({ address: a.address, family: a.family })));
+    if (options?.all)
+      callback(
+        null,
+        addresses.map((a) => ({ address: a.address, family: a.family })),
+      );
     else callback(null, addresses[0]!.address, addresses[0]!.family);
   }) as unknown as LookupFunction;
 }
@@ -138,7 +142,13 @@ export async function postWebhook(request: WebhookRequest): Promise<WebhookRespo
         return { ok: false, statusCode, responseBody, error: `Redirected (${statusCode}) to an invalid location`, durationMs: elapsed() };
       }
       if (!FOLLOWED_REDIRECTS.has(statusCode)) {
-        return { ok: false, statusCode, responseBody, error: `Redirected (${statusCode}) to ${target.href}; only 307/308 redirects are followed — point the endpoint at the final URL`, durationMs: elapsed() };
+        return {
+          ok: false,
+          statusCode,
+          responseBody,
+          error: `Redirected (${statusCode}) to ${target.href}; only 307/308 redirects are followed — point the endpoint at the final URL`,
+          durationMs: elapsed(),
+        };
       }
       if (hop >= MAX_REDIRECTS) return { ok: false, statusCode, responseBody, error: `More than ${MAX_REDIRECTS} redirects`, durationMs: elapsed() };
       try {

@@ -72,8 +72,9 @@ const REFUSED_V6: [string, number, string][] = [
 // Inside the ranges above, but worth naming: the instance metadata services of the big clouds.
 const METADATA = new Set(["169.254.169.254", "169.254.170.2", "100.100.100.200", "192.0.0.192", "fd00:ec2::254"]);
 
-const refused = REFUSED_V4.map(([network, prefix, what]) => ({ list: subnet(network, prefix, "ipv4"), what }))
-  .concat(REFUSED_V6.map(([network, prefix, what]) => ({ list: subnet(network, prefix, "ipv6"), what })));
+const refused = REFUSED_V4.map(([network, prefix, what]) => ({ list: subnet(network, prefix, "ipv4"), what })).concat(
+  REFUSED_V6.map(([network, prefix, what]) => ({ list: subnet(network, prefix, "ipv6"), what })),
+);
 
 function subnet(network: string, prefix: number, type: "ipv4" | "ipv6"): net.BlockList {
   const list = new net.BlockList();

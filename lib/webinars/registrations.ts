@@ -70,7 +70,11 @@ export function emailLanguage(language: string): EmailLanguage {
 }
 
 /** The values every webinar email shares. */
-export function webinarEmailValues(session: Pick<WebinarSession, "title" | "startsAt" | "durationMinutes" | "onlineUrl">, registration: Pick<Registration, "name">, language: EmailLanguage) {
+export function webinarEmailValues(
+  session: Pick<WebinarSession, "title" | "startsAt" | "durationMinutes" | "onlineUrl">,
+  registration: Pick<Registration, "name">,
+  language: EmailLanguage,
+) {
   return {
     name: registration.name,
     webinar_title: session.title,

@@ -12,13 +12,42 @@ export const sessionInputSchema = z.strictObject({
   title: z.string({ error: "Enter a title" }).trim().min(1, "Enter a title").max(200, "Keep the title under 200 characters"),
   description: optionalText(5000),
   startsAt: z.iso.datetime({ offset: true, error: "startsAt must be an ISO date and time with a time zone, e.g. 2026-12-10T16:00:00Z" }).transform((v) => new Date(v)),
-  durationMinutes: z.number({ error: "durationMinutes must be a number" }).int().min(5, "A webinar lasts at least 5 minutes").max(1440, "A webinar lasts at most a day").default(60),
-  capacity: z.number({ error: "capacity must be a number" }).int().min(1, "capacity is at least 1").max(100_000).nullable().optional().transform((v) => v ?? null),
+  durationMinutes: z
+    .number({ error: "durationMinutes must be a number" })
+    .int()
+    .min(5, "A webinar lasts at least 5 minutes")
+    .max(1440, "A webinar lasts at most a day")
+    .default(60),
+  capacity: z
+    .number({ error: "capacity must be a number" })
+    .int()
+    .min(1, "capacity is at least 1")
+    .max(100_000)
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
   status: z.enum(SESSION_STATUSES, { error: `status is one of ${SESSION_STATUSES.join(", ")}` }).default("scheduled"),
   onlineUrl: optionalHttpUrl("onlineUrl must be an http(s) address"),
-  priceMinor: z.number({ error: "priceMinor must be a number" }).int().min(0).nullable().optional().transform((v) => v ?? null),
-  currency: z.string().trim().toLowerCase().regex(/^[a-z]{3}$/, "currency is a three-letter code such as eur").default("eur"),
-  topicId: z.string().trim().min(1).nullable().optional().transform((v) => v ?? null),
+  priceMinor: z
+    .number({ error: "priceMinor must be a number" })
+    .int()
+    .min(0)
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
+  currency: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z]{3}$/, "currency is a three-letter code such as eur")
+    .default("eur"),
+  topicId: z
+    .string()
+    .trim()
+    .min(1)
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
 });
 export type SessionInput = z.infer<typeof sessionInputSchema>;
 

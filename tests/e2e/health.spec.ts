@@ -69,7 +69,11 @@ test("activity, a health check and the rate limit, through the API", async () =>
   const body = await overview.json();
   expect(body.integrations.sendgrid).toMatchObject({ status: "healthy", reasons: [], failures: 0, lastCheck: { status: "healthy" } });
   expect(body.integrations.sendgrid.rateLimited).toBeGreaterThanOrEqual(1);
-  expect(body.rateLimits.sendgrid).toMatchObject({ perConnection: null, operations: [{ operation: "connection.test", limit: { text: "10 calls per 24 hours" } }], overridden: true });
+  expect(body.rateLimits.sendgrid).toMatchObject({
+    perConnection: null,
+    operations: [{ operation: "connection.test", limit: { text: "10 calls per 24 hours" } }],
+    overridden: true,
+  });
   expect(Object.keys(body.integrations)).toEqual(["sendgrid"]);
   expect(JSON.stringify(body)).not.toContain("PlugboardValid");
 

@@ -94,7 +94,16 @@ test("an SMS goes out through Twilio and a signed status callback updates it", a
   const { message } = (await sent.json()) as { message: { id: string; providerSid: string; status: string } };
   expect(message.status).toBe("queued");
 
-  const params = { MessageSid: message.providerSid, SmsSid: message.providerSid, MessageStatus: "delivered", SmsStatus: "delivered", AccountSid: TWILIO.accountSid, From: TWILIO.fromNumber, To: "+15557654321", ApiVersion: "2010-04-01" };
+  const params = {
+    MessageSid: message.providerSid,
+    SmsSid: message.providerSid,
+    MessageStatus: "delivered",
+    SmsStatus: "delivered",
+    AccountSid: TWILIO.accountSid,
+    From: TWILIO.fromNumber,
+    To: "+15557654321",
+    ApiVersion: "2010-04-01",
+  };
   const callback = await anonymous.post("/api/webhooks/twilio/status", twilioCallback("/api/webhooks/twilio/status", params));
   expect(callback.status()).toBe(200);
   await expect
@@ -110,7 +119,14 @@ const signIn = (page: Page, email: string, password: string) => signInPage(page,
 
 test("the Inbound webhooks page lists events with filters, and an admin reprocesses a failed one", async ({ page }) => {
   // A status callback for a message Plugboard never sent: stored, and its processing fails.
-  const params = { MessageSid: "SM00000000000000000000000000000e2e", MessageStatus: "sent", AccountSid: TWILIO.accountSid, From: TWILIO.fromNumber, To: "+15557654321", ApiVersion: "2010-04-01" };
+  const params = {
+    MessageSid: "SM00000000000000000000000000000e2e",
+    MessageStatus: "sent",
+    AccountSid: TWILIO.accountSid,
+    From: TWILIO.fromNumber,
+    To: "+15557654321",
+    ApiVersion: "2010-04-01",
+  };
   expect((await anonymous.post("/api/webhooks/twilio/status", twilioCallback("/api/webhooks/twilio/status", params))).status()).toBe(200);
   await expect.poll(async () => (await eventsOf("provider=twilio&state=failed")).items.length).toBe(1);
 
@@ -141,7 +157,11 @@ test("a viewer sees the Inbound webhooks page without Reprocess buttons", async 
 });
 
 test("no webhook secret or auth token reaches an answer or the server log", async () => {
-  const answers = [await (await admin.get("/api/inbound-events?pageSize=100")).text(), await (await admin.get("/api/integrations/twilio")).text(), await (await admin.get("/api/sms")).text()];
+  const answers = [
+    await (await admin.get("/api/inbound-events?pageSize=100")).text(),
+    await (await admin.get("/api/integrations/twilio")).text(),
+    await (await admin.get("/api/sms")).text(),
+  ];
   const log = fs.readFileSync(SERVER_LOG, "utf8");
   for (const text of [...answers, log]) {
     for (const secret of [TWILIO.authToken, WEBHOOK_SECRET, MAILCHIMP_WEBHOOK_SECRET]) expect(text).not.toContain(secret);

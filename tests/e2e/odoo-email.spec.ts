@@ -60,12 +60,24 @@ test("Odoo: connect, leads in, exported by the sync, progress and reports over H
 
 test("email: SMTP connected, a registration confirmed by email, preview, test send and the reminder cron", async () => {
   const connect = await admin.post("/api/integrations/smtp/connect", {
-    data: { fields: { host: "127.0.0.1", port: String(fakes.smtpPort), security: "none", username: "mailer@plugboard.test", password: SMTP_PASSWORD, fromEmail: "events@plugboard.test", fromName: "Plugboard" } },
+    data: {
+      fields: {
+        host: "127.0.0.1",
+        port: String(fakes.smtpPort),
+        security: "none",
+        username: "mailer@plugboard.test",
+        password: SMTP_PASSWORD,
+        fromEmail: "events@plugboard.test",
+        fromName: "Plugboard",
+      },
+    },
   });
   expect(connect.status(), await connect.text()).toBe(200);
 
   const startsAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
-  const session = await admin.post("/api/webinars", { data: { title: "Automation for SMEs", startsAt, durationMinutes: 60, capacity: 50, onlineUrl: "https://webinar.example.com/a" } });
+  const session = await admin.post("/api/webinars", {
+    data: { title: "Automation for SMEs", startsAt, durationMinutes: 60, capacity: 50, onlineUrl: "https://webinar.example.com/a" },
+  });
   expect(session.status(), await session.text()).toBe(201);
   const { id: sessionId } = await session.json();
   expect((await admin.post("/api/webinars", { data: { title: "x", startsAt: "tomorrow" } })).status()).toBe(400);

@@ -8,10 +8,30 @@ import { BASE_URL, CRON_SECRET, DATA_DIR, E2E_DIR, E2E_PORT, FAKES_FILE, MAILCHI
 
 fs.rmSync(E2E_DIR, { recursive: true, force: true });
 fs.mkdirSync(DATA_DIR, { recursive: true });
-const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0, twilioPort: 0, mailchimpPort: 0, oauthPort: 0, googleCalendarPort: 0, graphPort: 0 });
+const fakes = await startFakeProviders({
+  stripePort: 0,
+  sendgridPort: 0,
+  odooPort: 0,
+  smtpPort: 0,
+  twilioPort: 0,
+  mailchimpPort: 0,
+  oauthPort: 0,
+  googleCalendarPort: 0,
+  graphPort: 0,
+});
 fs.writeFileSync(
   FAKES_FILE,
-  JSON.stringify({ stripe: fakes.stripe.url, sendgrid: fakes.sendgrid.url, odoo: fakes.odoo.url, smtpPort: fakes.smtp.port, twilio: fakes.twilio.url, mailchimp: fakes.mailchimp.apiBase, oauth: fakes.oauth.url, googleCalendar: fakes.googleCalendar.url, graph: fakes.graph.baseUrl }),
+  JSON.stringify({
+    stripe: fakes.stripe.url,
+    sendgrid: fakes.sendgrid.url,
+    odoo: fakes.odoo.url,
+    smtpPort: fakes.smtp.port,
+    twilio: fakes.twilio.url,
+    mailchimp: fakes.mailchimp.apiBase,
+    oauth: fakes.oauth.url,
+    googleCalendar: fakes.googleCalendar.url,
+    graph: fakes.graph.baseUrl,
+  }),
 );
 const log = fs.createWriteStream(SERVER_LOG);
 

@@ -150,7 +150,7 @@ export async function startFakeGoogleCalendar(options: { port?: number } = {}): 
   };
   addCalendar(DEFAULT_PRIMARY);
 
-  const resolveCalendar = (id: string) => (id === "primary" ? [...calendars.values()].find((c) => c.primary)?.id ?? id : id);
+  const resolveCalendar = (id: string) => (id === "primary" ? ([...calendars.values()].find((c) => c.primary)?.id ?? id) : id);
   const store = (calendarId: string) => events.get(resolveCalendar(calendarId));
 
   const nowIso = () => new Date().toISOString();
@@ -284,7 +284,14 @@ export async function startFakeGoogleCalendar(options: { port?: number } = {}): 
         status: 200,
         body: {
           kind: "calendar#calendarList",
-          items: [...calendars.values()].map((c) => ({ kind: "calendar#calendarListEntry", id: c.id, summary: c.summary, timeZone: c.timeZone, accessRole: c.accessRole, ...(c.primary ? { primary: true } : {}) })),
+          items: [...calendars.values()].map((c) => ({
+            kind: "calendar#calendarListEntry",
+            id: c.id,
+            summary: c.summary,
+            timeZone: c.timeZone,
+            accessRole: c.accessRole,
+            ...(c.primary ? { primary: true } : {}),
+          })),
         },
       };
     }
@@ -410,7 +417,13 @@ export async function startFakeGoogleCalendar(options: { port?: number } = {}): 
       const inner = text.slice(outerEnd).replace(/^\r?\n\r?\n/, "");
       const innerEnd = inner.search(/\r?\n\r?\n/);
       const head = (innerEnd === -1 ? inner : inner.slice(0, innerEnd)).split(/\r?\n/);
-      const body = innerEnd === -1 ? "" : inner.slice(innerEnd).replace(/^\r?\n\r?\n/, "").replace(/\r?\n$/, "");
+      const body =
+        innerEnd === -1
+          ? ""
+          : inner
+              .slice(innerEnd)
+              .replace(/^\r?\n\r?\n/, "")
+              .replace(/\r?\n$/, "");
       const requestLine = /^(GET|POST|PUT|PATCH|DELETE)\s+(\/\S*)\s+HTTP\/1\.1$/.exec(head[0] ?? "");
       if (!requestLine) return sendJson(res, 400, googleError(400, "badContent", `Malformed request line in batch part: ${head[0] ?? ""}`));
       const headers: Record<string, string> = {};

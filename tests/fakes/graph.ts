@@ -111,7 +111,16 @@ function instantOf(value: { dateTime?: string; timeZone?: string } | undefined):
   if (zone === "UTC") return local;
   let fmt: Intl.DateTimeFormat;
   try {
-    fmt = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
   } catch {
     return null;
   }
@@ -245,8 +254,16 @@ export async function startFakeGraph(options: { port?: number } = {}): Promise<F
 
   const route = (method: string, path: string, q: Record<string, string>, body: unknown, prefer: string): Answer => {
     let m: RegExpExecArray | null;
-    if (method === "GET" && path === "/v1.0/me") return { status: 200, body: { id: "user-1", displayName: "Owner", mail: "owner@plugboard.test", userPrincipalName: "owner@plugboard.test" } };
-    if (method === "GET" && path === "/v1.0/me/mailboxSettings") return { status: 200, body: { timeZone: mailboxTimeZone, workingHours: { daysOfWeek: ["monday", "tuesday", "wednesday", "thursday", "friday"], startTime: "08:00:00.0000000", endTime: "17:00:00.0000000" } } };
+    if (method === "GET" && path === "/v1.0/me")
+      return { status: 200, body: { id: "user-1", displayName: "Owner", mail: "owner@plugboard.test", userPrincipalName: "owner@plugboard.test" } };
+    if (method === "GET" && path === "/v1.0/me/mailboxSettings")
+      return {
+        status: 200,
+        body: {
+          timeZone: mailboxTimeZone,
+          workingHours: { daysOfWeek: ["monday", "tuesday", "wednesday", "thursday", "friday"], startTime: "08:00:00.0000000", endTime: "17:00:00.0000000" },
+        },
+      };
     if (method === "GET" && path === "/v1.0/me/calendars") return { status: 200, body: { value: [...calendars.values()].map((c) => ({ canEdit: true, ...c })) } };
     if ((m = /^\/v1\.0\/me\/(?:calendar|calendars\/([^/]+))\/calendarView\/delta$/.exec(path)) && method === "GET") {
       const calendarId = calendarFromPath(m[1]);
@@ -267,7 +284,11 @@ export async function startFakeGraph(options: { port?: number } = {}): Promise<F
       }
       const start = Date.parse(q.startDateTime ?? "");
       const end = Date.parse(q.endDateTime ?? "");
-      if (Number.isNaN(start) || Number.isNaN(end)) return { status: 400, body: graphError("ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.") };
+      if (Number.isNaN(start) || Number.isNaN(end))
+        return {
+          status: 400,
+          body: graphError("ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime."),
+        };
       return deltaPage(calendarId, null, seq, 0, [start, end], pageSize, calendarPath);
     }
     if ((m = /^\/v1\.0\/me\/(?:calendar|calendars\/([^/]+))\/calendarView$/.exec(path)) && method === "GET") {
@@ -275,7 +296,11 @@ export async function startFakeGraph(options: { port?: number } = {}): Promise<F
       if (!calendars.has(calendarId)) return { status: 404, body: graphError("ErrorItemNotFound", "The specified object was not found in the store.") };
       const start = Date.parse(q.startDateTime ?? "");
       const end = Date.parse(q.endDateTime ?? "");
-      if (Number.isNaN(start) || Number.isNaN(end)) return { status: 400, body: graphError("ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.") };
+      if (Number.isNaN(start) || Number.isNaN(end))
+        return {
+          status: 400,
+          body: graphError("ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime."),
+        };
       const top = Math.min(Number(q.$top ?? 10) || 10, 1000);
       const skip = Number(q.$skip ?? 0) || 0;
       const rows = [...events.values()].filter((s) => s.calendarId === calendarId && !s.deleted && inWindow(s, [start, end])).sort((a, b) => a.event.startMs - b.event.startMs);
@@ -369,7 +394,8 @@ export async function startFakeGraph(options: { port?: number } = {}): Promise<F
 
   function handleBatch(req: RecordedRequest, res: http.ServerResponse, body: unknown) {
     const bearer = req.headers.authorization;
-    if (!bearer || !tokens.has(/^Bearer\s+(.+)$/i.exec(bearer)?.[1]?.trim() ?? "")) return sendJson(res, 401, graphError("InvalidAuthenticationToken", "Access token is empty or invalid."));
+    if (!bearer || !tokens.has(/^Bearer\s+(.+)$/i.exec(bearer)?.[1]?.trim() ?? ""))
+      return sendJson(res, 401, graphError("InvalidAuthenticationToken", "Access token is empty or invalid."));
     const requests = (body as { requests?: unknown })?.requests;
     if (!Array.isArray(requests) || requests.length === 0) return sendJson(res, 400, graphError("BadRequest", "Invalid batch payload format."));
     if (requests.length > GRAPH_BATCH_LIMIT) return sendJson(res, 400, graphError("BadRequest", `Number of batch request steps exceeds the maximum of ${GRAPH_BATCH_LIMIT}.`));
@@ -387,7 +413,12 @@ export async function startFakeGraph(options: { port?: number } = {}): Promise<F
       }
       const prefer = Object.entries(raw.headers ?? {}).find(([k]) => k.toLowerCase() === "prefer")?.[1] ?? "";
       const answer = handleCall(method, `/v1.0${url.startsWith("/") ? "" : "/"}${url}`, req.headers.authorization, raw.body, prefer, true);
-      responses.push({ id, status: answer.status, headers: { ...(answer.body !== undefined ? { "Content-Type": "application/json" } : {}), ...answer.headers }, ...(answer.body !== undefined ? { body: answer.body } : {}) });
+      responses.push({
+        id,
+        status: answer.status,
+        headers: { ...(answer.body !== undefined ? { "Content-Type": "application/json" } : {}), ...answer.headers },
+        ...(answer.body !== undefined ? { body: answer.body } : {}),
+      });
     }
     // Graph does not promise any order: answer in reverse, so clients must match by id.
     sendJson(res, 200, { responses: responses.reverse() });

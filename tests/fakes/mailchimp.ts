@@ -63,16 +63,26 @@ export async function startFakeMailchimp(options: { port?: number } = {}): Promi
         return problem(res, 400, "Invalid Resource", "The resource submitted could not be validated.");
       }
       const email = (body.email_address ?? "").toLowerCase();
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return problem(res, 400, "Invalid Resource", `${body.email_address ?? ""} looks fake or invalid, please enter a real email address.`);
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+        return problem(res, 400, "Invalid Resource", `${body.email_address ?? ""} looks fake or invalid, please enter a real email address.`);
       if (md5(email) !== member[2]) return problem(res, 400, "Invalid Resource", "The subscriber hash does not match the email address.");
       const existing = audience.members.get(member[2]!);
       const status = body.status ?? existing?.status ?? body.status_if_new;
       if (!status || !["subscribed", "unsubscribed", "cleaned", "pending", "transactional"].includes(status)) {
-        return problem(res, 400, "Invalid Resource", "The resource submitted could not be validated.", { errors: [{ field: "status", message: "Schema describes enum, but input data was not valid." }] });
+        return problem(res, 400, "Invalid Resource", "The resource submitted could not be validated.", {
+          errors: [{ field: "status", message: "Schema describes enum, but input data was not valid." }],
+        });
       }
       const saved = { email_address: body.email_address!, status, merge_fields: { ...existing?.merge_fields, ...body.merge_fields } };
       audience.members.set(member[2]!, saved);
-      return sendJson(res, 200, { id: member[2], email_address: saved.email_address, unique_email_id: member[2]!.slice(0, 10), status: saved.status, merge_fields: saved.merge_fields, list_id: audience.id });
+      return sendJson(res, 200, {
+        id: member[2],
+        email_address: saved.email_address,
+        unique_email_id: member[2]!.slice(0, 10),
+        status: saved.status,
+        merge_fields: saved.merge_fields,
+        list_id: audience.id,
+      });
     }
     return problem(res, 404, "Resource Not Found", "The requested resource could not be found.");
   });

@@ -205,8 +205,29 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
     const a = grant.account;
     const claims =
       provider === "microsoft"
-        ? { aud: grant.clientId, iss: `https://login.microsoftonline.com/${a.extra}/v2.0`, iat: now, nbf: now, exp: now + 3600, name: a.name, oid: a.id, preferred_username: a.email, sub: crypto.createHash("sha256").update(a.id).digest("base64url"), tid: a.extra, ver: "2.0" }
-        : { iss: provider === "google" ? "https://accounts.google.com" : "https://www.linkedin.com/oauth", aud: grant.clientId, sub: a.id, email: a.email, email_verified: true, name: a.name, iat: now, exp: now + 3600 };
+        ? {
+            aud: grant.clientId,
+            iss: `https://login.microsoftonline.com/${a.extra}/v2.0`,
+            iat: now,
+            nbf: now,
+            exp: now + 3600,
+            name: a.name,
+            oid: a.id,
+            preferred_username: a.email,
+            sub: crypto.createHash("sha256").update(a.id).digest("base64url"),
+            tid: a.extra,
+            ver: "2.0",
+          }
+        : {
+            iss: provider === "google" ? "https://accounts.google.com" : "https://www.linkedin.com/oauth",
+            aud: grant.clientId,
+            sub: a.id,
+            email: a.email,
+            email_verified: true,
+            name: a.name,
+            iat: now,
+            exp: now + 3600,
+          };
     // Unsigned (alg none): the clients read the claims from the token endpoint's own answer.
     return `${b64url({ alg: "none", typ: "JWT" })}.${b64url(claims)}.`;
   }
@@ -233,15 +254,18 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
       return res.end(`<!doctype html><h1>Error 400: invalid_request</h1><p>Unknown client_id or missing redirect_uri.</p>`);
     }
     if (q.response_type !== "code") return redirectWith(res, q.redirect_uri, { error: "unsupported_response_type", ...(q.state ? { state: q.state } : {}) });
-    if (provider === "x" && !q.code_challenge) return redirectWith(res, q.redirect_uri, { error: "invalid_request", error_description: "Missing required parameter [code_challenge].", ...(q.state ? { state: q.state } : {}) });
+    if (provider === "x" && !q.code_challenge)
+      return redirectWith(res, q.redirect_uri, {
+        error: "invalid_request",
+        error_description: "Missing required parameter [code_challenge].",
+        ...(q.state ? { state: q.state } : {}),
+      });
     const requested = (q.scope ?? "").split(/[\s,]+/).filter(Boolean);
     const account = accounts[provider];
     const hidden = Object.entries(q)
       .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
       .join("");
-    const boxes = requested
-      .map((s) => `<li><label><input type="checkbox" name="granted_scope" value="${escapeHtml(s)}" checked> ${escapeHtml(s)}</label></li>`)
-      .join("");
+    const boxes = requested.map((s) => `<li><label><input type="checkbox" name="granted_scope" value="${escapeHtml(s)}" checked> ${escapeHtml(s)}</label></li>`).join("");
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in – ${provider} (fake)</title></head>
 <body><main><h1>Fake ${provider} consent</h1>
 <p>Plugboard wants to access your account <strong data-testid="fake-account">${escapeHtml(account.email || account.name)}</strong>.</p>
@@ -292,14 +316,25 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
 
   function tokenError(provider: OAuthProviderKind, res: http.ServerResponse, kind: "bad_client" | "bad_code" | "bad_verifier" | "bad_refresh", detail: string) {
     if (provider === "microsoft") {
-      const codes: Record<string, [number, string]> = { bad_client: [7000215, "invalid_client"], bad_code: [70008, "invalid_grant"], bad_verifier: [501481, "invalid_grant"], bad_refresh: [70000, "invalid_grant"] };
+      const codes: Record<string, [number, string]> = {
+        bad_client: [7000215, "invalid_client"],
+        bad_code: [70008, "invalid_grant"],
+        bad_verifier: [501481, "invalid_grant"],
+        bad_refresh: [70000, "invalid_grant"],
+      };
       const [number, error] = codes[kind]!;
-      return oauthFailure(res, kind === "bad_client" ? 401 : 400, error, `AADSTS${number}: ${detail} Trace ID: ${crypto.randomUUID()} Correlation ID: ${crypto.randomUUID()} Timestamp: ${new Date().toISOString()}`, {
-        error_codes: [number],
-        timestamp: new Date().toISOString(),
-        trace_id: crypto.randomUUID(),
-        correlation_id: crypto.randomUUID(),
-      });
+      return oauthFailure(
+        res,
+        kind === "bad_client" ? 401 : 400,
+        error,
+        `AADSTS${number}: ${detail} Trace ID: ${crypto.randomUUID()} Correlation ID: ${crypto.randomUUID()} Timestamp: ${new Date().toISOString()}`,
+        {
+          error_codes: [number],
+          timestamp: new Date().toISOString(),
+          trace_id: crypto.randomUUID(),
+          correlation_id: crypto.randomUUID(),
+        },
+      );
     }
     if (provider === "x") {
       if (kind === "bad_client") return oauthFailure(res, 401, "unauthorized_client", "Missing valid authorization header");
@@ -324,13 +359,15 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
     let withRefresh: boolean;
     if (grantType === "authorization_code") {
       const code = codes.get(form.get("code") ?? "");
-      if (!code || code.provider !== provider || code.used || code.expiresAt < Date.now()) return tokenError(provider, res, "bad_code", "The provided authorization code is invalid or has expired.");
+      if (!code || code.provider !== provider || code.used || code.expiresAt < Date.now())
+        return tokenError(provider, res, "bad_code", "The provided authorization code is invalid or has expired.");
       code.used = true;
       if (code.redirectUri !== form.get("redirect_uri")) return tokenError(provider, res, "bad_code", "redirect_uri does not match the authorization request.");
       if (code.challenge) {
         const verifier = form.get("code_verifier") ?? "";
         const expected = code.challengeMethod === "plain" ? verifier : crypto.createHash("sha256").update(verifier).digest("base64url");
-        if (!verifier || expected !== code.challenge) return tokenError(provider, res, "bad_verifier", "The code_verifier does not match the code_challenge supplied in the authorization request.");
+        if (!verifier || expected !== code.challenge)
+          return tokenError(provider, res, "bad_verifier", "The code_verifier does not match the code_challenge supplied in the authorization request.");
       }
       grant = code;
       withRefresh =
@@ -344,7 +381,8 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
     } else if (grantType === "refresh_token") {
       const presented = form.get("refresh_token") ?? "";
       const stored = refreshTokens.get(presented);
-      if (!stored || stored.provider !== provider || stored.revoked || provider === "mailchimp") return tokenError(provider, res, "bad_refresh", "The refresh token is invalid, expired or revoked.");
+      if (!stored || stored.provider !== provider || stored.revoked || provider === "mailchimp")
+        return tokenError(provider, res, "bad_refresh", "The refresh token is invalid, expired or revoked.");
       grant = stored;
       // X rotates: the presented refresh token is spent. Microsoft sends a new one too (the old stays valid a while).
       if (provider === "x") stored.revoked = true;
@@ -419,14 +457,35 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
         api_endpoint: `https://${a.extra}.api.mailchimp.com`,
       });
     }
-    if (provider === "linkedin") return sendJson(res, 200, { sub: a.id, email_verified: true, name: a.name, locale: { country: "GB", language: "en" }, given_name: a.name.split(" ")[0], family_name: a.name.split(" ").slice(1).join(" "), email: a.email });
-    return sendJson(res, 200, { sub: a.id, name: a.name, given_name: a.name.split(" ")[0], family_name: a.name.split(" ").slice(1).join(" "), email: a.email, email_verified: true });
+    if (provider === "linkedin")
+      return sendJson(res, 200, {
+        sub: a.id,
+        email_verified: true,
+        name: a.name,
+        locale: { country: "GB", language: "en" },
+        given_name: a.name.split(" ")[0],
+        family_name: a.name.split(" ").slice(1).join(" "),
+        email: a.email,
+      });
+    return sendJson(res, 200, {
+      sub: a.id,
+      name: a.name,
+      given_name: a.name.split(" ")[0],
+      family_name: a.name.split(" ").slice(1).join(" "),
+      email: a.email,
+      email_verified: true,
+    });
   }
 
   /** Mailchimp Marketing API root and ping: an API key (basic auth, any user) or an OAuth token (Bearer). */
   function mailchimpApi(req: RecordedRequest, res: http.ServerResponse, dc: string, rest: string) {
     const problem = (status: number, title: string, detail: string) =>
-      sendJson(res, status, { type: "https://mailchimp.com/developer/marketing/docs/errors/", title, status, detail, instance: crypto.randomUUID() }, { "content-type": "application/problem+json" });
+      sendJson(
+        res,
+        status,
+        { type: "https://mailchimp.com/developer/marketing/docs/errors/", title, status, detail, instance: crypto.randomUUID() },
+        { "content-type": "application/problem+json" },
+      );
     const basic = basicCredentials(req.headers);
     const apiKey = basic?.secret;
     const viaKey = apiKey ? MAILCHIMP_API_KEYS.includes(apiKey as (typeof MAILCHIMP_API_KEYS)[number]) && apiKey.endsWith(`-${dc}`) : false;
@@ -434,7 +493,15 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
     if (!viaKey && !viaToken) return problem(401, "API Key Invalid", "Your API key may be invalid, or you've attempted to access the wrong datacenter.");
     if (rest === "/ping") return sendJson(res, 200, { health_status: "Everything's Chimpy!" });
     if (rest === "/" || rest === "") {
-      return sendJson(res, 200, { account_id: "8d3a3db4d97663a9074efcc16", login_id: "4242", account_name: accounts.mailchimp.name, email: accounts.mailchimp.email, first_name: "Ada", last_name: "Lovelace", role: "owner" });
+      return sendJson(res, 200, {
+        account_id: "8d3a3db4d97663a9074efcc16",
+        login_id: "4242",
+        account_name: accounts.mailchimp.name,
+        email: accounts.mailchimp.email,
+        first_name: "Ada",
+        last_name: "Lovelace",
+        role: "owner",
+      });
     }
     return problem(404, "Resource Not Found", "The requested resource could not be found.");
   }
@@ -469,7 +536,12 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
       port: options.port,
       onFailure: (req, res, failure) => {
         const headers = { ...(failure.retryAfter !== undefined ? { "retry-after": String(failure.retryAfter) } : {}), ...failure.headers };
-        sendJson(res, failure.status, failure.body ?? { error: failure.status === 429 ? "rate_limit_exceeded" : "temporarily_unavailable", error_description: `HTTP ${failure.status} from the fake` }, headers);
+        sendJson(
+          res,
+          failure.status,
+          failure.body ?? { error: failure.status === 429 ? "rate_limit_exceeded" : "temporarily_unavailable", error_description: `HTTP ${failure.status} from the fake` },
+          headers,
+        );
       },
     },
     (req, res) => {

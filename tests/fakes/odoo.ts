@@ -10,7 +10,9 @@ import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import xmlrpc from "xmlrpc";
 
-type FieldSpec = { type: "char" | "text" | "html" | "bool" | "int" | "float" | "datetime" | "selection"; required?: boolean } | { type: "many2one" | "many2many"; relation: string; required?: boolean };
+type FieldSpec =
+  | { type: "char" | "text" | "html" | "bool" | "int" | "float" | "datetime" | "selection"; required?: boolean }
+  | { type: "many2one" | "many2many"; relation: string; required?: boolean };
 
 const char = { type: "char" } as const;
 const MODELS: Record<string, Record<string, FieldSpec>> = {
@@ -144,7 +146,7 @@ function escapeLike(value: string): string {
 function matchLeaf(record: StoredRecord, [field, op, value]: [string, string, unknown], store: (m: string) => Map<number, StoredRecord>, model: string): boolean {
   const raw = record[field];
   const spec = MODELS[model]?.[field];
-  const actual = spec?.type === "many2many" ? (raw as number[] | undefined) ?? [] : raw;
+  const actual = spec?.type === "many2many" ? ((raw as number[] | undefined) ?? []) : raw;
   switch (op) {
     case "=":
       if (Array.isArray(actual)) return actual.includes(value as number);
@@ -254,7 +256,10 @@ export async function startFakeOdoo(options: { port?: number; database?: string 
           break;
         case "many2one": {
           if (typeof value !== "number" || !table(f.relation).has(value)) {
-            throw fault(1, traceback(`psycopg2.errors.ForeignKeyViolation: insert or update on table "${model.replace(/\./g, "_")}" violates foreign key constraint "${field}_fkey"`));
+            throw fault(
+              1,
+              traceback(`psycopg2.errors.ForeignKeyViolation: insert or update on table "${model.replace(/\./g, "_")}" violates foreign key constraint "${field}_fkey"`),
+            );
           }
           out[field] = value;
           break;
@@ -332,14 +337,23 @@ export async function startFakeOdoo(options: { port?: number; database?: string 
     try {
       switch (op) {
         case "search":
-          return reply(null, search(model, (args[0] as unknown[]) ?? [], kwargs).map((r) => r.id));
+          return reply(
+            null,
+            search(model, (args[0] as unknown[]) ?? [], kwargs).map((r) => r.id),
+          );
         case "search_read":
-          return reply(null, search(model, (args[0] as unknown[]) ?? [], kwargs).map((r) => present(model, r, kwargs.fields as string[] | undefined)));
+          return reply(
+            null,
+            search(model, (args[0] as unknown[]) ?? [], kwargs).map((r) => present(model, r, kwargs.fields as string[] | undefined)),
+          );
         case "read": {
           const ids = (Array.isArray(args[0]) ? args[0] : [args[0]]) as number[];
           const missing = ids.filter((id) => !table(model).has(id));
           if (missing.length) return reply(fault(2, `Record does not exist or has been deleted.\n(Record: ${model}(${missing.join(", ")},), User: ${user.uid})`));
-          return reply(null, ids.map((id) => present(model, table(model).get(id)!, (kwargs.fields ?? args[1]) as string[] | undefined)));
+          return reply(
+            null,
+            ids.map((id) => present(model, table(model).get(id)!, (kwargs.fields ?? args[1]) as string[] | undefined)),
+          );
         }
         case "create": {
           const values = args[0];

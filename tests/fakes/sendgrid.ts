@@ -73,20 +73,33 @@ function mailSendProblem(body: unknown): { message: string; field: string | null
   }
   if (b.personalizations.length > 1000) return { message: "The personalizations field must have no more than 1000 personalizations.", field: "personalizations" };
   for (const [i, p] of b.personalizations.entries()) {
-    if (!Array.isArray(p?.to) || p.to.length === 0) return { message: "The to array is required for all personalization objects, and must have at least one email object with a valid email address.", field: `personalizations.${i}.to` };
+    if (!Array.isArray(p?.to) || p.to.length === 0)
+      return {
+        message: "The to array is required for all personalization objects, and must have at least one email object with a valid email address.",
+        field: `personalizations.${i}.to`,
+      };
     for (const [j, to] of p.to.entries()) {
       if (typeof to?.email !== "string" || !EMAIL.test(to.email)) return { message: "Does not contain a valid address.", field: `personalizations.${i}.to.${j}.email` };
     }
   }
-  if (typeof b.from?.email !== "string") return { message: "The from object must be provided for every email send. It is an object that requires an email parameter, but may also contain a name parameter.", field: "from" };
+  if (typeof b.from?.email !== "string")
+    return {
+      message: "The from object must be provided for every email send. It is an object that requires an email parameter, but may also contain a name parameter.",
+      field: "from",
+    };
   if (!EMAIL.test(b.from.email)) return { message: "The from email does not contain a valid address.", field: "from.email" };
   const hasSubject = typeof b.subject === "string" && b.subject.length > 0;
   if (!hasSubject && !b.personalizations.every((p) => typeof p.subject === "string" && p.subject.length > 0)) {
-    return { message: "The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.", field: "subject" };
+    return {
+      message: "The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.",
+      field: "subject",
+    };
   }
-  if (!Array.isArray(b.content) || b.content.length === 0) return { message: "Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.", field: "content" };
+  if (!Array.isArray(b.content) || b.content.length === 0)
+    return { message: "Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.", field: "content" };
   for (const [i, c] of b.content.entries()) {
-    if (typeof c?.value !== "string" || c.value.length === 0) return { message: "The content value must be a string at least one character in length.", field: `content.${i}.value` };
+    if (typeof c?.value !== "string" || c.value.length === 0)
+      return { message: "The content value must be a string at least one character in length.", field: `content.${i}.value` };
   }
   const types = b.content.map((c) => c.type);
   const plain = types.indexOf("text/plain");

@@ -110,7 +110,9 @@ export async function startFakeStripe(options: { port?: number } = {}): Promise<
     sendJson(res, status, body, { ...headersFor(req), ...extra });
 
   const onFailure = (req: RecordedRequest, res: http.ServerResponse, failure: InjectedFailure) => {
-    const body = failure.body ?? (failure.status === 429 ? RATE_LIMIT_ERROR : failure.status >= 500 ? UNKNOWN_ERROR : { error: { message: "Injected failure", type: "invalid_request_error" } });
+    const body =
+      failure.body ??
+      (failure.status === 429 ? RATE_LIMIT_ERROR : failure.status >= 500 ? UNKNOWN_ERROR : { error: { message: "Injected failure", type: "invalid_request_error" } });
     error(res, req, failure.status, body, { ...(failure.retryAfter !== undefined ? { "retry-after": String(failure.retryAfter) } : {}), ...failure.headers });
   };
 
@@ -173,8 +175,10 @@ export async function startFakeStripe(options: { port?: number } = {}): Promise<
       if (previous) return sendJson(res, previous.status, previous.body, { ...headersFor(req), "idempotent-replayed": "true" });
       const { flat, nested } = formBody(req.body);
       const amount = Number(flat.amount);
-      if (!Number.isInteger(amount) || amount < 1) return error(res, req, 400, { error: { type: "invalid_request_error", code: "parameter_missing", param: "amount", message: "Missing required param: amount." } });
-      if (!/^[a-z]{3}$/.test(flat.currency ?? "")) return error(res, req, 400, { error: { type: "invalid_request_error", code: "parameter_invalid_empty", param: "currency", message: "Missing required param: currency." } });
+      if (!Number.isInteger(amount) || amount < 1)
+        return error(res, req, 400, { error: { type: "invalid_request_error", code: "parameter_missing", param: "amount", message: "Missing required param: amount." } });
+      if (!/^[a-z]{3}$/.test(flat.currency ?? ""))
+        return error(res, req, 400, { error: { type: "invalid_request_error", code: "parameter_invalid_empty", param: "currency", message: "Missing required param: currency." } });
       const id = requestId("pi_3Fake");
       const intent: FakePaymentIntent = {
         id,
@@ -197,7 +201,8 @@ export async function startFakeStripe(options: { port?: number } = {}): Promise<
     const intentPath = /^\/v1\/payment_intents\/([A-Za-z0-9_]+)$/.exec(req.path);
     if (req.method === "GET" && intentPath) {
       const intent = paymentIntents.get(intentPath[1]!);
-      if (!intent) return error(res, req, 404, { error: { type: "invalid_request_error", code: "resource_missing", param: "intent", message: `No such payment_intent: '${intentPath[1]}'` } });
+      if (!intent)
+        return error(res, req, 404, { error: { type: "invalid_request_error", code: "resource_missing", param: "intent", message: `No such payment_intent: '${intentPath[1]}'` } });
       return sendJson(res, 200, intent, headersFor(req));
     }
     return error(res, req, 404, {

@@ -72,7 +72,10 @@ function sign(authToken: string, url: string, params: Record<string, string>): S
 
 export async function startFakeTwilio(options: { port?: number } = {}): Promise<FakeTwilio> {
   const accounts = new Map<string, FakeTwilioAccount>([
-    [TWILIO_ACCOUNT.sid, { authToken: TWILIO_ACCOUNT.authToken, friendlyName: TWILIO_ACCOUNT.friendlyName, status: "active", type: "Full", numbers: new Set([TWILIO_ACCOUNT.fromNumber]) }],
+    [
+      TWILIO_ACCOUNT.sid,
+      { authToken: TWILIO_ACCOUNT.authToken, friendlyName: TWILIO_ACCOUNT.friendlyName, status: "active", type: "Full", numbers: new Set([TWILIO_ACCOUNT.fromNumber]) },
+    ],
   ]);
   const messages = new Map<string, FakeTwilioMessage>();
 

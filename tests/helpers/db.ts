@@ -65,8 +65,6 @@ export async function createTestDatabase(target = (process.env.TEST_DB ?? "postg
 
 /** Empties every table (between tests in one file). */
 export async function truncateAll(db: Db): Promise<void> {
-  const rows = await db.$queryRawUnsafe<{ tablename: string }[]>(
-    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
-  );
+  const rows = await db.$queryRawUnsafe<{ tablename: string }[]>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`);
   if (rows.length) await db.$executeRawUnsafe(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(", ")} CASCADE`);
 }

@@ -28,11 +28,14 @@ describe.runIf(process.env.TEST_DB === "pglite")("embedded database sessions", (
             else if (i % 4 === 1) await db.workspace.findUnique({ where: { id: workspace.id } });
             else if (i % 4 === 2) await db.connection.findMany({ where: { workspaceId: workspace.id, providerId: { in: ["a", "b", "c", "d"] }, status: { not: "disconnected" } } });
             else {
-              await db.$transaction(async (tx) => {
-                await tx.auditLog.create({ data: { workspaceId: workspace.id, actor: "test", action: `a${i}` } });
-                await tx.workspace.findUnique({ where: { id: workspace.id } });
-                // One session serves everyone: a busy machine must not turn waiting into a failure.
-              }, { maxWait: 30_000, timeout: 30_000 });
+              await db.$transaction(
+                async (tx) => {
+                  await tx.auditLog.create({ data: { workspaceId: workspace.id, actor: "test", action: `a${i}` } });
+                  await tx.workspace.findUnique({ where: { id: workspace.id } });
+                  // One session serves everyone: a busy machine must not turn waiting into a failure.
+                },
+                { maxWait: 30_000, timeout: 30_000 },
+              );
             }
           } catch (error) {
             failures.push((error as Error).message.split("\\n").pop() ?? "");

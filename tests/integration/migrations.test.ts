@@ -96,22 +96,77 @@ describe("migrations", () => {
     await db.auditLog.create({ data: { workspaceId: workspace.id, actor: "system", action: "connection.connect", target: connection.id, details: { a: 1 } } });
     await db.loginAttempt.create({ data: { key: "account:a@acme.test" } });
     await db.oAuthState.create({
-      data: { stateHash: "sh", workspaceId: workspace.id, userId: user.id, providerId: "x", bindingHash: "bh", verifierCiphertext: "v1.a.b.c", keyId: "k1", redirectUri: "https://app.test/cb", scopes: ["a", "b"], expiresAt, usedAt: new Date() },
+      data: {
+        stateHash: "sh",
+        workspaceId: workspace.id,
+        userId: user.id,
+        providerId: "x",
+        bindingHash: "bh",
+        verifierCiphertext: "v1.a.b.c",
+        keyId: "k1",
+        redirectUri: "https://app.test/cb",
+        scopes: ["a", "b"],
+        expiresAt,
+        usedAt: new Date(),
+      },
     });
-    expect(await db.oAuthState.findUniqueOrThrow({ where: { stateHash: "sh" }, include: { user: true } })).toMatchObject({ scopes: ["a", "b"], keyId: "k1", user: { id: user.id } });
+    expect(await db.oAuthState.findUniqueOrThrow({ where: { stateHash: "sh" }, include: { user: true } })).toMatchObject({
+      scopes: ["a", "b"],
+      keyId: "k1",
+      user: { id: user.id },
+    });
     await db.setupToken.create({ data: { tokenHash: "h", expiresAt, usedAt: new Date() } });
     const session = await db.webinarSession.create({
-      data: { workspaceId: workspace.id, title: "Intro", description: "d", startsAt: expiresAt, durationMinutes: 45, capacity: 30, status: "published", onlineUrl: "https://meet.example.test/x", priceMinor: 4900, currency: "usd", odooEventId: 7 },
+      data: {
+        workspaceId: workspace.id,
+        title: "Intro",
+        description: "d",
+        startsAt: expiresAt,
+        durationMinutes: 45,
+        capacity: 30,
+        status: "published",
+        onlineUrl: "https://meet.example.test/x",
+        priceMinor: 4900,
+        currency: "usd",
+        odooEventId: 7,
+      },
     });
     const topic = await db.webinarTopic.create({
       data: { workspaceId: workspace.id, title: "Automation", description: "d", defaultPriceMinor: 4900, currency: "usd", odooProductId: 11, odooSyncedAt: new Date() },
     });
     await db.webinarSession.update({ where: { id: session.id }, data: { topicId: topic.id, odooSyncedAt: new Date() } });
     const registration = await db.registration.create({
-      data: { workspaceId: workspace.id, sessionId: session.id, name: "Ada", email: "ada@acme.test", phone: "+1555", company: "Acme", language: "de", status: "attended", paymentStatus: "completed", paymentIntentId: "pi_1", amountPaidMinor: 4900, odooRegistrationId: 9, odooSyncedAt: new Date(), confirmationSentAt: new Date() },
+      data: {
+        workspaceId: workspace.id,
+        sessionId: session.id,
+        name: "Ada",
+        email: "ada@acme.test",
+        phone: "+1555",
+        company: "Acme",
+        language: "de",
+        status: "attended",
+        paymentStatus: "completed",
+        paymentIntentId: "pi_1",
+        amountPaidMinor: 4900,
+        odooRegistrationId: 9,
+        odooSyncedAt: new Date(),
+        confirmationSentAt: new Date(),
+      },
     });
     const reminder = await db.webinarReminder.create({
-      data: { workspaceId: workspace.id, registrationId: registration.id, kind: "7d", status: "failed", attempts: 2, provider: "smtp", messageId: "m1", error: "boom", mayHaveBeenSent: true, claimedAt: new Date(), sentAt: new Date() },
+      data: {
+        workspaceId: workspace.id,
+        registrationId: registration.id,
+        kind: "7d",
+        status: "failed",
+        attempts: 2,
+        provider: "smtp",
+        messageId: "m1",
+        error: "boom",
+        mayHaveBeenSent: true,
+        claimedAt: new Date(),
+        sentAt: new Date(),
+      },
     });
     expect(await db.webinarReminder.findUniqueOrThrow({ where: { id: reminder.id } })).toMatchObject({ kind: "7d", status: "failed", attempts: 2, mayHaveBeenSent: true });
     await expect(db.webinarReminder.create({ data: { workspaceId: workspace.id, registrationId: registration.id, kind: "7d" } })).rejects.toThrow();
@@ -134,12 +189,37 @@ describe("migrations", () => {
         lastExportError: "boom",
       },
     });
-    expect(await db.lead.findUniqueOrThrow({ where: { id: lead.id } })).toMatchObject({ odooLeadId: 5, exportKey: "plugboard-lead-x", exportAttempts: 2, whitepaperTitle: "Automation" });
+    expect(await db.lead.findUniqueOrThrow({ where: { id: lead.id } })).toMatchObject({
+      odooLeadId: 5,
+      exportKey: "plugboard-lead-x",
+      exportAttempts: 2,
+      whitepaperTitle: "Automation",
+    });
     await expect(db.lead.create({ data: { workspaceId: workspace.id, name: "B", email: "b@acme.test", exportKey: "plugboard-lead-x" } })).rejects.toThrow();
     const run = await db.odooSyncRun.create({
-      data: { workspaceId: workspace.id, kind: "leads", trigger: "cron", actor: "cron", status: "completed", activeKey: "k", total: 3, done: 3, successful: 2, failed: 1, failures: [{ id: "x", reason: "r" }], counts: { created: 2 }, message: "m", finishedAt: new Date() },
+      data: {
+        workspaceId: workspace.id,
+        kind: "leads",
+        trigger: "cron",
+        actor: "cron",
+        status: "completed",
+        activeKey: "k",
+        total: 3,
+        done: 3,
+        successful: 2,
+        failed: 1,
+        failures: [{ id: "x", reason: "r" }],
+        counts: { created: 2 },
+        message: "m",
+        finishedAt: new Date(),
+      },
     });
-    expect(await db.odooSyncRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "completed", failures: [{ id: "x", reason: "r" }], counts: { created: 2 }, done: 3 });
+    expect(await db.odooSyncRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: "completed",
+      failures: [{ id: "x", reason: "r" }],
+      counts: { created: 2 },
+      done: 3,
+    });
     await expect(db.odooSyncRun.create({ data: { workspaceId: workspace.id, kind: "leads", trigger: "cron", actor: "cron", activeKey: "k" } })).rejects.toThrow();
     expect(await db.webinarTopic.findUniqueOrThrow({ where: { id: topic.id }, include: { sessions: true } })).toMatchObject({ odooProductId: 11, sessions: [{ id: session.id }] });
     expect(await db.webinarSession.findUniqueOrThrow({ where: { id: session.id }, include: { registrations: true } })).toMatchObject({
@@ -153,24 +233,82 @@ describe("migrations", () => {
     const received = new Date(Date.now() - 60_000);
     await db.inboundEvent.create({
       data: {
-        workspaceId: workspace.id, connectionId: connection.id, provider: "stripe", dedupeKey: "evt_1", type: "payment_intent.succeeded", receivedAt: received,
-        signature: "verified", state: "failed", attempts: 2, deliveries: 3, lastError: "boom", nextAttemptAt: expiresAt, lockedUntil: expiresAt, processedAt: received, bodyBytes: 321, payload: { id: "evt_1" },
+        workspaceId: workspace.id,
+        connectionId: connection.id,
+        provider: "stripe",
+        dedupeKey: "evt_1",
+        type: "payment_intent.succeeded",
+        receivedAt: received,
+        signature: "verified",
+        state: "failed",
+        attempts: 2,
+        deliveries: 3,
+        lastError: "boom",
+        nextAttemptAt: expiresAt,
+        lockedUntil: expiresAt,
+        processedAt: received,
+        bodyBytes: 321,
+        payload: { id: "evt_1" },
       },
     });
     await db.inboundEvent.create({ data: { provider: "twilio", type: "(unverified)", signature: "stale", state: "rejected" } });
-    await expect(db.inboundEvent.create({ data: { workspaceId: workspace.id, provider: "stripe", dedupeKey: "evt_1", type: "x", signature: "verified", state: "received" } })).rejects.toThrow();
+    await expect(
+      db.inboundEvent.create({ data: { workspaceId: workspace.id, provider: "stripe", dedupeKey: "evt_1", type: "x", signature: "verified", state: "received" } }),
+    ).rejects.toThrow();
     await db.payment.create({
-      data: { workspaceId: workspace.id, registrationId: registration.id, paymentIntentId: "pi_1", amountMinor: 4900, currency: "eur", status: "refunded", amountReceivedMinor: 4900, amountRefundedMinor: 4900, lastError: "declined", metadata: { registrationId: registration.id } },
+      data: {
+        workspaceId: workspace.id,
+        registrationId: registration.id,
+        paymentIntentId: "pi_1",
+        amountMinor: 4900,
+        currency: "eur",
+        status: "refunded",
+        amountReceivedMinor: 4900,
+        amountRefundedMinor: 4900,
+        lastError: "declined",
+        metadata: { registrationId: registration.id },
+      },
     });
     await db.contact.create({
-      data: { workspaceId: workspace.id, email: "ada@acme.test", name: "Ada L", mergeFields: { FNAME: "Ada" }, status: "cleaned", source: "mailchimp", listId: "l1", optedOutAt: received, cleanedAt: received },
+      data: {
+        workspaceId: workspace.id,
+        email: "ada@acme.test",
+        name: "Ada L",
+        mergeFields: { FNAME: "Ada" },
+        status: "cleaned",
+        source: "mailchimp",
+        listId: "l1",
+        optedOutAt: received,
+        cleanedAt: received,
+      },
     });
     await db.message.create({
-      data: { workspaceId: workspace.id, connectionId: connection.id, direction: "inbound", providerSid: "SM1", from: "+15550001", to: "+15550002", body: "hi", status: "delivered", errorCode: 30003, errorMessage: "Unreachable", statusAt: received },
+      data: {
+        workspaceId: workspace.id,
+        connectionId: connection.id,
+        direction: "inbound",
+        providerSid: "SM1",
+        from: "+15550001",
+        to: "+15550002",
+        body: "hi",
+        status: "delivered",
+        errorCode: 30003,
+        errorMessage: "Unreachable",
+        statusAt: received,
+      },
     });
-    expect(await db.workspace.findUniqueOrThrow({ where: { id: workspace.id }, include: { inboundEvents: true, payments: { include: { registration: true } }, contacts: true, messages: { include: { connection: true } } } })).toMatchObject({
-      inboundEvents: [{ provider: "stripe", dedupeKey: "evt_1", signature: "verified", state: "failed", attempts: 2, deliveries: 3, lastError: "boom", bodyBytes: 321, payload: { id: "evt_1" } }],
-      payments: [{ paymentIntentId: "pi_1", status: "refunded", amountReceivedMinor: 4900, amountRefundedMinor: 4900, lastError: "declined", registration: { id: registration.id } }],
+    expect(
+      await db.workspace.findUniqueOrThrow({
+        where: { id: workspace.id },
+        include: { inboundEvents: true, payments: { include: { registration: true } }, contacts: true, messages: { include: { connection: true } } },
+      }),
+    ).toMatchObject({
+      inboundEvents: [
+        { provider: "stripe", dedupeKey: "evt_1", signature: "verified", state: "failed", attempts: 2, deliveries: 3, lastError: "boom", bodyBytes: 321, payload: { id: "evt_1" } },
+      ],
+      payments: [
+        { paymentIntentId: "pi_1", status: "refunded", amountReceivedMinor: 4900, amountRefundedMinor: 4900, lastError: "declined", registration: { id: registration.id } },
+      ],
       contacts: [{ email: "ada@acme.test", name: "Ada L", mergeFields: { FNAME: "Ada" }, status: "cleaned", source: "mailchimp", listId: "l1" }],
       messages: [{ direction: "inbound", providerSid: "SM1", status: "delivered", errorCode: 30003, errorMessage: "Unreachable", connection: { id: connection.id } }],
     });
@@ -199,8 +337,18 @@ describe("migrations", () => {
         syncedAt: expiresAt,
       },
     });
-    expect(await db.calendarEvent.findUniqueOrThrow({ where: { id: calendarEvent.id } })).toMatchObject({ source: "booking", allDay: true, status: "tentative", details: { client: { name: "Ada" } }, etag: '"3"' });
-    await expect(db.calendarEvent.create({ data: { workspaceId: workspace.id, connectionId: connection.id, providerId: "google-calendar", calendarId: "primary", providerEventId: "evt1", source: "sync" } })).rejects.toThrow();
+    expect(await db.calendarEvent.findUniqueOrThrow({ where: { id: calendarEvent.id } })).toMatchObject({
+      source: "booking",
+      allDay: true,
+      status: "tentative",
+      details: { client: { name: "Ada" } },
+      etag: '"3"',
+    });
+    await expect(
+      db.calendarEvent.create({
+        data: { workspaceId: workspace.id, connectionId: connection.id, providerId: "google-calendar", calendarId: "primary", providerEventId: "evt1", source: "sync" },
+      }),
+    ).rejects.toThrow();
     const job = await db.calendarBatchJob.create({
       data: {
         workspaceId: workspace.id,
@@ -234,16 +382,37 @@ describe("migrations", () => {
       status: "running",
       requestCount: 3,
       targetCalendarId: "other",
-      items: [{ status: "succeeded", providerEventId: "e1b", attempts: 2 }, { status: "failed", statusCode: 429, errorCategory: "rate_limit" }],
+      items: [
+        { status: "succeeded", providerEventId: "e1b", attempts: 2 },
+        { status: "failed", statusCode: 429, errorCategory: "rate_limit" },
+      ],
     });
     await db.calendarSyncState.create({
-      data: { workspaceId: workspace.id, connectionId: connection.id, providerId: "google-calendar", calendarId: "primary", cursor: "tok", windowStart: expiresAt, windowEnd: expiresAt, lockedAt: expiresAt, lastSyncAt: expiresAt, lastFullSyncAt: expiresAt, lastError: "e", lastResult: { changed: 1 } },
+      data: {
+        workspaceId: workspace.id,
+        connectionId: connection.id,
+        providerId: "google-calendar",
+        calendarId: "primary",
+        cursor: "tok",
+        windowStart: expiresAt,
+        windowEnd: expiresAt,
+        lockedAt: expiresAt,
+        lastSyncAt: expiresAt,
+        lastFullSyncAt: expiresAt,
+        lastError: "e",
+        lastResult: { changed: 1 },
+      },
     });
     expect(await db.calendarSyncState.findFirstOrThrow()).toMatchObject({ cursor: "tok", lastResult: { changed: 1 } });
-    await db.calendarWorkingHours.create({ data: { workspaceId: workspace.id, connectionId: connection.id, calendarId: "primary", timeZone: "Europe/Berlin", dayStart: "08:00", dayEnd: "16:30", weekdays: [1, 2, 3] } });
+    await db.calendarWorkingHours.create({
+      data: { workspaceId: workspace.id, connectionId: connection.id, calendarId: "primary", timeZone: "Europe/Berlin", dayStart: "08:00", dayEnd: "16:30", weekdays: [1, 2, 3] },
+    });
     expect(await db.calendarWorkingHours.findFirstOrThrow()).toMatchObject({ dayStart: "08:00", dayEnd: "16:30", weekdays: [1, 2, 3] });
 
-    const read = await db.connection.findUniqueOrThrow({ where: { id: connection.id }, include: { credential: true, activities: true, workspace: { include: { users: true, auditLogs: true } } } });
+    const read = await db.connection.findUniqueOrThrow({
+      where: { id: connection.id },
+      include: { credential: true, activities: true, workspace: { include: { users: true, auditLogs: true } } },
+    });
     expect(read).toMatchObject({
       status: "syncing",
       grantedScopes: ["read", "write"],
@@ -287,9 +456,23 @@ describe("migrations", () => {
       },
     });
     await db.healthAlertState.create({ data: { connectionId: connection.id, workspaceId: workspace.id, alertedStatus: "unhealthy", alertedAt: windowEnd } });
-    await db.rateLimitWindow.create({ data: { workspaceId: workspace.id, providerId: "stripe", scope: "*", windowStart: windowEnd, windowEnd: new Date(windowEnd.getTime() + 1000), count: 4 } });
+    await db.rateLimitWindow.create({
+      data: { workspaceId: workspace.id, providerId: "stripe", scope: "*", windowStart: windowEnd, windowEnd: new Date(windowEnd.getTime() + 1000), count: 4 },
+    });
     const health = await db.connection.findUniqueOrThrow({ where: { id: connection.id }, include: { healthSnapshots: true, healthAlertState: true } });
-    expect(health.healthSnapshots[0]).toMatchObject({ status: "unhealthy", reasons: ["High error rate: 23.0%"], calls: 13, failures: 3, shortCircuits: 2, errorRate: 3 / 13, avgLatencyMs: 120, p95LatencyMs: 480, consecutiveFailures: 2, circuitState: "open", tested: true });
+    expect(health.healthSnapshots[0]).toMatchObject({
+      status: "unhealthy",
+      reasons: ["High error rate: 23.0%"],
+      calls: 13,
+      failures: 3,
+      shortCircuits: 2,
+      errorRate: 3 / 13,
+      avgLatencyMs: 120,
+      p95LatencyMs: 480,
+      consecutiveFailures: 2,
+      circuitState: "open",
+      tested: true,
+    });
     expect(health.healthSnapshots[0]!.windowEnd.getTime()).toBe(windowEnd.getTime());
     expect(health.healthAlertState).toMatchObject({ alertedStatus: "unhealthy", workspaceId: workspace.id });
     expect(health.healthAlertState!.alertedAt.getTime()).toBe(windowEnd.getTime());
@@ -307,27 +490,68 @@ describe("migrations", () => {
     const now = new Date();
     await db.webhookEndpoint.create({
       data: {
-        id: "ep_1", workspaceId: workspace.id, name: "Ops", url: "https://hooks.example.test/in", events: ["booking.created", "sync.failed"],
-        status: "disabled", disabledReason: "it answered 410 Gone", disabledAt: now, secretCiphertext: "v1.a.b.c", secretKeyId: "k1",
-        previousSecretExpiresAt: now, headerNames: ["Authorization"], failingSince: now,
+        id: "ep_1",
+        workspaceId: workspace.id,
+        name: "Ops",
+        url: "https://hooks.example.test/in",
+        events: ["booking.created", "sync.failed"],
+        status: "disabled",
+        disabledReason: "it answered 410 Gone",
+        disabledAt: now,
+        secretCiphertext: "v1.a.b.c",
+        secretKeyId: "k1",
+        previousSecretExpiresAt: now,
+        headerNames: ["Authorization"],
+        failingSince: now,
       },
     });
     await db.webhookEvent.create({ data: { id: "msg_1", workspaceId: workspace.id, type: "booking.created", payload: '{"type":"booking.created"}', createdAt: now } });
     const delivery = await db.webhookDelivery.create({
       data: {
-        endpointId: "ep_1", eventId: "msg_1", eventType: "booking.created", status: "failed", attemptCount: 2, retryStep: 2, nextAttemptAt: now,
-        lockedUntil: now, claimToken: "token", lastAttemptAt: now, lastStatusCode: 503, lastError: "The endpoint answered 503", completedAt: now,
+        endpointId: "ep_1",
+        eventId: "msg_1",
+        eventType: "booking.created",
+        status: "failed",
+        attemptCount: 2,
+        retryStep: 2,
+        nextAttemptAt: now,
+        lockedUntil: now,
+        claimToken: "token",
+        lastAttemptAt: now,
+        lastStatusCode: 503,
+        lastError: "The endpoint answered 503",
+        completedAt: now,
       },
     });
     await db.webhookAttempt.create({
-      data: { deliveryId: delivery.id, endpointId: "ep_1", attemptNumber: 2, startedAt: now, durationMs: 31, ok: false, statusCode: 503, responseBody: "busy", error: "The endpoint answered 503" },
+      data: {
+        deliveryId: delivery.id,
+        endpointId: "ep_1",
+        attemptNumber: 2,
+        startedAt: now,
+        durationMs: 31,
+        ok: false,
+        statusCode: 503,
+        responseBody: "busy",
+        error: "The endpoint answered 503",
+      },
     });
     expect(await db.webhookEndpoint.findUniqueOrThrow({ where: { id: "ep_1" }, include: { deliveries: { include: { event: true, attempts: true } } } })).toMatchObject({
       events: ["booking.created", "sync.failed"],
       status: "disabled",
       headerNames: ["Authorization"],
       failingSince: now,
-      deliveries: [{ status: "failed", attemptCount: 2, retryStep: 2, claimToken: "token", lastStatusCode: 503, event: { type: "booking.created" }, attempts: [{ attemptNumber: 2, ok: false, responseBody: "busy", durationMs: 31 }] }],
+      deliveries: [
+        {
+          status: "failed",
+          attemptCount: 2,
+          retryStep: 2,
+          claimToken: "token",
+          lastStatusCode: 503,
+          event: { type: "booking.created" },
+          attempts: [{ attemptNumber: 2, ok: false, responseBody: "busy", durationMs: 31 }],
+        },
+      ],
     });
     // One delivery per event and endpoint.
     await expect(db.webhookDelivery.create({ data: { endpointId: "ep_1", eventId: "msg_1", eventType: "booking.created" } })).rejects.toThrow();

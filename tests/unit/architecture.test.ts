@@ -24,10 +24,18 @@ function sourceFiles(dir: string): string[] {
 /** Project-internal imports of a file, as "lib/…" paths without extension. */
 function importsOf(file: string): string[] {
   const info = ts.preProcessFile(fs.readFileSync(path.join(ROOT, file), "utf8"), true, true);
-  return info.importedFiles.map((i) => i.fileName).filter((name) => name.startsWith("@/")).map((name) => name.slice(2).replace(/\.(js|ts|tsx)$/, ""));
+  return info.importedFiles
+    .map((i) => i.fileName)
+    .filter((name) => name.startsWith("@/"))
+    .map((name) => name.slice(2).replace(/\.(js|ts|tsx)$/, ""));
 }
 
-const PROVIDER_DIRS = new Set(fs.readdirSync(path.join(ROOT, "lib/integrations"), { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== "kit").map((e) => `lib/integrations/${e.name}`));
+const PROVIDER_DIRS = new Set(
+  fs
+    .readdirSync(path.join(ROOT, "lib/integrations"), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== "kit")
+    .map((e) => `lib/integrations/${e.name}`),
+);
 
 /** The folder a module belongs to: a provider folder, the kit, or a top-level lib/ folder (or file). */
 export function folderOf(modulePath: string): string {

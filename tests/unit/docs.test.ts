@@ -38,7 +38,11 @@ describe("the README provider table", () => {
     // Columns: name, category, connects with, what it does, state.
     expect(row("Stripe")[2]).toBe("Form (Secret key); live test reads the account balance");
     expect(row("Twilio")[3]).toContain("SMS sending");
-    expect(row("Google Calendar").slice(2)).toEqual(["OAuth; live test reads the authorised account; disconnecting revokes the grant", "calendar sync and bookings", "available |"]);
+    expect(row("Google Calendar").slice(2)).toEqual([
+      "OAuth; live test reads the authorised account; disconnecting revokes the grant",
+      "calendar sync and bookings",
+      "available |",
+    ]);
     // Outlook has no revocation endpoint; Mailchimp also takes an API key.
     expect(row("Outlook Calendar")[2]).toBe("OAuth; live test reads the authorised account");
     expect(row("Mailchimp")[2]).toBe("OAuth; live test reads the authorised account. Or an API key; live test reads the account name and email");

@@ -47,7 +47,15 @@ describe("the job registry", () => {
 
   it("counts a lead export with a failed run as a failure for the command line", () => {
     const failure = findJob("sync-leads")!.failure!;
-    expect(failure({ ranAt: "", workspaces: [{ workspaceId: "w1", report: { status: "completed" } }, { workspaceId: "w2", skipped: "busy" }] })).toBeUndefined();
+    expect(
+      failure({
+        ranAt: "",
+        workspaces: [
+          { workspaceId: "w1", report: { status: "completed" } },
+          { workspaceId: "w2", skipped: "busy" },
+        ],
+      }),
+    ).toBeUndefined();
     expect(failure({ ranAt: "", workspaces: [{ workspaceId: "w1", report: { status: "failed" } }] })).toMatch(/failed/);
   });
 });
@@ -55,8 +63,16 @@ describe("the job registry", () => {
 describe("vercel.json, package.json and the README agree with the registry", () => {
   it("vercel.json has exactly one cron per job, with its path and schedule, and no other", () => {
     const crons = (JSON.parse(read("vercel.json")) as { crons: { path: string; schedule: string }[] }).crons;
-    for (const job of JOBS) expect(crons.filter((c) => c.path === cronPath(job)), job.name).toEqual([{ path: cronPath(job), schedule: job.schedule }]);
-    for (const cron of crons) expect(JOBS.some((job) => cronPath(job) === cron.path), `${cron.path} in vercel.json is no job of lib/jobs/registry.ts`).toBe(true);
+    for (const job of JOBS)
+      expect(
+        crons.filter((c) => c.path === cronPath(job)),
+        job.name,
+      ).toEqual([{ path: cronPath(job), schedule: job.schedule }]);
+    for (const cron of crons)
+      expect(
+        JOBS.some((job) => cronPath(job) === cron.path),
+        `${cron.path} in vercel.json is no job of lib/jobs/registry.ts`,
+      ).toBe(true);
     expect(crons).toHaveLength(JOBS.length);
   });
 
@@ -77,7 +93,14 @@ describe("vercel.json, package.json and the README agree with the registry", () 
   });
 
   it("rewrites stale crons from the registry and keeps vercel.json's other settings", () => {
-    const stale = JSON.stringify({ $schema: "s", regions: ["fra1"], crons: [{ path: "/api/cron/gone", schedule: "1 1 * * *" }, { path: "/api/cron/prune", schedule: "0 0 * * *" }] });
+    const stale = JSON.stringify({
+      $schema: "s",
+      regions: ["fra1"],
+      crons: [
+        { path: "/api/cron/gone", schedule: "1 1 * * *" },
+        { path: "/api/cron/prune", schedule: "0 0 * * *" },
+      ],
+    });
     const written = JSON.parse(renderVercelJson(stale));
     expect(written).toEqual({ $schema: "s", regions: ["fra1"], crons: JOBS.map((job) => ({ path: cronPath(job), schedule: job.schedule })) });
     expect(Object.keys(JSON.parse(renderVercelJson(JSON.stringify({ $schema: "s" }))))).toEqual(["$schema", "crons"]);
@@ -136,7 +159,11 @@ describe("the command line (jobs/run.ts)", () => {
     for (const job of JOBS) expect(list.stdout).toContain(`GET ${cronPath(job)}`);
     expect(list.stdout).toContain("--batch-size N: leads per batch");
     const wrong = spawnSync(tsx, ["jobs/run.ts", "sync-leads", "--batch-size", "0"], { cwd: ROOT, encoding: "utf8" });
-    expect({ status: wrong.status, stderr: wrong.stderr, stdout: wrong.stdout }).toEqual({ status: 2, stderr: "error: --batch-size takes a whole number from 1 to 1000\n", stdout: "" });
+    expect({ status: wrong.status, stderr: wrong.stderr, stdout: wrong.stdout }).toEqual({
+      status: 2,
+      stderr: "error: --batch-size takes a whole number from 1 to 1000\n",
+      stdout: "",
+    });
   }, 30_000);
 });
 

@@ -9,7 +9,18 @@ describe("public paths", () => {
   });
 
   it("does not open look-alikes or anything below an exact entry", () => {
-    for (const path of ["/api/health/integrations", "/api/healthz", "/setup-admin", "/login/../integrations", "/api/setupx", "/api/webhooks", "/api/mailchimp/webhooks/x", "/api/cronjob", "/integrations", "/api/integrations"]) {
+    for (const path of [
+      "/api/health/integrations",
+      "/api/healthz",
+      "/setup-admin",
+      "/login/../integrations",
+      "/api/setupx",
+      "/api/webhooks",
+      "/api/mailchimp/webhooks/x",
+      "/api/cronjob",
+      "/integrations",
+      "/api/integrations",
+    ]) {
       expect(isPublicPath(path), path).toBe(false);
     }
   });

@@ -22,7 +22,12 @@ describe("provider quotas in the manifests", () => {
       expect(source.length, p.id).toBeGreaterThan(20);
     }
     // No documented quota, no invented one: these are limited only through RATE_LIMITS.
-    expect(providers.filter((p) => !p.rateLimits!.perConnection).map((p) => p.id).sort()).toEqual(["mailchimp", "odoo", "sendgrid", "smtp", "twilio"]);
+    expect(
+      providers
+        .filter((p) => !p.rateLimits!.perConnection)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(["mailchimp", "odoo", "sendgrid", "smtp", "twilio"]);
   });
 
   it("uses the documented figures by default", () => {
@@ -60,7 +65,11 @@ describe("RATE_LIMITS", () => {
   it("overrides a provider's limit, adds or removes operation limits", () => {
     process.env.RATE_LIMITS = "stripe=100/1s,stripe:refunds.create=2/1m,x:tweets.create=off,sendgrid:connection.test=off,odoo=5/1s";
     resetConfig();
-    expect(rateLimitsInForce("stripe")).toMatchObject({ perConnection: { limit: 100, windowSeconds: 1 }, operations: { "refunds.create": { limit: 2, windowSeconds: 60 } }, overridden: true });
+    expect(rateLimitsInForce("stripe")).toMatchObject({
+      perConnection: { limit: 100, windowSeconds: 1 },
+      operations: { "refunds.create": { limit: 2, windowSeconds: 60 } },
+      overridden: true,
+    });
     expect(bucketsFor("stripe", "refunds.create")).toEqual([
       { scope: "*", limit: 100, windowSeconds: 1 },
       { scope: "refunds.create", limit: 2, windowSeconds: 60 },

@@ -83,13 +83,18 @@ export async function completeOAuth(user: SessionUser, providerId: string, query
     (signal) => module.exchangeCode({ ...client, redirectUri: claimed.redirectUri }, { code, codeVerifier: claimed.codeVerifier }, signal),
     { maxAttempts: 1, classify: (e) => module.classifyError(e) },
   );
-  if (!exchanged.ok) return failure(providerId, "exchange_failed", `${name} was not connected: the authorization code could not be exchanged (${trimmed(exchanged.message)}). Try again.`);
+  if (!exchanged.ok)
+    return failure(providerId, "exchange_failed", `${name} was not connected: the authorization code could not be exchanged (${trimmed(exchanged.message)}). Try again.`);
   const tokens = exchanged.value;
 
   const missing = missingScopes(resolved, tokens);
   if (missing.length) {
     await revokeQuietly(resolved, tokens);
-    return failure(providerId, "missing_scopes", `${name} was not connected: these permissions were not granted: ${missing.join(", ")}. Connect again and allow all requested permissions.`);
+    return failure(
+      providerId,
+      "missing_scopes",
+      `${name} was not connected: these permissions were not granted: ${missing.join(", ")}. Connect again and allow all requested permissions.`,
+    );
   }
 
   let identity = tokens.identity;
@@ -123,7 +128,11 @@ async function revokeQuietly({ module, client }: ResolvedOAuth, tokens: TokenSet
   if (!module.revoke) return;
   const revoke = module.revoke.bind(module);
   try {
-    await revoke(client, { accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}) }, AbortSignal.timeout(config().PIPELINE_TIMEOUT_MS));
+    await revoke(
+      client,
+      { accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}) },
+      AbortSignal.timeout(config().PIPELINE_TIMEOUT_MS),
+    );
   } catch {
     // Best effort: the grant stays listed at the provider until the user removes it.
   }
@@ -167,7 +176,13 @@ async function saveConnection(user: SessionUser, { manifest }: ResolvedOAuth, to
       actor: actorOf(user),
       action: "integration.connect",
       target: manifest.id,
-      details: { providerId: manifest.id, method: "oauth", accountLabel: identity.label, scopes: connected.grantedScopes, keptStoredRefresh: !tokens.refreshToken && !!previous?.refreshToken },
+      details: {
+        providerId: manifest.id,
+        method: "oauth",
+        accountLabel: identity.label,
+        scopes: connected.grantedScopes,
+        keptStoredRefresh: !tokens.refreshToken && !!previous?.refreshToken,
+      },
     });
     await emitEvent(tx, { workspaceId: user.workspaceId, type: "connection.connected", data: { providerId: manifest.id, connectionId: saved.id, accountLabel: identity.label } });
     return saved;

@@ -50,7 +50,12 @@ function leasedConnection({ ciphertext, keyId, ...facts }: LeasedRow): LeasedCon
  * caller saw) — and reads the row and its credential in the same round trip. Null when someone
  * else holds it or the condition no longer holds.
  */
-export async function acquireLease(db: Db, connectionId: string, condition: Prisma.Sql = Prisma.sql`TRUE`, now: Date = new Date()): Promise<{ lease: Lease; connection: LeasedConnection } | null> {
+export async function acquireLease(
+  db: Db,
+  connectionId: string,
+  condition: Prisma.Sql = Prisma.sql`TRUE`,
+  now: Date = new Date(),
+): Promise<{ lease: Lease; connection: LeasedConnection } | null> {
   const lease: Lease = { id: crypto.randomUUID(), connectionId, until: new Date(now.getTime() + leaseDurationMs()) };
   const rows = await db.$queryRaw<LeasedRow[]>`
     WITH leased AS (
@@ -72,7 +77,11 @@ export async function acquireLease(db: Db, connectionId: string, condition: Pris
  * row it does lock, so a row leased by a statement that committed meanwhile is not taken twice.
  * The leases share one id (each still names its connection); ordered by id.
  */
-export async function acquireLeases(db: Db, condition: Prisma.Sql, options: { limit: number; after?: string; now?: Date }): Promise<{ lease: Lease; connection: LeasedConnection }[]> {
+export async function acquireLeases(
+  db: Db,
+  condition: Prisma.Sql,
+  options: { limit: number; after?: string; now?: Date },
+): Promise<{ lease: Lease; connection: LeasedConnection }[]> {
   const now = options.now ?? new Date();
   const id = crypto.randomUUID();
   const until = new Date(now.getTime() + leaseDurationMs());

@@ -172,7 +172,13 @@ async function prepareRefresh(db: Db, lease: Lease, row: LeasedConnection, optio
  * next request. `save` stores the new tokens (at once, or with others); `permit`: the rate permit
  * a batch took for this request.
  */
-async function callForRefresh(db: Db, ready: ReadyRefresh, options: RefreshOptions, now: () => Date, { save, permit }: { save: SaveRefresh; permit?: RatePermit }): Promise<FinishRefresh> {
+async function callForRefresh(
+  db: Db,
+  ready: ReadyRefresh,
+  options: RefreshOptions,
+  now: () => Date,
+  { save, permit }: { save: SaveRefresh; permit?: RatePermit },
+): Promise<FinishRefresh> {
   const { lease, row, stored } = ready;
   const { module, client, manifest } = ready.resolved;
   const actor = options.actor ?? "system";
@@ -196,7 +202,12 @@ async function callForRefresh(db: Db, ready: ReadyRefresh, options: RefreshOptio
       if (!saved) {
         // Disconnected meanwhile (which frees the lease), or the refresh outlived its lease.
         logger.error("token refresh: lease lost before the new tokens were saved", { connectionId: row.id, providerId: row.providerId });
-        return { result: "failed", category: "transient", message: "The connection changed while its tokens were being refreshed; the new tokens were not kept", needsReauth: false };
+        return {
+          result: "failed",
+          category: "transient",
+          message: "The connection changed while its tokens were being refreshed; the new tokens were not kept",
+          needsReauth: false,
+        };
       }
       return { result: "refreshed", tokenVersion: row.tokenVersion + 1 };
     };
@@ -209,7 +220,13 @@ async function callForRefresh(db: Db, ready: ReadyRefresh, options: RefreshOptio
       await db.$transaction(async (tx) => {
         await releaseLease(tx, lease, { status: "error", needsReauth: true, lastError: result.message, lastErrorCategory: "auth" });
         await emitEvent(tx, { workspaceId: row.workspaceId, type: "connection.needs_reauth", data: { providerId: row.providerId, connectionId: row.id, reason: result.message } });
-        await recordAudit(tx, { workspaceId: row.workspaceId, actor, action: "integration.needs_reauth", target: row.providerId, details: { providerId: row.providerId, reason: result.message } });
+        await recordAudit(tx, {
+          workspaceId: row.workspaceId,
+          actor,
+          action: "integration.needs_reauth",
+          target: row.providerId,
+          details: { providerId: row.providerId, reason: result.message },
+        });
       });
       return { result: "failed", category: "auth", message: result.message, needsReauth: true };
     };
@@ -288,7 +305,11 @@ class RefreshSaver {
     this.writing = true;
     const chunk = this.pending.splice(0, SAVE_CHUNK);
     try {
-      const saved = await saveWithRetry(this.db, chunk.map((p) => p.refresh), this.now);
+      const saved = await saveWithRetry(
+        this.db,
+        chunk.map((p) => p.refresh),
+        this.now,
+      );
       for (const p of chunk) p.resolve(saved.has(p.refresh.lease.connectionId));
     } catch (error) {
       for (const p of chunk) p.reject(error);
@@ -312,7 +333,10 @@ async function expireWithoutRefreshToken(db: Db, connectionId: string, actor: st
 
 async function markNeedsReauth(db: Db, where: Prisma.ConnectionWhereInput, message: string, actor: string): Promise<boolean> {
   return db.$transaction(async (tx) => {
-    const target = await tx.connection.findFirst({ where: { AND: [where, { needsReauth: false, status: { not: "disconnected" } }] }, select: { id: true, workspaceId: true, providerId: true } });
+    const target = await tx.connection.findFirst({
+      where: { AND: [where, { needsReauth: false, status: { not: "disconnected" } }] },
+      select: { id: true, workspaceId: true, providerId: true },
+    });
     if (!target) return false;
     const marked = await tx.connection.updateMany({
       where: { id: target.id, needsReauth: false, status: { not: "disconnected" } },
@@ -320,7 +344,13 @@ async function markNeedsReauth(db: Db, where: Prisma.ConnectionWhereInput, messa
     });
     if (marked.count !== 1) return false;
     await emitEvent(tx, { workspaceId: target.workspaceId, type: "connection.needs_reauth", data: { providerId: target.providerId, connectionId: target.id, reason: message } });
-    await recordAudit(tx, { workspaceId: target.workspaceId, actor, action: "integration.needs_reauth", target: target.providerId, details: { providerId: target.providerId, reason: message } });
+    await recordAudit(tx, {
+      workspaceId: target.workspaceId,
+      actor,
+      action: "integration.needs_reauth",
+      target: target.providerId,
+      details: { providerId: target.providerId, reason: message },
+    });
     return true;
   });
 }
@@ -415,7 +445,11 @@ export async function refreshDueTokens(options: RefreshOptions & { concurrency?:
     (leasing ??= (async () => {
       const at = now();
       // Paused connections are left alone (their batched calls skip the pipeline's pause check).
-      const batch = await acquireLeases(db, Prisma.sql`${REFRESHABLE} AND "pausedAt" IS NULL AND "providerId" = ANY(${providerIds}) AND ${dueSql(at)}`, { limit: batchSize, after, now: at });
+      const batch = await acquireLeases(db, Prisma.sql`${REFRESHABLE} AND "pausedAt" IS NULL AND "providerId" = ANY(${providerIds}) AND ${dueSql(at)}`, {
+        limit: batchSize,
+        after,
+        now: at,
+      });
       if (batch.length < batchSize) exhausted = true;
       if (batch.length) after = batch[batch.length - 1]!.connection.id;
       const ready: ReadyRefresh[] = [];
@@ -429,7 +463,11 @@ export async function refreshDueTokens(options: RefreshOptions & { concurrency?:
       const closed = ready.filter((r) => r.row.circuitState === "closed");
       let permits: RatePermit[] = [];
       try {
-        permits = await acquireRatePermits(db, closed.map((r) => ({ workspaceId: r.row.workspaceId, providerId: r.row.providerId, operation: REFRESH_OPERATION })), now());
+        permits = await acquireRatePermits(
+          db,
+          closed.map((r) => ({ workspaceId: r.row.workspaceId, providerId: r.row.providerId, operation: REFRESH_OPERATION })),
+          now(),
+        );
       } catch (error) {
         logger.warn("token refresh: taking the batch's rate permits failed; each request takes its own", { error });
       }

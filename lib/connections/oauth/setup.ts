@@ -62,7 +62,10 @@ export interface ResolvedOAuth {
 export async function resolveOAuth(manifest: OAuthProvider): Promise<ResolvedOAuth> {
   const setup = oauthSetup(manifest);
   if (!setup.configured) {
-    throw new ApiError(409, `${manifest.name} is not configured on this deployment: set ${setup.missing.join(" and ")}, and register ${setup.redirectUri} as the redirect URI at ${manifest.name}`);
+    throw new ApiError(
+      409,
+      `${manifest.name} is not configured on this deployment: set ${setup.missing.join(" and ")}, and register ${setup.redirectUri} as the redirect URI at ${manifest.name}`,
+    );
   }
   const o = manifest.oauth;
   const providerModule = await loadModule(manifest);

@@ -24,10 +24,7 @@ export interface NewState {
   codeChallenge: string;
 }
 
-export async function createState(
-  db: Db,
-  input: { user: SessionUser; providerId: string; redirectUri: string; scopes: string[]; now?: Date },
-): Promise<NewState> {
+export async function createState(db: Db, input: { user: SessionUser; providerId: string; redirectUri: string; scopes: string[]; now?: Date }): Promise<NewState> {
   const now = input.now ?? new Date();
   const state = randomToken();
   const binding = randomToken();

@@ -238,7 +238,13 @@ export async function createGoogleCalendarClient(accessToken: string, options: G
         const { data } = await api.calendarList.list({ maxResults: 250, pageToken }, opts(signal));
         for (const c of data.items ?? []) {
           if (!c.id) continue;
-          out.push({ id: c.id, name: c.summaryOverride ?? c.summary ?? c.id, primary: c.primary === true, timeZone: c.timeZone ?? null, canEdit: c.accessRole === "owner" || c.accessRole === "writer" });
+          out.push({
+            id: c.id,
+            name: c.summaryOverride ?? c.summary ?? c.id,
+            primary: c.primary === true,
+            timeZone: c.timeZone ?? null,
+            canEdit: c.accessRole === "owner" || c.accessRole === "writer",
+          });
           zones.set(c.id, c.timeZone ?? null);
           if (c.primary) zones.set("primary", c.timeZone ?? null);
         }

@@ -32,7 +32,7 @@ export function oauthError(providerName: string, status: number, body: unknown, 
   const json = body && typeof body === "object" ? (body as Json) : {};
   const code = str(json.error);
   const description = str(json.error_description) ?? str(json.message) ?? str(json.detail) ?? str(json.title);
-  const what = code ? `${code}${description ? ` (${description})` : ""}` : description ?? `HTTP ${status}`;
+  const what = code ? `${code}${description ? ` (${description})` : ""}` : (description ?? `HTTP ${status}`);
   return new ProviderError(`${providerName} answered ${status}: ${what}`, {
     category: oauthErrorCategory(status, code),
     statusCode: status,

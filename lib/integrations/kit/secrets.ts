@@ -5,7 +5,9 @@ import { redactText } from "@/lib/log";
 export function scrubSecrets(message: string, secrets: Record<string, string>): string {
   let out = message;
   // Longest first, so a secret that contains another is removed whole.
-  const values = Object.values(secrets).filter((v) => v && v.length >= 4).sort((a, b) => b.length - a.length);
+  const values = Object.values(secrets)
+    .filter((v) => v && v.length >= 4)
+    .sort((a, b) => b.length - a.length);
   for (const value of values) out = out.split(value).join("[redacted]");
   // "Invalid API Key provided: sk_test_****abcd": the visible tail still identifies the key.
   out = out.replace(/\b(?:sk|rk|pk)_(?:live|test)_\*+[A-Za-z0-9]*/g, "[redacted]");

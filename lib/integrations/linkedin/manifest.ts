@@ -13,7 +13,8 @@ export const linkedinManifest: OAuthManifest = {
   rateLimits: {
     perConnection: { limit: 500, windowSeconds: 86_400 },
     operations: { "posts.create": { limit: 150, windowSeconds: 86_400 } },
-    source: "LinkedIn sets daily limits per endpoint and member (listed in the developer portal): Share on LinkedIn 150 posts per member per day; 500 calls per day for the rest is a conservative default",
+    source:
+      "LinkedIn sets daily limits per endpoint and member (listed in the developer portal): Share on LinkedIn 150 posts per member per day; 500 calls per day for the rest is a conservative default",
   },
   oauth: {
     authorizeUrl: { env: "LINKEDIN_OAUTH_AUTHORIZE_URL", default: "https://www.linkedin.com/oauth/v2/authorization", description: "LinkedIn OAuth authorize endpoint" },

@@ -25,7 +25,11 @@ export const linkedinOAuth: OAuthProviderModule = {
   },
 
   async exchangeCode(client, { code }, signal) {
-    const json = await postTokenRequest(client.endpoints.token, { grant_type: "authorization_code", code, redirect_uri: client.redirectUri, ...credentials(client) }, { providerName: "LinkedIn", signal });
+    const json = await postTokenRequest(
+      client.endpoints.token,
+      { grant_type: "authorization_code", code, redirect_uri: client.redirectUri, ...credentials(client) },
+      { providerName: "LinkedIn", signal },
+    );
     return tokenSetFrom(json);
   },
 
@@ -37,7 +41,11 @@ export const linkedinOAuth: OAuthProviderModule = {
   },
 
   async refresh(client, stored, signal) {
-    const json = await postTokenRequest(client.endpoints.token, { grant_type: "refresh_token", refresh_token: stored.refreshToken, ...credentials(client) }, { providerName: "LinkedIn", signal });
+    const json = await postTokenRequest(
+      client.endpoints.token,
+      { grant_type: "refresh_token", refresh_token: stored.refreshToken, ...credentials(client) },
+      { providerName: "LinkedIn", signal },
+    );
     return tokenSetFrom(json);
   },
 

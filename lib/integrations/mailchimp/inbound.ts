@@ -10,7 +10,17 @@
 // (`/api/mailchimp/webhooks` answers the same, as an alias.)
 import crypto from "node:crypto";
 import { config } from "@/lib/config";
-import type { CandidateLookup, ContactFacts, InboundAnswer, InboundChange, InboundPort, InboundRequest, JsonObject, StoredEvent, Verification } from "@/lib/integrations/kit/ports/inbound";
+import type {
+  CandidateLookup,
+  ContactFacts,
+  InboundAnswer,
+  InboundChange,
+  InboundPort,
+  InboundRequest,
+  JsonObject,
+  StoredEvent,
+  Verification,
+} from "@/lib/integrations/kit/ports/inbound";
 
 export const MAILCHIMP_EVENT_TYPES = ["subscribe", "unsubscribe", "profile", "cleaned", "upemail", "campaign"] as const;
 export type MailchimpEventType = (typeof MAILCHIMP_EVENT_TYPES)[number];
@@ -78,7 +88,8 @@ export async function verifyMailchimpDelivery(lookup: CandidateLookup, request: 
   if (!firedAt) return { ok: false, verdict: "invalid", reason: "Not a Mailchimp webhook body: fired_at missing or not YYYY-MM-DD HH:MM:SS", workspaceId };
   const maxAgeSeconds = config().MAILCHIMP_WEBHOOK_MAX_AGE_SECONDS;
   const now = request.receivedAt.getTime();
-  if (now - firedAt.getTime() > maxAgeSeconds * 1000) return { ok: false, verdict: "stale", reason: `fired_at is more than ${maxAgeSeconds} s old: refused as a replay`, workspaceId };
+  if (now - firedAt.getTime() > maxAgeSeconds * 1000)
+    return { ok: false, verdict: "stale", reason: `fired_at is more than ${maxAgeSeconds} s old: refused as a replay`, workspaceId };
   if (firedAt.getTime() - now > FUTURE_SKEW_MS) return { ok: false, verdict: "invalid", reason: "fired_at is in the future", workspaceId };
   return { ok: true, delivery: { provider: "mailchimp", workspaceId, connectionId: null, dedupeKey: bodyHash(request.rawBody), type, payload: form } };
 }

@@ -172,7 +172,8 @@ export function faultSummary(faultString: string): string {
   return last.replace(/^(?:odoo\.exceptions\.|builtins\.)?([A-Za-z_.]+(?:Error|Exception|Denied|Warning)):\s*/, "$1: ").slice(0, 300) || "unknown error";
 }
 
-const TRANSIENT_FAULT = /OperationalError: (?!FATAL: +database)|could not serialize access|concurrent update|deadlock detected|TransactionRollbackError|PoolError|Too many requests/i;
+const TRANSIENT_FAULT =
+  /OperationalError: (?!FATAL: +database)|could not serialize access|concurrent update|deadlock detected|TransactionRollbackError|PoolError|Too many requests/i;
 
 function faultCategory(code: unknown, text: string): ErrorCategory {
   // Odoo's /xmlrpc/ (version 1) route sends string codes such as "warning -- ...": classify by text.
@@ -222,7 +223,8 @@ export function classifyOdooError(error: unknown): ProviderError {
     return new ProviderError("The address answered, but not with Odoo XML-RPC: check the Odoo address", { category: "permanent", providerCode: "not_xmlrpc", cause: error });
   }
   const generic = classifyGeneric(error);
-  if (generic.category === "transient") return new ProviderError(`Could not reach Odoo: ${generic.message}`, { category: "transient", providerCode: generic.providerCode, cause: error });
+  if (generic.category === "transient")
+    return new ProviderError(`Could not reach Odoo: ${generic.message}`, { category: "transient", providerCode: generic.providerCode, cause: error });
   return generic;
 }
 

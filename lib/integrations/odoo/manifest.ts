@@ -16,7 +16,10 @@ const optionalName = (what: string) =>
 // Odoo's external API is XML-RPC on the customer's own instance, so the base URL is a field,
 // not an environment setting.
 export const odooSchema = z.object({
-  url: z.string({ error: "Enter your Odoo address" }).trim().pipe(z.url({ protocol: /^https?$/, error: "Enter the address of your Odoo, e.g. https://yourcompany.odoo.com" })),
+  url: z
+    .string({ error: "Enter your Odoo address" })
+    .trim()
+    .pipe(z.url({ protocol: /^https?$/, error: "Enter the address of your Odoo, e.g. https://yourcompany.odoo.com" })),
   database: z.string({ error: "Enter the database name" }).trim().min(1, "Enter the database name"),
   username: z.string({ error: "Enter the login" }).trim().min(1, "Enter the login (usually an email address)"),
   apiKey: z.string({ error: "Enter an API key" }).trim().min(1, "Enter an API key"),

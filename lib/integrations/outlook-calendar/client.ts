@@ -146,7 +146,8 @@ export interface OutlookCalendarClientOptions {
 
 export function createOutlookCalendarClient(accessToken: string, options: OutlookCalendarClientOptions = {}): CalendarClient {
   let mailboxZone: Promise<string | null> | undefined;
-  const get = <T>(path: string, signal: AbortSignal, headers: Record<string, string> = {}) => graphFetch<T>(accessToken, { path, signal, headers: { Prefer: UTC_PREFERENCE, ...headers } }).then((r) => r.body);
+  const get = <T>(path: string, signal: AbortSignal, headers: Record<string, string> = {}) =>
+    graphFetch<T>(accessToken, { path, signal, headers: { Prefer: UTC_PREFERENCE, ...headers } }).then((r) => r.body);
 
   const client: CalendarClient = {
     providerId: "outlook-calendar",
@@ -195,7 +196,13 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
     },
 
     async createEvent(calendarId, draft, signal) {
-      const { body } = await graphFetch<GraphEvent>(accessToken, { method: "POST", path: `${calendarPath(calendarId)}/events`, body: toGraphEvent(draft), headers: { Prefer: UTC_PREFERENCE }, signal });
+      const { body } = await graphFetch<GraphEvent>(accessToken, {
+        method: "POST",
+        path: `${calendarPath(calendarId)}/events`,
+        body: toGraphEvent(draft),
+        headers: { Prefer: UTC_PREFERENCE },
+        signal,
+      });
       return fromGraphEvent(body);
     },
 

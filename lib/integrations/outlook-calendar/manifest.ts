@@ -27,7 +27,11 @@ export const outlookCalendarManifest: OAuthManifest = {
       default: "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize",
       description: "Microsoft identity platform authorize endpoint ({tenant}: MICROSOFT_TENANT)",
     },
-    tokenUrl: { env: "MICROSOFT_OAUTH_TOKEN_URL", default: "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token", description: "Microsoft identity platform token endpoint ({tenant}: MICROSOFT_TENANT)" },
+    tokenUrl: {
+      env: "MICROSOFT_OAUTH_TOKEN_URL",
+      default: "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+      description: "Microsoft identity platform token endpoint ({tenant}: MICROSOFT_TENANT)",
+    },
     userinfoUrl: { env: "MICROSOFT_OAUTH_USERINFO_URL", default: "https://graph.microsoft.com/oidc/userinfo", description: "Microsoft OpenID Connect userinfo" },
     scopes: ["openid", "profile", "offline_access", "User.Read", "Calendars.ReadWrite"],
     requiredScopes: ["User.Read", "Calendars.ReadWrite"],

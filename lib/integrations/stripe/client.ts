@@ -70,8 +70,7 @@ export function classifyStripeError(error: unknown): ProviderError {
   if (error instanceof Stripe.errors.StripeError) {
     const status = error.statusCode;
     // 5xx are the provider's trouble whatever class the SDK chose.
-    const category: ErrorCategory =
-      status !== undefined && status >= 500 ? "transient" : (STRIPE_CATEGORY[error.type] ?? (status ? classifyGeneric(error).category : "transient"));
+    const category: ErrorCategory = status !== undefined && status >= 500 ? "transient" : (STRIPE_CATEGORY[error.type] ?? (status ? classifyGeneric(error).category : "transient"));
     return new ProviderError(stripeMessage(error, category), {
       category,
       ...(status !== undefined ? { statusCode: status } : {}),

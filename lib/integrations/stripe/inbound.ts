@@ -64,7 +64,9 @@ export async function verifyStripeDelivery(lookup: CandidateLookup, rawBody: str
     }
     const { match, stale } = tryAll(rawBody, header, [candidate]);
     if (match) return match;
-    return stale ? { ok: false, verdict: "stale", reason: STALE_REASON, ...owner } : { ok: false, verdict: "invalid", reason: "Stripe-Signature does not match the body under this connection's signing secret", ...owner };
+    return stale
+      ? { ok: false, verdict: "stale", reason: STALE_REASON, ...owner }
+      : { ok: false, verdict: "invalid", reason: "Stripe-Signature does not match the body under this connection's signing secret", ...owner };
   }
   const cached = await lookup.all();
   let candidates = cached.candidates;
@@ -116,7 +118,10 @@ const chargeSchema = z.object({
 
 function parse<T>(schema: z.ZodType<T>, object: unknown, event: StoredEvent, what: string): T {
   const parsed = schema.safeParse(object);
-  if (!parsed.success) throw new Error(`The Stripe ${event.type} event's data.object is not a ${what}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(object)"} ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `The Stripe ${event.type} event's data.object is not a ${what}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(object)"} ${i.message}`).join("; ")}`,
+    );
   return parsed.data;
 }
 
@@ -129,7 +134,9 @@ function interpret(event: StoredEvent): InboundChange[] {
     const intentId = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
     if (!intentId) return []; // a charge without a payment intent is not one of ours
     const fullyRefunded = Boolean(charge.refunded) || charge.amount_refunded >= charge.amount;
-    return [{ kind: "payment.refund", intentId, amount: charge.amount, currency: charge.currency, amountRefunded: charge.amount_refunded, fullyRefunded, metadata: charge.metadata }];
+    return [
+      { kind: "payment.refund", intentId, amount: charge.amount, currency: charge.currency, amountRefunded: charge.amount_refunded, fullyRefunded, metadata: charge.metadata },
+    ];
   }
   const intent = parse(intentSchema, object, event, "payment intent");
   const succeeded = event.type === "payment_intent.succeeded";
@@ -150,7 +157,9 @@ function interpret(event: StoredEvent): InboundChange[] {
 export const inbound: InboundPort = {
   endpoints: {
     "": { verify: (request, lookup) => verifyStripeDelivery(lookup, request.rawBody, request.headers.get(STRIPE_SIGNATURE_HEADER)) },
-    ":connectionId": { verify: (request, lookup) => verifyStripeDelivery(lookup, request.rawBody, request.headers.get(STRIPE_SIGNATURE_HEADER), request.params.connectionId!.slice(0, 64)) },
+    ":connectionId": {
+      verify: (request, lookup) => verifyStripeDelivery(lookup, request.rawBody, request.headers.get(STRIPE_SIGNATURE_HEADER), request.params.connectionId!.slice(0, 64)),
+    },
   },
   interprets: (type) => INTERPRETED.has(type),
   interpret,

@@ -15,7 +15,8 @@ export const xManifest: OAuthManifest = {
   rateLimits: {
     perConnection: { limit: 75, windowSeconds: 900 },
     operations: { "tweets.create": { limit: 100, windowSeconds: 86_400 } },
-    source: "X API v2 limits are per endpoint and user: GET /2/users/me (the connection test) 75 per 15 minutes, POST /2/tweets 100 per 24 hours; Plugboard keeps every call within the 15-minute figure",
+    source:
+      "X API v2 limits are per endpoint and user: GET /2/users/me (the connection test) 75 per 15 minutes, POST /2/tweets 100 per 24 hours; Plugboard keeps every call within the 15-minute figure",
   },
   oauth: {
     authorizeUrl: { env: "X_OAUTH_AUTHORIZE_URL", default: "https://x.com/i/oauth2/authorize", description: "X OAuth 2.0 authorize endpoint" },

@@ -59,8 +59,12 @@ export const xOAuth: OAuthProviderModule = {
 
   async revoke(client, stored, signal) {
     // The access token first, so it stops at once; revoking the refresh token ends the grant.
-    for (const [token, hint] of [[stored.accessToken, "access_token"], [stored.refreshToken, "refresh_token"]] as const) {
-      if (token) await postForm(client.endpoints.revoke!, { token, token_type_hint: hint, client_id: client.clientId }, { providerName: "X", signal, basicAuth: basicAuth(client) });
+    for (const [token, hint] of [
+      [stored.accessToken, "access_token"],
+      [stored.refreshToken, "refresh_token"],
+    ] as const) {
+      if (token)
+        await postForm(client.endpoints.revoke!, { token, token_type_hint: hint, client_id: client.clientId }, { providerName: "X", signal, basicAuth: basicAuth(client) });
     }
   },
 

@@ -110,7 +110,12 @@ describe("changes", () => {
   it("stores working hours, refusing hours that end before they start", async () => {
     const bad = await read(await hoursRoute.PUT(request("PUT", "/api/calendar/working-hours", { calendar: "google-calendar", dayStart: "17:00", dayEnd: "09:00" }), noParams));
     expect(bad).toMatchObject({ status: 400, body: { fields: { dayEnd: expect.stringMatching(/after dayStart/) } } });
-    const saved = await read(await hoursRoute.PUT(request("PUT", "/api/calendar/working-hours", { calendar: "google-calendar", timeZone: "Asia/Tokyo", dayStart: "10:00", dayEnd: "18:30", weekdays: [5, 1, 1] }), noParams));
+    const saved = await read(
+      await hoursRoute.PUT(
+        request("PUT", "/api/calendar/working-hours", { calendar: "google-calendar", timeZone: "Asia/Tokyo", dayStart: "10:00", dayEnd: "18:30", weekdays: [5, 1, 1] }),
+        noParams,
+      ),
+    );
     expect(saved).toMatchObject({ status: 200, body: { calendar: "google-calendar", timeZone: "Asia/Tokyo", weekdays: [1, 5], stored: true } });
     expect(await get(hoursRoute, "/api/calendar/working-hours?calendar=google-calendar")).toMatchObject({ body: { dayStart: "10:00", stored: true } });
     expect(await get(hoursRoute, "/api/calendar/working-hours?calendar=outlook-calendar")).toMatchObject({ body: { dayStart: "09:00", stored: false } });
@@ -140,7 +145,12 @@ describe("changes", () => {
   });
 
   it("accepts a batch bigger than the default body limit, answers 202, and shows progress to the end", async () => {
-    const events = Array.from({ length: 600 }, (_, i) => ({ summary: `Event number ${i} with a longer title`, start: `2026-12-10T${String(8 + (i % 10)).padStart(2, "0")}:00`, end: `2026-12-10T${String(8 + (i % 10)).padStart(2, "0")}:30`, reference: `R-${i}` }));
+    const events = Array.from({ length: 600 }, (_, i) => ({
+      summary: `Event number ${i} with a longer title`,
+      start: `2026-12-10T${String(8 + (i % 10)).padStart(2, "0")}:00`,
+      end: `2026-12-10T${String(8 + (i % 10)).padStart(2, "0")}:30`,
+      reference: `R-${i}`,
+    }));
     const body = JSON.stringify({ calendar: "google-calendar", timeZone: "Europe/Berlin", events });
     expect(body.length).toBeGreaterThan(64 * 1024);
     const accepted = await read(await batchRoute.POST(request("POST", "/api/calendar/batch", body), noParams));
@@ -151,7 +161,12 @@ describe("changes", () => {
     const jobs = await read(await batchRoute.GET(request("GET", "/api/calendar/batch"), noParams));
     expect(jobs.body.jobs[0]).toMatchObject({ id: accepted.body.id, status: "completed" });
 
-    const deleting = await read(await batchRoute.DELETE(request("DELETE", "/api/calendar/batch", { calendar: "google-calendar", range: { start: "2026-12-10T00:00:00Z", end: "2026-12-11T00:00:00Z" } }), noParams));
+    const deleting = await read(
+      await batchRoute.DELETE(
+        request("DELETE", "/api/calendar/batch", { calendar: "google-calendar", range: { start: "2026-12-10T00:00:00Z", end: "2026-12-11T00:00:00Z" } }),
+        noParams,
+      ),
+    );
     expect(deleting).toMatchObject({ status: 202, body: { operation: "delete", total: 600 } });
     expect((await finished(deleting.body.id)).body).toMatchObject({ succeeded: 600 });
     expect(h.google.listEvents("primary")).toHaveLength(0);
@@ -164,7 +179,9 @@ describe("changes", () => {
     expect((await bad({ calendar: "google-calendar", events: [{ summary: "x", start: "2026-12-01T10:00", end: "2026-12-01T11:00", colour: "red" }] })).status).toBe(400);
     const tooBig = "x".repeat(5 * 1024 * 1024);
     expect((await bad(JSON.stringify({ calendar: "google-calendar", events: [{ summary: tooBig }] }))).status).toBe(413);
-    const form = await batchRoute.POST(new Request("http://localhost/api/calendar/batch", { method: "POST", headers: { "content-type": "text/plain" }, body: "a" }), noParams).then(read);
+    const form = await batchRoute
+      .POST(new Request("http://localhost/api/calendar/batch", { method: "POST", headers: { "content-type": "text/plain" }, body: "a" }), noParams)
+      .then(read);
     expect(form.status).toBe(415);
     expect((await read(await batchRoute.DELETE(request("DELETE", "/api/calendar/batch", { calendar: "google-calendar", ids: [], range: {} }), noParams))).status).toBe(400);
     const unknownJob = await read(await jobRoute.GET(request("GET", "/api/calendar/batch/nope"), { params: Promise.resolve({ jobId: "nope" }) }));
@@ -172,7 +189,11 @@ describe("changes", () => {
   });
 
   it("syncs on request and shows the status", async () => {
-    h.google.addEvent("primary", { summary: "Soon", start: { dateTime: new Date(Date.now() + 3600_000).toISOString() }, end: { dateTime: new Date(Date.now() + 7200_000).toISOString() } });
+    h.google.addEvent("primary", {
+      summary: "Soon",
+      start: { dateTime: new Date(Date.now() + 3600_000).toISOString() },
+      end: { dateTime: new Date(Date.now() + 7200_000).toISOString() },
+    });
     const synced = await read(await syncRoute.POST(request("POST", "/api/calendar/sync"), noParams));
     expect(synced.status).toBe(200);
     expect(synced.body.results.map((r: { providerId: string; usage: string }) => [r.providerId, r.usage])).toEqual([
@@ -197,7 +218,9 @@ describe("changes", () => {
 
   it("runs the cron route only with the cron secret", async () => {
     expect((await read(await cronRoute.GET(request("GET", "/api/cron/calendar-sync"), calendarSyncJob))).status).toBe(401);
-    const ok = await cronRoute.GET(new Request("http://localhost/api/cron/calendar-sync", { headers: { authorization: `Bearer ${process.env.CRON_SECRET}` } }), calendarSyncJob).then(read);
+    const ok = await cronRoute
+      .GET(new Request("http://localhost/api/cron/calendar-sync", { headers: { authorization: `Bearer ${process.env.CRON_SECRET}` } }), calendarSyncJob)
+      .then(read);
     expect(ok).toMatchObject({ status: 200, body: { connections: 2, failed: 0 } });
   });
 });

@@ -42,7 +42,8 @@ function request(method: string, path: string, body?: string, headers: Record<st
   return new Request(`http://localhost${path}`, { method, headers: body === undefined ? {} : headers, body });
 }
 
-const connect = (id: string, body: unknown) => connectRoute.POST(request("POST", `/api/integrations/${id}/connect`, typeof body === "string" ? body : JSON.stringify(body)), idParams(id)).then(read);
+const connect = (id: string, body: unknown) =>
+  connectRoute.POST(request("POST", `/api/integrations/${id}/connect`, typeof body === "string" ? body : JSON.stringify(body)), idParams(id)).then(read);
 const patch = (id: string, body: unknown) => itemRoute.PATCH(request("PATCH", `/api/integrations/${id}`, JSON.stringify(body)), idParams(id)).then(read);
 
 describe("GET /api/integrations", () => {
@@ -51,13 +52,21 @@ describe("GET /api/integrations", () => {
     expect(status).toBe(200);
     const providers = body.providers as { id: string; available: boolean; comingSoon: boolean; icon: string; authFields: unknown[] }[];
     expect(providers).toHaveLength(11);
-    expect(providers.filter((p) => p.available).map((p) => p.id).sort()).toEqual(["google-calendar", "linkedin", "mailchimp", "odoo", "outlook-calendar", "sendgrid", "smtp", "stripe", "twilio", "x"]);
+    expect(
+      providers
+        .filter((p) => p.available)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(["google-calendar", "linkedin", "mailchimp", "odoo", "outlook-calendar", "sendgrid", "smtp", "stripe", "twilio", "x"]);
     expect(providers.filter((p) => p.comingSoon)).toHaveLength(1);
     // The harness configures every OAuth app; the redirect URI is the one to register at the provider.
     expect(providers.find((p) => p.id === "google-calendar")).toMatchObject({
       oauth: { setup: { configured: true, missing: [], redirectUri: expect.stringMatching(/\/api\/integrations\/google-calendar\/oauth\/callback$/) } },
     });
-    expect(providers.find((p) => p.id === "stripe")).toMatchObject({ icon: "/providers/stripe.svg", authFields: [{ name: "secretKey", type: "password", secret: true }, { name: "webhookSecret" }] });
+    expect(providers.find((p) => p.id === "stripe")).toMatchObject({
+      icon: "/providers/stripe.svg",
+      authFields: [{ name: "secretKey", type: "password", secret: true }, { name: "webhookSecret" }],
+    });
     for (const p of providers) {
       expect(p).not.toHaveProperty("schema");
       expect(p).not.toHaveProperty("adapter");
@@ -76,12 +85,21 @@ describe("connect, status, test, update, disconnect over the routes", () => {
   it("walks a Stripe connection through its life", async () => {
     const connected = await connect("stripe", { fields: { secretKey: STRIPE_KEYS.valid } });
     expect(connected.status).toBe(200);
-    expect(connected.body).toMatchObject({ providerId: "stripe", connected: true, connectionStatus: "connected", status: "active", secrets: { secretKey: true, webhookSecret: false } });
+    expect(connected.body).toMatchObject({
+      providerId: "stripe",
+      connected: true,
+      connectionStatus: "connected",
+      status: "active",
+      secrets: { secretKey: true, webhookSecret: false },
+    });
 
     const status = await read(await statusRoute.GET(request("GET", "/api/integrations/status"), noParams));
     expect(status.status).toBe(200);
     expect(Object.keys(status.body.integrations as object)).toHaveLength(11);
-    expect(status.body).toMatchObject({ integrations: { stripe: { status: "active", accountLabel: "Stripe (test mode) · EUR, USD" }, sendgrid: { status: "inactive" } }, generatedAt: expect.any(String) });
+    expect(status.body).toMatchObject({
+      integrations: { stripe: { status: "active", accountLabel: "Stripe (test mode) · EUR, USD" }, sendgrid: { status: "inactive" } },
+      generatedAt: expect.any(String),
+    });
     expect(h.fakes.stripe.requests).toHaveLength(1); // the status read called no provider
 
     const tested = await read(await testRoute.POST(request("POST", "/api/integrations/stripe/test"), idParams("stripe")));
@@ -180,7 +198,9 @@ describe("bad input never becomes a 500", () => {
   it("answers 413 for an oversized body and 415 for a non-JSON content type", async () => {
     const huge = JSON.stringify({ fields: { secretKey: "sk_test_" + "a".repeat(70_000) } });
     expect((await connect("stripe", huge)).status).toBe(413);
-    const form = await connectRoute.POST(request("POST", "/api/integrations/stripe/connect", "secretKey=x", { "content-type": "application/x-www-form-urlencoded" }), idParams("stripe")).then(read);
+    const form = await connectRoute
+      .POST(request("POST", "/api/integrations/stripe/connect", "secretKey=x", { "content-type": "application/x-www-form-urlencoded" }), idParams("stripe"))
+      .then(read);
     expect(form.status).toBe(415);
   });
 

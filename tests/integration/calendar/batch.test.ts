@@ -62,7 +62,14 @@ describe("batch create on Google Calendar", () => {
     expect(rows).toHaveLength(120);
     const first = rows.find((r) => r.localReference === "REF-0")!;
     const atGoogle = h.google.listEvents("primary").find((e) => e.summary === "Session 0")!;
-    expect(first).toMatchObject({ connectionId: google, source: "batch", providerEventId: atGoogle.id, etag: atGoogle.etag, timeZone: "Europe/Berlin", startsAt: new Date(`${year}-12-01T07:00:00Z`) });
+    expect(first).toMatchObject({
+      connectionId: google,
+      source: "batch",
+      providerEventId: atGoogle.id,
+      etag: atGoogle.etag,
+      timeZone: "Europe/Berlin",
+      startsAt: new Date(`${year}-12-01T07:00:00Z`),
+    });
     const items = await h.t.db.calendarBatchItem.findMany({ where: { jobId: job.id } });
     expect(items.every((i) => i.status === "succeeded" && i.providerEventId && i.attempts === 1)).toBe(true);
     expect((await h.t.db.connection.findUniqueOrThrow({ where: { id: google } })).usageValue).toBe("120 upcoming / 120 total");
@@ -82,7 +89,9 @@ describe("batch create on Google Calendar", () => {
     const done = await withEnv({ PIPELINE_BACKOFF_CAP_MS: "60000" }, () => runBatchJob(job.id, { sleep, concurrency: 1 }));
 
     expect(done).toMatchObject({ status: "completed", succeeded: 79, failed: 1, requests: 3 });
-    expect(done!.failures).toEqual([{ position: 3, reference: "REF-3", eventId: null, statusCode: 400, category: "validation", message: expect.stringMatching(/Invalid start time/), attempts: 1 }]);
+    expect(done!.failures).toEqual([
+      { position: 3, reference: "REF-3", eventId: null, statusCode: 400, category: "validation", message: expect.stringMatching(/Invalid start time/), attempts: 1 },
+    ]);
     // Round 1: 50 + 30 calls; round 2: only the three throttled ones, after the longest Retry-After.
     const retry = h.google.batchRequests()[2]!;
     expect(retry.body.match(/Content-Type: application\/http/g)).toHaveLength(3);
@@ -155,7 +164,10 @@ describe("batch delete and move", () => {
     // Someone else's event in the calendar: range deletes of created events leave it alone.
     h.google.addEvent("primary", { summary: "Not ours", start: { dateTime: `${year}-12-02T08:00:00Z` }, end: { dateTime: `${year}-12-02T09:00:00Z` } });
 
-    const byIds = await createDeleteJob(user, validate(deleteBatchSchema, { calendar: "google-calendar", ids: [rows[0]!.providerEventId, rows[0]!.providerEventId, rows[1]!.providerEventId] }));
+    const byIds = await createDeleteJob(
+      user,
+      validate(deleteBatchSchema, { calendar: "google-calendar", ids: [rows[0]!.providerEventId, rows[0]!.providerEventId, rows[1]!.providerEventId] }),
+    );
     expect(byIds.total).toBe(2);
     h.google.removeEvent("primary", rows[1]!.providerEventId);
     expect(await runBatchJob(byIds.id)).toMatchObject({ succeeded: 2, failed: 0 });
@@ -164,10 +176,18 @@ describe("batch delete and move", () => {
     const byRange = await createDeleteJob(user, validate(deleteBatchSchema, { calendar: "google-calendar", range: { end: `${year}-12-05T00:00:00Z` } }));
     expect(byRange.total).toBe(2);
     await runBatchJob(byRange.id);
-    expect(h.google.listEvents("primary").map((e) => e.summary).sort()).toEqual(["Not ours", "Session 4", "Session 5", "Session 6", "Session 7", "Session 8", "Session 9"]);
+    expect(
+      h.google
+        .listEvents("primary")
+        .map((e) => e.summary)
+        .sort(),
+    ).toEqual(["Not ours", "Session 4", "Session 5", "Session 6", "Session 7", "Session 8", "Session 9"]);
     expect(await h.t.db.calendarEvent.count()).toBe(6);
 
-    const all = await createDeleteJob(user, validate(deleteBatchSchema, { calendar: "google-calendar", range: { start: `${year}-12-01T00:00:00Z`, end: `${year}-12-03T00:00:00Z` }, scope: "all" }));
+    const all = await createDeleteJob(
+      user,
+      validate(deleteBatchSchema, { calendar: "google-calendar", range: { start: `${year}-12-01T00:00:00Z`, end: `${year}-12-03T00:00:00Z` }, scope: "all" }),
+    );
     expect(all.total).toBe(1);
     await runBatchJob(all.id);
     expect(h.google.listEvents("primary").map((e) => e.summary)).not.toContain("Not ours");
@@ -186,7 +206,10 @@ describe("batch delete and move", () => {
     expect(await h.t.db.calendarEvent.count({ where: { calendarId: "team@group.calendar.google.com", localReference: { not: null } } })).toBe(3);
 
     const outlookEvent = h.graph.addEvent("primary", { subject: "From Outlook", startMs: Date.parse(`${year}-12-03T10:00:00Z`), endMs: Date.parse(`${year}-12-03T11:00:00Z`) });
-    const cross = await createBatchJob(user, post({ operation: "move", calendar: "outlook-calendar", targetCalendar: "google-calendar", ids: [outlookEvent.id, "AAMkADmissing="] }));
+    const cross = await createBatchJob(
+      user,
+      post({ operation: "move", calendar: "outlook-calendar", targetCalendar: "google-calendar", ids: [outlookEvent.id, "AAMkADmissing="] }),
+    );
     const done = await runBatchJob(cross.id);
     expect(done).toMatchObject({ succeeded: 1, failed: 1 });
     expect(done!.failures[0]).toMatchObject({ eventId: "AAMkADmissing=", statusCode: 404 });
@@ -203,7 +226,18 @@ describe("batch input", () => {
     const tooMany = await withEnv({ CALENDAR_BATCH_MAX_ITEMS: "10" }, () => rejection(createBatchJob(user, post({ calendar: "google-calendar", events: events(11) }))));
     expect(tooMany).toMatchObject({ status: 400 });
     expect(tooMany.message).toMatch(/Too many events: 11 sent, at most 10/);
-    const badTimes = await rejection(createBatchJob(user, post({ calendar: "google-calendar", events: [{ summary: "x", start: `${year}-12-01T10:00`, end: `${year}-12-01T09:00` }, { summary: "y", start: "soon", end: "later" }] })));
+    const badTimes = await rejection(
+      createBatchJob(
+        user,
+        post({
+          calendar: "google-calendar",
+          events: [
+            { summary: "x", start: `${year}-12-01T10:00`, end: `${year}-12-01T09:00` },
+            { summary: "y", start: "soon", end: "later" },
+          ],
+        }),
+      ),
+    );
     expect(badTimes).toMatchObject({ status: 400, fields: { "events.0.end": "Must be after start", "events.1.start": expect.any(String), "events.1.end": expect.any(String) } });
     expect(() => post({ calendar: "icloud", events: events(1) })).toThrow(/Unknown calendar "icloud"/);
     const noSuchCalendar = await rejection(createBatchJob(user, post({ calendar: "google-calendar:typo@group.calendar.google.com", events: events(2) })));

@@ -29,7 +29,15 @@ describe("bookings on Google Calendar", () => {
   it("creates the event with everything the booking says, records it, and can update and cancel it", async () => {
     const { user, google } = await adminWithCalendars(h.t.db);
     const view = await createBooking(user, booking("google-calendar"));
-    expect(view).toMatchObject({ reference: "BK-1042", calendar: "google-calendar", summary: "Consultation - Ada Lovelace", start: `${year}-12-01T09:00:00.000Z`, end: `${year}-12-01T10:00:00.000Z`, timeZone: "Europe/Berlin", videoCall: true });
+    expect(view).toMatchObject({
+      reference: "BK-1042",
+      calendar: "google-calendar",
+      summary: "Consultation - Ada Lovelace",
+      start: `${year}-12-01T09:00:00.000Z`,
+      end: `${year}-12-01T10:00:00.000Z`,
+      timeZone: "Europe/Berlin",
+      videoCall: true,
+    });
     expect(view.meetingUrl).toMatch(/^https:\/\/meet\.google\.com\//);
 
     const [event] = h.google.listEvents("primary");
@@ -41,7 +49,13 @@ describe("bookings on Google Calendar", () => {
         { email: "grace@plugboard.test", displayName: "Grace Hopper" },
         { email: "ada@example.com", displayName: "Ada Lovelace" },
       ],
-      reminders: { useDefault: false, overrides: [{ method: "email", minutes: 1440 }, { method: "popup", minutes: 30 }] },
+      reminders: {
+        useDefault: false,
+        overrides: [
+          { method: "email", minutes: 1440 },
+          { method: "popup", minutes: 30 },
+        ],
+      },
       extendedProperties: { private: { plugboardReference: "BK-1042" } },
     });
     for (const part of ["Company: Analytical Engines Ltd", "Email: ada@example.com", "Phone: +44 20 7946 0000", "Let's talk about compilers.", "Booking reference: BK-1042"]) {

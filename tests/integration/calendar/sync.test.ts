@@ -40,7 +40,19 @@ describe("Google Calendar sync", () => {
 
     // The token expires (410 fullSyncRequired); meanwhile an event disappeared without a trace.
     h.google.expireSyncTokens();
-    const orphan = await h.t.db.calendarEvent.create({ data: { workspaceId: user.workspaceId, connectionId: google, providerId: "google-calendar", calendarId: "primary", providerEventId: "gone-long-ago", source: "sync", startsAt: new Date(now + DAY), endsAt: new Date(now + DAY + 60_000), createdAt: new Date(now - DAY) } });
+    const orphan = await h.t.db.calendarEvent.create({
+      data: {
+        workspaceId: user.workspaceId,
+        connectionId: google,
+        providerId: "google-calendar",
+        calendarId: "primary",
+        providerEventId: "gone-long-ago",
+        source: "sync",
+        startsAt: new Date(now + DAY),
+        endsAt: new Date(now + DAY + 60_000),
+        createdAt: new Date(now - DAY),
+      },
+    });
     const [third] = await syncWorkspaceCalendars(user.workspaceId, "test", { providerId: "google-calendar" });
     expect(third!.calendars[0]).toMatchObject({ ok: true, mode: "resync", changed: 3, removed: 1 });
     expect(await h.t.db.calendarEvent.findUnique({ where: { id: orphan.id } })).toBeNull();
@@ -49,13 +61,28 @@ describe("Google Calendar sync", () => {
     expect(gone).toHaveLength(1);
 
     const [status] = await syncStatus(user.workspaceId);
-    expect(status).toMatchObject({ providerId: "google-calendar", connected: true, usage: "3 upcoming / 3 total", calendars: [{ calendar: "google-calendar", incremental: true, running: false, lastError: null, lastResult: { mode: "resync", ok: true } }] });
+    expect(status).toMatchObject({
+      providerId: "google-calendar",
+      connected: true,
+      usage: "3 upcoming / 3 total",
+      calendars: [{ calendar: "google-calendar", incremental: true, running: false, lastError: null, lastResult: { mode: "resync", ok: true } }],
+    });
   });
 
   it("keeps events Plugboard created as they were made (source and reference) when sync sees them", async () => {
     const { user, google } = await adminWithCalendars(h.t.db);
     const event = h.google.addEvent("primary", { summary: "Booked", start: { dateTime: iso(Date.now() + DAY) }, end: { dateTime: iso(Date.now() + DAY + 1800_000) } });
-    await h.t.db.calendarEvent.create({ data: { workspaceId: user.workspaceId, connectionId: google, providerId: "google-calendar", calendarId: "primary", providerEventId: event.id, source: "booking", localReference: "BK-7" } });
+    await h.t.db.calendarEvent.create({
+      data: {
+        workspaceId: user.workspaceId,
+        connectionId: google,
+        providerId: "google-calendar",
+        calendarId: "primary",
+        providerEventId: event.id,
+        source: "booking",
+        localReference: "BK-7",
+      },
+    });
     await syncWorkspaceCalendars(user.workspaceId, "test", { providerId: "google-calendar" });
     expect(await h.t.db.calendarEvent.findFirstOrThrow({ where: { providerEventId: event.id } })).toMatchObject({ source: "booking", localReference: "BK-7", summary: "Booked" });
   });
@@ -83,7 +110,9 @@ describe("Outlook sync (Graph delta links)", () => {
   it("follows nextLinks, then syncs only changes, and resyncs after 410 SyncStateNotFound", async () => {
     const { user, outlook } = await adminWithCalendars(h.t.db);
     const now = Date.now();
-    const made = Array.from({ length: 150 }, (_, i) => h.graph.addEvent("primary", { subject: `Meeting ${i}`, startMs: now + (i + 1) * 3600_000, endMs: now + (i + 1) * 3600_000 + 1800_000 }));
+    const made = Array.from({ length: 150 }, (_, i) =>
+      h.graph.addEvent("primary", { subject: `Meeting ${i}`, startMs: now + (i + 1) * 3600_000, endMs: now + (i + 1) * 3600_000 + 1800_000 }),
+    );
     // Outside the sync window (a year ahead by default): never seen.
     h.graph.addEvent("primary", { subject: "Far away", startMs: now + 800 * DAY, endMs: now + 800 * DAY + 3600_000 });
 
@@ -110,7 +139,15 @@ describe("Outlook sync (Graph delta links)", () => {
 
   it("refuses a delta link that points at another host (the token never leaves for it)", async () => {
     const { user, outlook } = await adminWithCalendars(h.t.db);
-    await h.t.db.calendarSyncState.create({ data: { workspaceId: user.workspaceId, connectionId: outlook, providerId: "outlook-calendar", calendarId: "primary", cursor: "https://evil.example/v1.0/me/calendar/calendarView/delta?$deltatoken=x" } });
+    await h.t.db.calendarSyncState.create({
+      data: {
+        workspaceId: user.workspaceId,
+        connectionId: outlook,
+        providerId: "outlook-calendar",
+        calendarId: "primary",
+        cursor: "https://evil.example/v1.0/me/calendar/calendarView/delta?$deltatoken=x",
+      },
+    });
     const [result] = await syncWorkspaceCalendars(user.workspaceId, "test", { providerId: "outlook-calendar" });
     expect(result!.calendars[0]).toMatchObject({ ok: false });
     expect(result!.calendars[0]!.message).toMatch(/refusing to follow/);

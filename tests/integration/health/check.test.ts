@@ -83,16 +83,36 @@ describe("alerts", () => {
     await calls(connection, 6, "failure", 0);
     const first = await run(0);
     expect(first).toMatchObject({ connections: 1, unhealthy: 1, emails: { sent: 2, failed: 0 } });
-    expect(first.alerts).toEqual([{ workspaceId: admin.workspaceId, connectionId: connection.id, providerId: "stripe", kind: "unhealthy", reasons: ["High error rate: 42.9%", "6 consecutive failures"] }]);
-    expect(mail.sent.map((m) => [m.workspaceId, m.email.to, m.email.language, m.email.template])).toEqual([
-      [admin.workspaceId, admin.email, "en", "integration_alert"],
-      [admin.workspaceId, german.email, "de", "integration_alert"],
-    ].sort((a, b) => String(a[1]).localeCompare(String(b[1]))));
+    expect(first.alerts).toEqual([
+      { workspaceId: admin.workspaceId, connectionId: connection.id, providerId: "stripe", kind: "unhealthy", reasons: ["High error rate: 42.9%", "6 consecutive failures"] },
+    ]);
+    expect(mail.sent.map((m) => [m.workspaceId, m.email.to, m.email.language, m.email.template])).toEqual(
+      [
+        [admin.workspaceId, admin.email, "en", "integration_alert"],
+        [admin.workspaceId, german.email, "de", "integration_alert"],
+      ].sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+    );
     const english = mail.sent.find((m) => m.email.language === "en")!.email;
     // The values the integration_alert template takes: integration, status [reasons, dashboard_url, name].
-    expect(english.values).toEqual({ integration: "Stripe", status: "unhealthy", reasons: "High error rate: 42.9%; 6 consecutive failures", dashboard_url: expect.stringMatching(/^http.*\/health$/) });
-    expect(mail.sent.find((m) => m.email.language === "de")!.email.values).toMatchObject({ integration: "Stripe", status: "gestört", reasons: "Hohe Fehlerquote: 42,9 %; 6 Fehlschläge in Folge", name: "Grete" });
-    expect(raised).toEqual([{ type: "connection.unhealthy", data: { providerId: "stripe", connectionId: connection.id, reasons: ["High error rate: 42.9%", "6 consecutive failures"] }, client: expect.anything() }]);
+    expect(english.values).toEqual({
+      integration: "Stripe",
+      status: "unhealthy",
+      reasons: "High error rate: 42.9%; 6 consecutive failures",
+      dashboard_url: expect.stringMatching(/^http.*\/health$/),
+    });
+    expect(mail.sent.find((m) => m.email.language === "de")!.email.values).toMatchObject({
+      integration: "Stripe",
+      status: "gestört",
+      reasons: "Hohe Fehlerquote: 42,9 %; 6 Fehlschläge in Folge",
+      name: "Grete",
+    });
+    expect(raised).toEqual([
+      {
+        type: "connection.unhealthy",
+        data: { providerId: "stripe", connectionId: connection.id, reasons: ["High error rate: 42.9%", "6 consecutive failures"] },
+        client: expect.anything(),
+      },
+    ]);
     // Raised inside the transaction that recorded the alert, not on the plain client.
     expect(raised[0]!.client).not.toBe(h.t.db);
     expect(await h.t.db.healthAlertState.findUniqueOrThrow({ where: { connectionId: connection.id } })).toMatchObject({ alertedStatus: "unhealthy" });
@@ -123,7 +143,15 @@ describe("alerts", () => {
     // Every run stored a snapshot of the connection.
     const snapshots = await h.t.db.healthSnapshot.findMany({ where: { connectionId: connection.id }, orderBy: { createdAt: "asc" } });
     expect(snapshots.map((s) => s.status)).toEqual(["unhealthy", "unhealthy", "healthy", "healthy"]);
-    expect(snapshots[0]).toMatchObject({ calls: 14, failures: 6, consecutiveFailures: 6, reasons: ["High error rate: 42.9%", "6 consecutive failures"], tested: false, createdAt: new Date(T0), windowStart: new Date(T0 - HOUR) });
+    expect(snapshots[0]).toMatchObject({
+      calls: 14,
+      failures: 6,
+      consecutiveFailures: 6,
+      reasons: ["High error rate: 42.9%", "6 consecutive failures"],
+      tested: false,
+      createdAt: new Date(T0),
+      windowStart: new Date(T0 - HOUR),
+    });
   });
 
   it("sends one alert when two runs overlap", async () => {
@@ -229,7 +257,9 @@ describe("idle integrations", () => {
     expect(quiet).toMatchObject({ tested: 1, healthy: 1, alerts: [] });
     // The test read the account with the stored token, through the pipeline.
     expect(userinfo()).toBe(before + 1);
-    expect(await h.t.db.integrationActivity.findMany({ where: { actor: HEALTH_CHECK_ACTOR } })).toMatchObject([{ operation: "connection.test", outcome: "success", providerId: "google-calendar", connectionId: connection.id }]);
+    expect(await h.t.db.integrationActivity.findMany({ where: { actor: HEALTH_CHECK_ACTOR } })).toMatchObject([
+      { operation: "connection.test", outcome: "success", providerId: "google-calendar", connectionId: connection.id },
+    ]);
     expect(await h.t.db.healthSnapshot.findFirstOrThrow()).toMatchObject({ connectionId: connection.id, status: "healthy", tested: true, calls: 1 });
     expect(await h.t.db.connection.findUniqueOrThrow({ where: { id: connection.id } })).toMatchObject({ status: "connected", lastTestedAt: expect.any(Date) });
 
@@ -248,7 +278,12 @@ describe("idle integrations", () => {
     expect(failing.alerts).toEqual([expect.objectContaining({ kind: "unhealthy", connectionId: connection.id, providerId: "google-calendar" })]);
     expect(mail.sent).toHaveLength(1);
     expect(h.fakes.oauth.tokenRequests("google", "refresh_token")).toHaveLength(1);
-    expect(await h.t.db.connection.findUniqueOrThrow({ where: { id: connection.id } })).toMatchObject({ status: "error", needsReauth: true, lastError: expect.any(String), lastErrorCategory: "auth" });
+    expect(await h.t.db.connection.findUniqueOrThrow({ where: { id: connection.id } })).toMatchObject({
+      status: "error",
+      needsReauth: true,
+      lastError: expect.any(String),
+      lastErrorCategory: "auth",
+    });
 
     // Needing a Reconnect, it is not tested again: no token request, no call, nothing counted.
     await h.t.db.integrationActivity.updateMany({ data: { createdAt: new Date(Date.now() - 2 * HOUR) } });

@@ -65,8 +65,16 @@ describe("computeHealth", () => {
     const streak4 = await connection(t.db, ws.id, "smtp");
     const streak5 = await connection(t.db, ws.id, "s3");
     // 10 % exactly (failures spread out, so no streak) is healthy; 11 % is not.
-    await activity(t.db, at10, Array.from({ length: 100 }, (_, i) => (i % 10 === 9 ? { outcome: "failure" as const } : {})));
-    await activity(t.db, at11, Array.from({ length: 100 }, (_, i) => (i % 9 === 4 && i < 99 ? { outcome: "failure" as const } : {})));
+    await activity(
+      t.db,
+      at10,
+      Array.from({ length: 100 }, (_, i) => (i % 10 === 9 ? { outcome: "failure" as const } : {})),
+    );
+    await activity(
+      t.db,
+      at11,
+      Array.from({ length: 100 }, (_, i) => (i % 9 === 4 && i < 99 ? { outcome: "failure" as const } : {})),
+    );
     // Average exactly 5,000 ms is healthy; 5,001 is not.
     await activity(t.db, slowOk, [{ ms: 4_000 }, { ms: 6_000 }]);
     await activity(t.db, slow, [{ ms: 4_001 }, { ms: 6_001 }]);
@@ -98,7 +106,17 @@ describe("computeHealth", () => {
       { outcome: "short_circuit", ms: 0, at: minutesAgo(4), category: "transient" },
     ]);
     const [health] = (await computeHealth(t.db, { workspaceId: ws.id, now: NOW })).connections;
-    expect(health).toMatchObject({ status: "healthy", calls: 20, failures: 0, shortCircuits: 4, rateLimited: 3, avgLatencyMs: 105, p95LatencyMs: 190, errorRate: 0, consecutiveFailures: 0 });
+    expect(health).toMatchObject({
+      status: "healthy",
+      calls: 20,
+      failures: 0,
+      shortCircuits: 4,
+      rateLimited: 3,
+      avgLatencyMs: 105,
+      p95LatencyMs: 190,
+      errorRate: 0,
+      consecutiveFailures: 0,
+    });
     // A longer window reaches the older failures.
     const [wide] = (await computeHealth(t.db, { workspaceId: ws.id, now: NOW, windowMinutes: 120 })).connections;
     expect(wide).toMatchObject({ calls: 50, failures: 30, status: "unhealthy", reasons: ["High error rate: 60.0%"] });
@@ -181,8 +199,18 @@ describe("healthOverview", () => {
     const checkedAt = new Date(Date.now() - 5 * 60_000);
     await t.db.healthSnapshot.createMany({
       data: [checkedAt, new Date(checkedAt.getTime() - 15 * 60_000)].map((at, i) => ({
-        workspaceId: ws.id, connectionId: c.id, providerId: "stripe", status: i === 0 ? "healthy" : "unhealthy", windowStart: at, windowEnd: at,
-        calls: 1, failures: 0, shortCircuits: 0, consecutiveFailures: 0, circuitState: "closed", createdAt: at,
+        workspaceId: ws.id,
+        connectionId: c.id,
+        providerId: "stripe",
+        status: i === 0 ? "healthy" : "unhealthy",
+        windowStart: at,
+        windowEnd: at,
+        calls: 1,
+        failures: 0,
+        shortCircuits: 0,
+        consecutiveFailures: 0,
+        circuitState: "closed",
+        createdAt: at,
       })),
     });
     await acquireRatePermit(t.db, { workspaceId: ws.id, providerId: "stripe", operation: "x" });
@@ -226,11 +254,23 @@ describe("healthHistory", () => {
     const stripeSeries = history.series.find((s) => s.providerId === "stripe")!;
     expect(stripeSeries.points).toHaveLength(24);
     expect(stripeSeries.points.find((p) => p.hour === "2026-11-21T03:00:00.000Z")).toEqual({
-      hour: "2026-11-21T03:00:00.000Z", success: 2, failure: 1, shortCircuit: 1, errorRate: 1 / 3, avgLatencyMs: 200, p95LatencyMs: 300,
+      hour: "2026-11-21T03:00:00.000Z",
+      success: 2,
+      failure: 1,
+      shortCircuit: 1,
+      errorRate: 1 / 3,
+      avgLatencyMs: 200,
+      p95LatencyMs: 300,
     });
     expect(stripeSeries.points.find((p) => p.hour === "2026-11-21T12:00:00.000Z")).toMatchObject({ success: 1, errorRate: 0, avgLatencyMs: 50 });
     expect(stripeSeries.points.find((p) => p.hour === "2026-11-21T04:00:00.000Z")).toEqual({
-      hour: "2026-11-21T04:00:00.000Z", success: 0, failure: 0, shortCircuit: 0, errorRate: null, avgLatencyMs: null, p95LatencyMs: null,
+      hour: "2026-11-21T04:00:00.000Z",
+      success: 0,
+      failure: 0,
+      shortCircuit: 0,
+      errorRate: null,
+      avgLatencyMs: null,
+      p95LatencyMs: null,
     });
     expect(history.series.find((s) => s.providerId === "sendgrid")!.points.find((p) => p.hour === "2026-11-21T11:00:00.000Z")).toMatchObject({ failure: 1, errorRate: 1 });
   });

@@ -293,7 +293,10 @@ describe("update", () => {
   it("validates the merged fields: 400 for clearing a required one, a bad value or an unknown field", async () => {
     const user = await signedIn(h.t.db);
     await connectApiKey(user, "sendgrid", sendgridFields);
-    expect(await rejection(updateConnection(user, "sendgrid", { apiKey: null }))).toMatchObject({ status: 400, fields: { "fields.apiKey": expect.stringMatching(/cannot be cleared/) } });
+    expect(await rejection(updateConnection(user, "sendgrid", { apiKey: null }))).toMatchObject({
+      status: 400,
+      fields: { "fields.apiKey": expect.stringMatching(/cannot be cleared/) },
+    });
     expect(await rejection(updateConnection(user, "sendgrid", { fromEmail: "nope" }))).toMatchObject({ status: 400, fields: { "fields.fromEmail": expect.any(String) } });
     expect(await rejection(updateConnection(user, "sendgrid", { region: "eu" }))).toMatchObject({ status: 400, fields: { "fields.region": expect.any(String) } });
   });

@@ -30,12 +30,21 @@ describe("a provider registered from tests/", () => {
     expect(bad.status).toBe(422);
     await connectApiKey(user, "memory-mail", { token: MEMORY_MAIL_TOKEN, fromEmail: "hi@acme.test" });
     const before = outbox.length;
-    const sent = await sendTemplateEmail(user.workspaceId, { to: "ada@example.test", template: "webinar_registration", language: "en", values: { name: "Ada", webinar_title: "Seams", date: "Today", join_url: "https://example.test/j" } });
+    const sent = await sendTemplateEmail(user.workspaceId, {
+      to: "ada@example.test",
+      template: "webinar_registration",
+      language: "en",
+      values: { name: "Ada", webinar_title: "Seams", date: "Today", join_url: "https://example.test/j" },
+    });
     expect(sent).toEqual({ ok: true, provider: "memory-mail", messageId: `memory-${before + 1}` });
     expect(outbox.at(-1)).toMatchObject({ from: "hi@acme.test", email: { to: ["ada@example.test"] } });
     expect(outbox.at(-1)!.email.subject).toMatch(/Seams/);
     // Through the pipeline like any provider: one activity row on its connection.
-    expect(await h.t.db.integrationActivity.count({ where: { workspaceId: user.workspaceId, providerId: "memory-mail", outcome: "success", operation: "email.send.webinar_registration" } })).toBe(1);
+    expect(
+      await h.t.db.integrationActivity.count({
+        where: { workspaceId: user.workspaceId, providerId: "memory-mail", outcome: "success", operation: "email.send.webinar_registration" },
+      }),
+    ).toBe(1);
   });
 
   it("is gone again after unregistering", () => {
@@ -84,7 +93,10 @@ describe("pause and resume", () => {
     const resumed = await resumeConnection(a, idA);
     expect(resumed).toMatchObject({ paused: false, connectionId: idA });
     expect((await createPaymentIntent(a, { amount: 4900, currency: "eur", metadata: {} })).status).toBe("requires_payment_method");
-    const audit = await h.t.db.auditLog.findMany({ where: { workspaceId: a.workspaceId, action: { in: ["integration.pause", "integration.resume"] } }, orderBy: { createdAt: "asc" } });
+    const audit = await h.t.db.auditLog.findMany({
+      where: { workspaceId: a.workspaceId, action: { in: ["integration.pause", "integration.resume"] } },
+      orderBy: { createdAt: "asc" },
+    });
     expect(audit.map((x) => x.action)).toEqual(["integration.pause", "integration.resume"]);
   });
 

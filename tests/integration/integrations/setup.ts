@@ -22,7 +22,17 @@ const ENV = {
 };
 
 export async function startHarness(): Promise<IntegrationHarness> {
-  const fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0, twilioPort: 0, mailchimpPort: 0, oauthPort: 0, googleCalendarPort: 0, graphPort: 0 });
+  const fakes = await startFakeProviders({
+    stripePort: 0,
+    sendgridPort: 0,
+    odooPort: 0,
+    smtpPort: 0,
+    twilioPort: 0,
+    mailchimpPort: 0,
+    oauthPort: 0,
+    googleCalendarPort: 0,
+    graphPort: 0,
+  });
   const previous: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries({ ...ENV, ...fakes.env })) {
     previous[k] = process.env[k];

@@ -21,8 +21,26 @@ describe("integrationStatus", () => {
     const other = await signedIn(h.t.db, "admin", "Other");
     await h.t.db.connection.createMany({
       data: [
-        { workspaceId: user.workspaceId, providerId: "stripe", authType: "api_key", status: "connected", accountLabel: "Stripe (live mode)", callCount: 40, errorCount: 3, usageLabel: "Payments", usageValue: "312" },
-        { workspaceId: user.workspaceId, providerId: "sendgrid", authType: "api_key", status: "error", needsReauth: true, lastError: "SendGrid rejected the API key", lastErrorCategory: "auth" },
+        {
+          workspaceId: user.workspaceId,
+          providerId: "stripe",
+          authType: "api_key",
+          status: "connected",
+          accountLabel: "Stripe (live mode)",
+          callCount: 40,
+          errorCount: 3,
+          usageLabel: "Payments",
+          usageValue: "312",
+        },
+        {
+          workspaceId: user.workspaceId,
+          providerId: "sendgrid",
+          authType: "api_key",
+          status: "error",
+          needsReauth: true,
+          lastError: "SendGrid rejected the API key",
+          lastErrorCategory: "auth",
+        },
         { workspaceId: user.workspaceId, providerId: "retired-provider", authType: "api_key", status: "connected" },
         { workspaceId: other.workspaceId, providerId: "twilio", authType: "api_key", status: "connected" },
       ],

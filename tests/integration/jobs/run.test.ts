@@ -41,7 +41,9 @@ describe("GET /api/cron/<route>", () => {
   it("runs every job of the registry and answers its report", async () => {
     await seedActivity();
     for (const job of JOBS) {
-      const response = await GET(new Request(`http://localhost${cronPath(job)}`, { headers: { authorization: "Bearer test-cron-secret" } }), { params: Promise.resolve({ job: job.route }) });
+      const response = await GET(new Request(`http://localhost${cronPath(job)}`, { headers: { authorization: "Bearer test-cron-secret" } }), {
+        params: Promise.resolve({ job: job.route }),
+      });
       const body = await response.json();
       expect({ job: job.name, status: response.status, error: body.error }).toEqual({ job: job.name, status: 200, error: undefined });
       expect(typeof body, job.name).toBe("object");
@@ -51,7 +53,8 @@ describe("GET /api/cron/<route>", () => {
   });
 
   it("answers the job's own report", async () => {
-    const call = async (route: string) => (await GET(new Request(`http://localhost/api/cron/${route}`, { headers: { authorization: "Bearer test-cron-secret" } }), { params: Promise.resolve({ job: route }) })).json();
+    const call = async (route: string) =>
+      (await GET(new Request(`http://localhost/api/cron/${route}`, { headers: { authorization: "Bearer test-cron-secret" } }), { params: Promise.resolve({ job: route }) })).json();
     await seedActivity();
     expect(await call("prune")).toMatchObject({ activityDeleted: 1, retentionDays: 30 });
     expect(await call("webhooks")).toMatchObject({ attempted: 0, eventsPruned: 0 });

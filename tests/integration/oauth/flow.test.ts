@@ -196,7 +196,11 @@ describe("the state", () => {
 
 describe("what the provider refuses", () => {
   it("a wrong PKCE verifier is rejected by the fake: nothing stored", async () => {
-    for (const [providerId, kind] of [["google-calendar", "google"], ["x", "x"], ["outlook-calendar", "microsoft"]] as const) {
+    for (const [providerId, kind] of [
+      ["google-calendar", "google"],
+      ["x", "x"],
+      ["outlook-calendar", "microsoft"],
+    ] as const) {
       const user = await signedIn(h.t.db, "admin", `PKCE ${providerId}`);
       const started = await startOAuth(user, providerId);
       const redirect = await h.fakes.oauth.consent(started.location);
@@ -316,7 +320,15 @@ describe("configuration and access", () => {
     try {
       const url = new URL((await startOAuth(user, "linkedin")).location);
       expect(url.searchParams.get("redirect_uri")).toBe("https://plugboard.example.com/api/integrations/linkedin/oauth/callback");
-      expect(url.searchParams.get("scope")!.split(" ")).toEqual(["openid", "profile", "email", "w_member_social", "r_organization_social", "w_organization_social", "rw_organization_admin"]);
+      expect(url.searchParams.get("scope")!.split(" ")).toEqual([
+        "openid",
+        "profile",
+        "email",
+        "w_member_social",
+        "r_organization_social",
+        "w_organization_social",
+        "rw_organization_admin",
+      ]);
     } finally {
       delete process.env.NEXTAUTH_URL;
       delete process.env.LINKEDIN_ORGANIZATION_SCOPES;

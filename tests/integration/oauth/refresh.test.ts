@@ -211,7 +211,8 @@ describe("the batched run", () => {
     const rows = [];
     for (let i = 0; i < count; i += providers.length) {
       const workspace = await createWorkspace(h.t.db, `Batch ${i}`);
-      for (const providerId of providers.slice(0, count - i)) rows.push({ workspaceId: workspace.id, providerId, tokens: h.fakes.oauth.seedGrant(KIND[providerId]!), expiresAt: past() });
+      for (const providerId of providers.slice(0, count - i))
+        rows.push({ workspaceId: workspace.id, providerId, tokens: h.fakes.oauth.seedGrant(KIND[providerId]!), expiresAt: past() });
     }
     return { rows, ids: await seedOAuthConnections(h.t.db, rows) };
   }
@@ -303,7 +304,13 @@ describe("the batched run", () => {
       grantedScopes: ["tweet.read", "users.read"],
     };
     expect(await saveRefreshedTokens(h.t.db, [refreshed])).toEqual(new Set([a.id]));
-    expect(await row(a.id)).toMatchObject({ tokenVersion: 1, refreshLeaseId: null, refreshable: true, grantedScopes: ["tweet.read", "users.read"], expiresAt: refreshed.expiresAt });
+    expect(await row(a.id)).toMatchObject({
+      tokenVersion: 1,
+      refreshLeaseId: null,
+      refreshable: true,
+      grantedScopes: ["tweet.read", "users.read"],
+      expiresAt: refreshed.expiresAt,
+    });
     expect(await storedTokens(h.t.db, a.id)).toEqual({ accessToken: "new-access", refreshToken: "new-refresh" });
     // No call record given: the pipeline wrote it already, so no usage is counted here.
     expect((await row(a.id)).callCount).toBe(0);
@@ -327,12 +334,17 @@ describe("the batched run", () => {
       tokens: { accessToken: `access-${c.id}`, refreshToken: `refresh-${c.id}` },
       expiresAt: new Date(Date.now() + HOUR),
       grantedScopes: null,
-      call: { ctx: { workspaceId: c.workspaceId, connectionId: c.id, providerId: c.id === kept.id ? "google-calendar" : "x", operation: "token.refresh", actor: "test" }, durationMs: 42, attempts: 2, at },
+      call: {
+        ctx: { workspaceId: c.workspaceId, connectionId: c.id, providerId: c.id === kept.id ? "google-calendar" : "x", operation: "token.refresh", actor: "test" },
+        durationMs: 42,
+        attempts: 2,
+        at,
+      },
     }));
     expect(await saveRefreshedTokens(h.t.db, refreshes)).toEqual(new Set([kept.id]));
     expect(await row(kept.id)).toMatchObject({ tokenVersion: 1, refreshLeaseId: null, callCount: 1, lastCallAt: at });
     // The lost one: its tokens and token fields as they were, the new holder's lease untouched; only its call counted.
-    const { callCount, lastCallAt, updatedAt, ...unchanged } = lostBefore.row;
+    const { callCount, lastCallAt: _lastCallAt, updatedAt: _updatedAt, ...unchanged } = lostBefore.row;
     expect(await row(lost.id)).toMatchObject({ ...unchanged, refreshLeaseId: "someone-else", callCount: callCount + 1, lastCallAt: at });
     expect(await credential(lost.id)).toEqual(lostBefore.credential);
     const activity = await h.t.db.integrationActivity.findMany({ orderBy: { connectionId: "asc" } });
@@ -343,7 +355,10 @@ describe("the batched run", () => {
   it("records each refresh call as the pipeline does: usage counted, a passing error healed, the failure streak reset", async () => {
     const healed = await seeded("google-calendar", past());
     const reauth = await seeded("x", past());
-    await h.t.db.connection.update({ where: { id: healed.id }, data: { status: "error", lastError: "Google answered 503", lastErrorCategory: "transient", consecutiveFailures: 2, callCount: 7, errorCount: 3 } });
+    await h.t.db.connection.update({
+      where: { id: healed.id },
+      data: { status: "error", lastError: "Google answered 503", lastErrorCategory: "transient", consecutiveFailures: 2, callCount: 7, errorCount: 3 },
+    });
     // Marked for Reconnect after the lease was taken (a 401 elsewhere): the refresh still saves, the error stays.
     const leased = await acquireLeases(h.t.db, due(), { limit: 10 });
     await h.t.db.connection.update({ where: { id: reauth.id }, data: { needsReauth: true, lastError: "Revoked", lastErrorCategory: "auth" } });
@@ -354,10 +369,23 @@ describe("the batched run", () => {
       tokens: { accessToken: "a", refreshToken: "r" },
       expiresAt: new Date(Date.now() + HOUR),
       grantedScopes: null,
-      call: { ctx: { workspaceId: connection.workspaceId, connectionId: connection.id, providerId: connection.providerId, operation: "token.refresh", actor: "cron" }, durationMs: 5, attempts: 1, at },
+      call: {
+        ctx: { workspaceId: connection.workspaceId, connectionId: connection.id, providerId: connection.providerId, operation: "token.refresh", actor: "cron" },
+        durationMs: 5,
+        attempts: 1,
+        at,
+      },
     }));
     expect((await saveRefreshedTokens(h.t.db, refreshes)).size).toBe(2);
-    expect(await row(healed.id)).toMatchObject({ status: "connected", lastError: null, lastErrorCategory: null, consecutiveFailures: 0, callCount: 8, errorCount: 3, tokenVersion: 1 });
+    expect(await row(healed.id)).toMatchObject({
+      status: "connected",
+      lastError: null,
+      lastErrorCategory: null,
+      consecutiveFailures: 0,
+      callCount: 8,
+      errorCount: 3,
+      tokenVersion: 1,
+    });
     expect(await row(reauth.id)).toMatchObject({ needsReauth: true, lastError: "Revoked", lastErrorCategory: "auth", callCount: 1, tokenVersion: 1 });
   });
 
@@ -385,7 +413,14 @@ describe("the batched run", () => {
       const day = 86_400_000;
       const today = Math.floor(Date.now() / day) * day;
       await h.t.db.rateLimitWindow.createMany({
-        data: [today, today + day].map((start) => ({ workspaceId: spent.workspaceId, providerId: "x", scope: "*", windowStart: new Date(start), windowEnd: new Date(start + day), count: 1 })),
+        data: [today, today + day].map((start) => ({
+          workspaceId: spent.workspaceId,
+          providerId: "x",
+          scope: "*",
+          windowStart: new Date(start),
+          windowEnd: new Date(start + day),
+          count: 1,
+        })),
       });
       const report = await refreshDueTokens();
       expect(report).toMatchObject({ processed: 2, refreshed: 1, failed: { total: 1, byCategory: { rate_limit: 1 } } });

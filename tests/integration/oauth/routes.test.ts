@@ -154,7 +154,9 @@ describe("GET /api/integrations/[id]/oauth/start and /callback", () => {
     try {
       const unconfigured = await record(await startRoute.GET(get("/api/integrations/x/oauth/start"), idParams("x")));
       expect(unconfigured.status).toBe(409);
-      expect(JSON.parse(unconfigured.text).error).toMatch(/^X is not configured on this deployment: set X_CLIENT_ID, and register http:\/\/localhost:3000\/api\/integrations\/x\/oauth\/callback/);
+      expect(JSON.parse(unconfigured.text).error).toMatch(
+        /^X is not configured on this deployment: set X_CLIENT_ID, and register http:\/\/localhost:3000\/api\/integrations\/x\/oauth\/callback/,
+      );
       const catalog = JSON.parse((await record(await catalogRoute.GET(get("/api/integrations"), noParams))).text);
       expect(catalog.providers.find((p: { id: string }) => p.id === "x").oauth.setup).toMatchObject({ configured: false, missing: ["X_CLIENT_ID"] });
     } finally {
@@ -187,7 +189,9 @@ describe("GET /api/cron/refresh-tokens", () => {
     const wrong = await record(await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens", { headers: { authorization: "Bearer nope" } }), refreshJob));
     expect(wrong.status).toBe(401);
     expect(h.fakes.oauth.tokenRequests("x")).toHaveLength(0);
-    const ok = await record(await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens", { headers: { authorization: "Bearer test-cron-secret" } }), refreshJob));
+    const ok = await record(
+      await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens", { headers: { authorization: "Bearer test-cron-secret" } }), refreshJob),
+    );
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.text)).toMatchObject({ processed: 1, refreshed: 1, failed: { total: 0 }, workspaces: { [workspace]: { refreshed: 1 } } });
   });
@@ -197,7 +201,9 @@ describe("GET /api/cron/refresh-tokens", () => {
     const tokens = h.fakes.oauth.seedGrant("google");
     h.fakes.oauth.revokeRefreshToken(tokens.refreshToken);
     await seedOAuthConnection(h.t.db, { workspaceId: workspace, providerId: "google-calendar", tokens, expiresAt: new Date(Date.now() - 1000) });
-    const ok = await record(await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens", { headers: { authorization: "Bearer test-cron-secret" } }), refreshJob));
+    const ok = await record(
+      await cronRoute.GET(new Request("http://localhost:3000/api/cron/refresh-tokens", { headers: { authorization: "Bearer test-cron-secret" } }), refreshJob),
+    );
     expect(JSON.parse(ok.text)).toMatchObject({ failed: { total: 1, byCategory: { auth: 1 } }, needsReauth: 1 });
     const status = JSON.parse((await record(await statusRoute.GET(get("/api/integrations/status"), noParams))).text);
     expect(status.integrations["google-calendar"]).toMatchObject({ needsReauth: true, lastError: { category: "auth" } });

@@ -44,7 +44,9 @@ describe("webinar sessions and registrations to Odoo", () => {
     // A look-alike address: `_` is a wildcard to Odoo's =ilike unless escaped.
     h.fakes.odoo.insert("res.partner", { name: "Someone else", email: "grace.hopper@examplextest" });
     await h.t.db.registration.create({ data: { workspaceId: user.workspaceId, sessionId: session.id, name: "Ada Lovelace", email: "ada@example.test" } });
-    await h.t.db.registration.create({ data: { workspaceId: user.workspaceId, sessionId: session.id, name: "Grace Hopper", email: "grace.hopper@example.test", phone: "+1 555", company: "Navy" } });
+    await h.t.db.registration.create({
+      data: { workspaceId: user.workspaceId, sessionId: session.id, name: "Grace Hopper", email: "grace.hopper@example.test", phone: "+1 555", company: "Navy" },
+    });
     await h.t.db.registration.create({ data: { workspaceId: user.workspaceId, sessionId: session.id, name: "Unpaid", email: "unpaid@example.test", paymentStatus: "pending" } });
 
     const report = await syncWebinarsToOdoo(user.workspaceId, options(user));
@@ -142,6 +144,10 @@ describe("webinar topics from Odoo products", () => {
 
   it("says so when Odoo has no Webinars category", async () => {
     const user = await connectOdoo();
-    expect(await importWebinarTopics(user.workspaceId, options(user))).toMatchObject({ status: "completed", total: 0, message: expect.stringMatching(/no product category named “Webinars”/) });
+    expect(await importWebinarTopics(user.workspaceId, options(user))).toMatchObject({
+      status: "completed",
+      total: 0,
+      message: expect.stringMatching(/no product category named “Webinars”/),
+    });
   });
 });

@@ -22,14 +22,24 @@ async function addLeads(db: Db, workspaceId: string, count: number, extra: Recor
   for (let i = 1; i <= count; i++) {
     leads.push(
       await db.lead.create({
-        data: { workspaceId, name: `Ada ${i}`, email: `ada${i}@example.test`, phone: "+49 30 1234", company: "Analytical Engines", website: "https://ae.example", whitepaperTitle: "Automation <for> SMEs", ...extra },
+        data: {
+          workspaceId,
+          name: `Ada ${i}`,
+          email: `ada${i}@example.test`,
+          phone: "+49 30 1234",
+          company: "Analytical Engines",
+          website: "https://ae.example",
+          whitepaperTitle: "Automation <for> SMEs",
+          ...extra,
+        },
       }),
     );
   }
   return leads;
 }
 
-const run = (user: SessionUser, extra: Partial<Parameters<typeof exportLeads>[1]> = {}) => exportLeads(user.workspaceId, { trigger: "manual", actor: `user:${user.email}`, ...extra });
+const run = (user: SessionUser, extra: Partial<Parameters<typeof exportLeads>[1]> = {}) =>
+  exportLeads(user.workspaceId, { trigger: "manual", actor: `user:${user.email}`, ...extra });
 
 describe("lead export", () => {
   it("creates each lead in Odoo as the issue describes and marks it exported with its Odoo id", async () => {
@@ -67,7 +77,12 @@ describe("lead export", () => {
     expect(connection).toMatchObject({ usageLabel: "Leads exported", usageValue: "1" });
     expect(connection.lastSyncAt).toBeInstanceOf(Date);
     // Every call went through the pipeline: one activity row each.
-    const operations = (await h.t.db.integrationActivity.findMany({ where: { workspaceId: user.workspaceId, providerId: "odoo", operation: { not: "connection.test" } }, orderBy: { createdAt: "asc" } })).map((a) => a.operation);
+    const operations = (
+      await h.t.db.integrationActivity.findMany({
+        where: { workspaceId: user.workspaceId, providerId: "odoo", operation: { not: "connection.test" } },
+        orderBy: { createdAt: "asc" },
+      })
+    ).map((a) => a.operation);
     expect(operations).toEqual(["common.authenticate", "utm.source.lookup", "utm.medium.lookup", "crm.tag.lookup", "crm.lead.create"]);
   });
 
@@ -108,7 +123,9 @@ describe("lead export", () => {
     h.fakes.odoo.faultNext({ faultCode: 2, faultString: "The email address is blacklisted" }, { model: "crm.lead", op: "create" });
     const report = await run(user);
     expect(report).toMatchObject({ status: "completed", processed: 3, successful: 2, failed: 1 });
-    expect(report.failures).toEqual([{ id: first!.id, label: "Ada 1 <ada1@example.test>", category: "validation", reason: expect.stringContaining("The email address is blacklisted") }]);
+    expect(report.failures).toEqual([
+      { id: first!.id, label: "Ada 1 <ada1@example.test>", category: "validation", reason: expect.stringContaining("The email address is blacklisted") },
+    ]);
     expect((await h.t.db.lead.findUniqueOrThrow({ where: { id: first!.id } })).lastExportError).toMatch(/Odoo rejected the data/);
     // The refused lead is tried again by the next run (which must search first: it may exist).
     const again = await run(user);
@@ -162,19 +179,37 @@ describe("lead export", () => {
     const odooId = h.fakes.odoo.insert("crm.lead", { name: "Website Lead - Ada 1", description: `<p>Plugboard reference: ${key}</p>` });
     await h.t.db.lead.update({ where: { id: lead!.id }, data: { exportKey: key, exportAttempts: 1 } });
     const old = new Date(Date.now() - 60 * 60_000);
-    const dead = await h.t.db.odooSyncRun.create({ data: { workspaceId: user.workspaceId, kind: "leads", trigger: "cron", actor: "cron", activeKey: `${user.workspaceId}:leads`, total: 2, done: 0, startedAt: old, heartbeatAt: old } });
+    const dead = await h.t.db.odooSyncRun.create({
+      data: {
+        workspaceId: user.workspaceId,
+        kind: "leads",
+        trigger: "cron",
+        actor: "cron",
+        activeKey: `${user.workspaceId}:leads`,
+        total: 2,
+        done: 0,
+        startedAt: old,
+        heartbeatAt: old,
+      },
+    });
 
     const report = await run(user);
     expect(report).toMatchObject({ status: "completed", successful: 2, counts: { found: 1, created: 1 } });
     expect(h.fakes.odoo.records("crm.lead")).toHaveLength(2);
     expect((await h.t.db.lead.findUniqueOrThrow({ where: { id: lead!.id } })).odooLeadId).toBe(odooId);
     expect((await h.t.db.lead.findUniqueOrThrow({ where: { id: other!.id } })).exportedAt).toBeInstanceOf(Date);
-    expect(await h.t.db.odooSyncRun.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ status: "failed", activeKey: null, message: expect.stringMatching(/Abandoned/) });
+    expect(await h.t.db.odooSyncRun.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({
+      status: "failed",
+      activeKey: null,
+      message: expect.stringMatching(/Abandoned/),
+    });
   });
 
   it("refuses a second run while one is active, and says how far it is", async () => {
     const user = await connectOdoo();
-    await h.t.db.odooSyncRun.create({ data: { workspaceId: user.workspaceId, kind: "leads", trigger: "manual", actor: "x", activeKey: `${user.workspaceId}:leads`, total: 120, done: 40 } });
+    await h.t.db.odooSyncRun.create({
+      data: { workspaceId: user.workspaceId, kind: "leads", trigger: "manual", actor: "x", activeKey: `${user.workspaceId}:leads`, total: 120, done: 40 },
+    });
     const error = await rejection(run(user));
     expect(error.status).toBe(409);
     expect(error.message).toMatch(/already running.*40 of 120 done/);

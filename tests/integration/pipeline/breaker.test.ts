@@ -95,7 +95,9 @@ describe("opening", () => {
     expect(opened).toMatchObject({ circuitState: "open", consecutiveFailures: 6, circuitOpenedAt: clock });
     advance(10);
     // A failure that was already in flight when the circuit opened.
-    await h.db.$transaction(breakerStatements(h.db, h.ctx.connectionId!, { success: false, counted: true, probe: false }, { failureThreshold: THRESHOLD, cooldownMs: COOLDOWN }, clock));
+    await h.db.$transaction(
+      breakerStatements(h.db, h.ctx.connectionId!, { success: false, counted: true, probe: false }, { failureThreshold: THRESHOLD, cooldownMs: COOLDOWN }, clock),
+    );
     expect((await connection()).circuitOpenedAt).toEqual(opened.circuitOpenedAt);
   });
 
@@ -200,7 +202,9 @@ describe("half-open probe", () => {
 
   it("an ordinary success that was in flight does not close an open circuit", async () => {
     await tripBreaker();
-    await h.db.$transaction(breakerStatements(h.db, h.ctx.connectionId!, { success: true, counted: false, probe: false }, { failureThreshold: THRESHOLD, cooldownMs: COOLDOWN }, clock));
+    await h.db.$transaction(
+      breakerStatements(h.db, h.ctx.connectionId!, { success: true, counted: false, probe: false }, { failureThreshold: THRESHOLD, cooldownMs: COOLDOWN }, clock),
+    );
     expect(await connection()).toMatchObject({ circuitState: "open", consecutiveFailures: THRESHOLD });
   });
 });

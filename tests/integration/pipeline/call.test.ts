@@ -14,7 +14,18 @@ const h = usePipelineHarness({ providerId: "stripe", operation: "balance.retriev
 /** Tiny, deterministic settings: no real sleeping, jitter pinned to the centre, a large threshold. */
 function opts(extra: CallOptions = {}) {
   const rec = recordingSleep();
-  const options: CallOptions = { db: h.db, maxAttempts: 3, backoffBaseMs: 1, backoffCapMs: 60_000, jitter: 0.3, random: () => 0.5, timeoutMs: 2_000, failureThreshold: 100, sleep: rec.sleep, ...extra };
+  const options: CallOptions = {
+    db: h.db,
+    maxAttempts: 3,
+    backoffBaseMs: 1,
+    backoffCapMs: 60_000,
+    jitter: 0.3,
+    random: () => 0.5,
+    timeoutMs: 2_000,
+    failureThreshold: 100,
+    sleep: rec.sleep,
+    ...extra,
+  };
   return { options, sleeps: rec.calls };
 }
 const connection = () => h.db.connection.findUniqueOrThrow({ where: { id: h.ctx.connectionId! } });
@@ -30,7 +41,15 @@ describe("retries", () => {
     expect(sleeps).toEqual([5, 10]);
     const [row, ...rest] = await activities();
     expect(rest).toEqual([]);
-    expect(row).toMatchObject({ outcome: "success", attempts: 3, errorCategory: null, message: null, operation: "balance.retrieve", actor: "user:ada@example.test", connectionId: h.ctx.connectionId });
+    expect(row).toMatchObject({
+      outcome: "success",
+      attempts: 3,
+      errorCategory: null,
+      message: null,
+      operation: "balance.retrieve",
+      actor: "user:ada@example.test",
+      connectionId: h.ctx.connectionId,
+    });
     expect(row!.durationMs).toBe(result.durationMs);
     expect(await connection()).toMatchObject({ callCount: 1, errorCount: 0, lastError: null });
   });
@@ -91,10 +110,14 @@ describe("retries", () => {
   it("uses the adapter's classify when given", async () => {
     h.provider.script({ status: 500 });
     const { options } = opts({ classify: () => new ProviderError("Odoo said no", { category: "validation", statusCode: 200 }) });
-    const result = await callProvider(h.ctx, async (signal) => {
-      const res = await fetch(h.provider.url, { signal });
-      throw Object.assign(new Error("raw"), { status: res.status });
-    }, options);
+    const result = await callProvider(
+      h.ctx,
+      async (signal) => {
+        const res = await fetch(h.provider.url, { signal });
+        throw Object.assign(new Error("raw"), { status: res.status });
+      },
+      options,
+    );
     expect(result).toMatchObject({ ok: false, category: "validation", message: "Odoo said no", attempts: 1 });
   });
 });
@@ -113,10 +136,14 @@ describe("timeouts", () => {
   it("times out a fn that ignores its signal, and still aborts that signal", async () => {
     const signals: AbortSignal[] = [];
     const { options } = opts({ timeoutMs: 10, maxAttempts: 1 });
-    const result = await callProvider(h.ctx, (signal) => {
-      signals.push(signal);
-      return new Promise<never>(() => {});
-    }, options);
+    const result = await callProvider(
+      h.ctx,
+      (signal) => {
+        signals.push(signal);
+        return new Promise<never>(() => {});
+      },
+      options,
+    );
     expect(result).toMatchObject({ ok: false, category: "transient", attempts: 1 });
     expect(signals[0]!.aborted).toBe(true);
     expect(signals[0]!.reason).toBeInstanceOf(CallTimeoutError);

@@ -15,8 +15,6 @@ const { workspaceId, connectionId, url, calls, nowMs } = JSON.parse(process.argv
 };
 const db = createPrismaClient(process.env.DATABASE_URL!, 4);
 const ctx = { workspaceId, connectionId, providerId: "stripe", operation: "balance.retrieve", actor: "instance:c" };
-const results = await Promise.all(
-  Array.from({ length: calls }, () => callProvider(ctx, fetchJson(url), { db, maxAttempts: 1, now: () => new Date(nowMs) })),
-);
+const results = await Promise.all(Array.from({ length: calls }, () => callProvider(ctx, fetchJson(url), { db, maxAttempts: 1, now: () => new Date(nowMs) })));
 await db.$disconnect();
 process.stdout.write(JSON.stringify({ allowed: results.filter((r) => r.ok).length, refused: results.filter((r) => !r.ok && r.category === "rate_limit").length }));

@@ -32,7 +32,9 @@ describe("connection events", () => {
 
     await connectApiKey(user, "stripe", { secretKey: STRIPE_KEYS.valid });
     const connection = await h.t.db.connection.findFirstOrThrow({ where: { workspaceId: user.workspaceId, providerId: "stripe" } });
-    expect(await delivered()).toEqual([{ type: "connection.connected", data: { providerId: "stripe", connectionId: connection.id, accountLabel: "Stripe (test mode) · EUR, USD" } }]);
+    expect(await delivered()).toEqual([
+      { type: "connection.connected", data: { providerId: "stripe", connectionId: connection.id, accountLabel: "Stripe (test mode) · EUR, USD" } },
+    ]);
 
     // Editing a healthy connection is not a new "connected".
     await updateConnection(user, "stripe", { webhookSecret: STRIPE_KEYS.webhookSecret });

@@ -73,7 +73,9 @@ describe("dashboard list and reprocess", () => {
     await storeDelivery(h.t.db, mailchimpDelivery(user.workspaceId, "mystery", "b@example.test"), 10);
     await storeDelivery(h.t.db, { provider: "stripe", workspaceId: user.workspaceId, connectionId: null, dedupeKey: "evt_9", type: "customer.created", payload: {} }, 10);
     await storeDelivery(h.t.db, mailchimpDelivery(other.workspaceId, "subscribe", "c@example.test"), 10);
-    await h.t.db.inboundEvent.create({ data: { workspaceId: user.workspaceId, provider: "stripe", type: "(unverified)", signature: "invalid", state: "rejected", lastError: "bad signature" } });
+    await h.t.db.inboundEvent.create({
+      data: { workspaceId: user.workspaceId, provider: "stripe", type: "(unverified)", signature: "invalid", state: "rejected", lastError: "bad signature" },
+    });
 
     const all = await listInboundEvents(user.workspaceId, inboundQuerySchema.parse({}));
     expect(all.total).toBe(4);

@@ -147,7 +147,9 @@ describe("creating and listing endpoints", () => {
     const refused = await rejection(createEndpoint(admin, input, { resolver, policy: STRICT_POLICY }));
     expect(refused).toBeInstanceOf(ApiError);
     expect(refused.status).toBe(400);
-    expect(refused.fields?.url).toBe("hooks.corp.example resolves to 192.168.10.4, which is a private address; such addresses are refused unless WEBHOOK_ALLOW_PRIVATE_NETWORKS allows them");
+    expect(refused.fields?.url).toBe(
+      "hooks.corp.example resolves to 192.168.10.4, which is a private address; such addresses are refused unless WEBHOOK_ALLOW_PRIVATE_NETWORKS allows them",
+    );
     const allowed = await createEndpoint(admin, input, { resolver, policy: { httpHosts: [], allowedNetworks: ["192.168.10.0/24"] } });
     expect(allowed.endpoint.url).toBe("https://hooks.corp.example/in");
   });
@@ -181,7 +183,12 @@ describe("using an endpoint", () => {
 
     const tested = await sendTest(id);
     expect(tested.status).toBe(200);
-    expect(tested.body).toMatchObject({ eventType: "webhook.test", status: "succeeded", attemptCount: 1, attempts: [{ attemptNumber: 1, ok: true, statusCode: 200, responseBody: '{"received":true}' }] });
+    expect(tested.body).toMatchObject({
+      eventType: "webhook.test",
+      status: "succeeded",
+      attemptCount: 1,
+      attempts: [{ attemptNumber: 1, ok: true, statusCode: 200, responseBody: '{"received":true}' }],
+    });
     const [received] = h.receiver.received;
     expect(received!.standardVerifiedWith).toHaveLength(1);
     expect(received!.headers.authorization).toBe(HEADER_VALUE);
@@ -208,7 +215,10 @@ describe("using an endpoint", () => {
     h.receiver.failNext({ status: 503, body: { error: "maintenance" } });
     const failed = await sendTest(id);
     expect(failed.status).toBe(200);
-    expect(failed.body).toMatchObject({ status: "pending", attempts: [{ ok: false, statusCode: 503, error: "The endpoint answered 503", responseBody: '{"error":"maintenance"}' }] });
+    expect(failed.body).toMatchObject({
+      status: "pending",
+      attempts: [{ ok: false, statusCode: 503, error: "The endpoint answered 503", responseBody: '{"error":"maintenance"}' }],
+    });
 
     // Resend it now: delivered.
     const failedId = (failed.body as { id: string }).id;
@@ -252,7 +262,16 @@ describe("using an endpoint", () => {
     expect((await get(id)).status).toBe(404);
     expect(await h.t.db.webhookDelivery.count()).toBe(0);
     const actions = (await h.t.db.auditLog.findMany({ orderBy: { createdAt: "asc" } })).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(["webhook.endpoint.create", "webhook.endpoint.update", "webhook.endpoint.pause", "webhook.endpoint.resume", "webhook.endpoint.rotate_secret", "webhook.endpoint.delete"]));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "webhook.endpoint.create",
+        "webhook.endpoint.update",
+        "webhook.endpoint.pause",
+        "webhook.endpoint.resume",
+        "webhook.endpoint.rotate_secret",
+        "webhook.endpoint.delete",
+      ]),
+    );
   });
 
   it("bulk-resends failures since a time", async () => {
@@ -262,16 +281,24 @@ describe("using an endpoint", () => {
     await h.t.db.webhookEndpoint.update({ where: { id }, data: { status: "paused" } });
     const since = new Date();
     // Two failed deliveries (as if their retries ran out), one older than `since`.
-    for (const [n, at] of [[1, new Date(since.getTime() + 1000)], [2, new Date(since.getTime() + 2000)], [3, new Date(since.getTime() - 3_600_000)]] as const) {
+    for (const [n, at] of [
+      [1, new Date(since.getTime() + 1000)],
+      [2, new Date(since.getTime() + 2000)],
+      [3, new Date(since.getTime() - 3_600_000)],
+    ] as const) {
       await h.t.db.webhookEvent.create({ data: { id: `msg_${n}`, workspaceId: admin.workspaceId, type: "booking.created", payload: "{}", createdAt: at } });
-      await h.t.db.webhookDelivery.create({ data: { endpointId: id, eventId: `msg_${n}`, eventType: "booking.created", status: "failed", attemptCount: 8, retryStep: 7, createdAt: at, completedAt: at } });
+      await h.t.db.webhookDelivery.create({
+        data: { endpointId: id, eventId: `msg_${n}`, eventType: "booking.created", status: "failed", attemptCount: 8, retryStep: 7, createdAt: at, completedAt: at },
+      });
     }
     const resend = (body: unknown) => resendFailedRoute.POST(request("POST", `/api/webhook-endpoints/${id}/resend-failed`, body), params({ id })).then((r) => read(r));
     expect((await resend({ since: "yesterday-ish" })).status).toBe(400);
     expect((await resend({ since: since.toISOString() })).body).toEqual({ queued: 2 });
     // Paused: queued, sent once the endpoint is resumed (by the cron run here).
     await h.t.db.webhookEndpoint.update({ where: { id }, data: { status: "active" } });
-    const cron = await read(await cronRoute.GET(new Request("http://localhost/api/cron/webhooks", { headers: { authorization: "Bearer test-cron-secret" } }), params({ job: "webhooks" })));
+    const cron = await read(
+      await cronRoute.GET(new Request("http://localhost/api/cron/webhooks", { headers: { authorization: "Bearer test-cron-secret" } }), params({ job: "webhooks" })),
+    );
     expect(cron.body).toMatchObject({ attempted: 2, succeeded: 2 });
     expect(h.receiver.received.map((r) => r.webhookId).sort()).toEqual(["msg_1", "msg_2"]);
   });

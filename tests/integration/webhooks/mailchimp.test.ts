@@ -39,7 +39,14 @@ describe("Mailchimp webhook", () => {
 
   it("subscribe creates the contact; a second subscribe after an unsubscribe re-subscribes it", async () => {
     expect((await deliver(mailchimpWebhookBody("subscribe", ada, new Date(Date.now() - 5000)))).status).toBe(200);
-    expect(await contact("ada@example.test")).toMatchObject({ status: "subscribed", name: "Ada Lovelace", source: "mailchimp", listId: "a1b2c3d4e5", mergeFields: { FNAME: "Ada", LNAME: "Lovelace", COMPANY: "Engines" }, optedOutAt: null });
+    expect(await contact("ada@example.test")).toMatchObject({
+      status: "subscribed",
+      name: "Ada Lovelace",
+      source: "mailchimp",
+      listId: "a1b2c3d4e5",
+      mergeFields: { FNAME: "Ada", LNAME: "Lovelace", COMPANY: "Engines" },
+      optedOutAt: null,
+    });
 
     await deliver(mailchimpWebhookBody("unsubscribe", { action: "unsub", reason: "manual", email: ada.email, list_id: ada.list_id }, new Date(Date.now() - 3000)));
     const out = await contact("ada@example.test");

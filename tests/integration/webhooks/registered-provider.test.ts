@@ -29,7 +29,17 @@ const acmeInbound: InboundPort = {
         const match = cached.candidates.find(matches) ?? (cached.fromCache ? (await lookup.all({ fresh: true })).candidates.find(matches) : undefined);
         if (!match) return { ok: false, verdict: "invalid", reason: "X-Acme-Signature does not match any Acme Pay signing key" };
         const event = JSON.parse(request.rawBody) as { id: string; type: string };
-        return { ok: true, delivery: { provider: "acme-pay", workspaceId: match.workspaceId, connectionId: match.connectionId, dedupeKey: event.id, type: event.type, payload: JSON.parse(request.rawBody) } };
+        return {
+          ok: true,
+          delivery: {
+            provider: "acme-pay",
+            workspaceId: match.workspaceId,
+            connectionId: match.connectionId,
+            dedupeKey: event.id,
+            type: event.type,
+            payload: JSON.parse(request.rawBody),
+          },
+        };
       },
     },
   },
@@ -92,8 +102,12 @@ function acmeDelivery(event: object, key = KEY) {
 async function workspaceWithAcme() {
   const user = await signedIn(h.t.db);
   await storedConnection(h.t.db, user.workspaceId, "acme-pay", { signingKey: KEY });
-  const session = await h.t.db.webinarSession.create({ data: { workspaceId: user.workspaceId, title: "Intro", startsAt: new Date(Date.now() + 86_400_000), priceMinor: 2500, currency: "usd" } });
-  const registration = await h.t.db.registration.create({ data: { workspaceId: user.workspaceId, sessionId: session.id, name: "Ada", email: "ada@example.test", paymentStatus: "pending" } });
+  const session = await h.t.db.webinarSession.create({
+    data: { workspaceId: user.workspaceId, title: "Intro", startsAt: new Date(Date.now() + 86_400_000), priceMinor: 2500, currency: "usd" },
+  });
+  const registration = await h.t.db.registration.create({
+    data: { workspaceId: user.workspaceId, sessionId: session.id, name: "Ada", email: "ada@example.test", paymentStatus: "pending" },
+  });
   return { user, registration };
 }
 
@@ -106,11 +120,30 @@ describe("a provider registered from outside the app", () => {
     const answer = await deliverWebhook(acmeDelivery(event));
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ received: true, duplicate: false });
-    expect(await h.t.db.inboundEvent.findFirstOrThrow()).toMatchObject({ provider: "acme-pay", type: "payment.paid", dedupeKey: "acme_evt_1", signature: "verified", state: "processed", attempts: 1 });
-    expect(await h.t.db.payment.findFirstOrThrow()).toMatchObject({ workspaceId: user.workspaceId, paymentIntentId: "acme_pay_1", status: "completed", amountReceivedMinor: 2500, registrationId: registration.id });
-    expect(await h.t.db.registration.findUniqueOrThrow({ where: { id: registration.id } })).toMatchObject({ paymentStatus: "completed", paymentIntentId: "acme_pay_1", amountPaidMinor: 2500 });
+    expect(await h.t.db.inboundEvent.findFirstOrThrow()).toMatchObject({
+      provider: "acme-pay",
+      type: "payment.paid",
+      dedupeKey: "acme_evt_1",
+      signature: "verified",
+      state: "processed",
+      attempts: 1,
+    });
+    expect(await h.t.db.payment.findFirstOrThrow()).toMatchObject({
+      workspaceId: user.workspaceId,
+      paymentIntentId: "acme_pay_1",
+      status: "completed",
+      amountReceivedMinor: 2500,
+      registrationId: registration.id,
+    });
+    expect(await h.t.db.registration.findUniqueOrThrow({ where: { id: registration.id } })).toMatchObject({
+      paymentStatus: "completed",
+      paymentIntentId: "acme_pay_1",
+      amountPaidMinor: 2500,
+    });
     const raised = await h.t.db.webhookEvent.findMany({ where: { workspaceId: user.workspaceId } });
-    expect(raised.map((e) => [e.type, JSON.parse(e.payload).data])).toEqual([["payment.succeeded", { paymentIntentId: "acme_pay_1", amount: 2500, currency: "usd", registrationId: registration.id }]]);
+    expect(raised.map((e) => [e.type, JSON.parse(e.payload).data])).toEqual([
+      ["payment.succeeded", { paymentIntentId: "acme_pay_1", amount: 2500, currency: "usd", registrationId: registration.id }],
+    ]);
 
     // Redelivered: acknowledged as a duplicate, processed once.
     expect((await deliverWebhook(acmeDelivery(event))).body).toMatchObject({ duplicate: true });
@@ -137,7 +170,15 @@ describe("a provider registered from outside the app", () => {
 describe("addresses under /api/webhooks that are not a provider's webhook", () => {
   it("answers 404 JSON for unknown providers, providers without inbound webhooks and unknown sub-paths; 405 for a GET nobody answers", async () => {
     const body = JSON.stringify({ id: "x", type: "payment.paid" });
-    for (const path of ["/api/webhooks/nobody", "/api/webhooks/sendgrid", "/api/webhooks/acme-pay/extra", "/api/webhooks/twilio", "/api/webhooks/twilio/constructor", "/api/webhooks/stripe/a/b", "/api/webhooks/Not%20An%20Id"]) {
+    for (const path of [
+      "/api/webhooks/nobody",
+      "/api/webhooks/sendgrid",
+      "/api/webhooks/acme-pay/extra",
+      "/api/webhooks/twilio",
+      "/api/webhooks/twilio/constructor",
+      "/api/webhooks/stripe/a/b",
+      "/api/webhooks/Not%20An%20Id",
+    ]) {
       const answer = await deliverWebhook({ url: `http://127.0.0.1${path}`, headers: { "content-type": "application/json" }, body });
       expect(answer.status, path).toBe(404);
       expect(answer.body, path).toEqual({ error: expect.stringMatching(/No webhook endpoint at this address/) });

@@ -14,7 +14,8 @@ const URL_ = "http://127.0.0.1/api/webhooks/stripe";
 const SECRET = STRIPE_KEYS.webhookSecret;
 
 function signed(payload: string, options: { secret?: string; timestamp?: number; header?: string | null } = {}) {
-  const header = options.header !== undefined ? options.header : Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? SECRET, timestamp: options.timestamp });
+  const header =
+    options.header !== undefined ? options.header : Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? SECRET, timestamp: options.timestamp });
   return { url: URL_, headers: { "content-type": "application/json", ...(header !== null ? { "stripe-signature": header } : {}) }, body: payload };
 }
 
@@ -47,7 +48,11 @@ describe("POST /api/webhooks/stripe", () => {
     expect(event).toMatchObject({ provider: "stripe", type: "payment_intent.succeeded", signature: "verified", state: "processed", attempts: 1, deliveries: 1 });
     expect(event.dedupeKey).toMatch(/^evt_/);
     expect(await h.t.db.registration.findUniqueOrThrow({ where: { id: reg.id } })).toMatchObject({ paymentStatus: "completed", paymentIntentId: "pi_ok_1", amountPaidMinor: 4900 });
-    expect(await h.t.db.payment.findFirstOrThrow({ where: { paymentIntentId: "pi_ok_1" } })).toMatchObject({ status: "completed", amountReceivedMinor: 4900, registrationId: reg.id });
+    expect(await h.t.db.payment.findFirstOrThrow({ where: { paymentIntentId: "pi_ok_1" } })).toMatchObject({
+      status: "completed",
+      amountReceivedMinor: 4900,
+      registrationId: reg.id,
+    });
   });
 
   it("refuses a tampered body, a wrong secret, a stale timestamp and a missing header — recording metadata only, processing nothing", async () => {
@@ -72,7 +77,12 @@ describe("POST /api/webhooks/stripe", () => {
     expect(rows.map((r) => r.signature).sort()).toEqual(["invalid", "invalid", "invalid", "missing", "stale"]);
     expect(rows.every((r) => r.state === "rejected" && r.payload === null && r.dedupeKey === null && r.attempts === 0)).toBe(true);
     // With one Stripe connection, signed refusals are shown on its workspace's page; a missing header is anyone's.
-    expect(rows.filter((r) => r.workspaceId === user.workspaceId).map((r) => r.signature).sort()).toEqual(["invalid", "invalid", "invalid", "stale"]);
+    expect(
+      rows
+        .filter((r) => r.workspaceId === user.workspaceId)
+        .map((r) => r.signature)
+        .sort(),
+    ).toEqual(["invalid", "invalid", "invalid", "stale"]);
     expect(await h.t.db.registration.findUniqueOrThrow({ where: { id: reg.id } })).toMatchObject({ paymentStatus: "pending" });
     expect(await h.t.db.payment.count()).toBe(0);
     expect(JSON.stringify(rows)).not.toContain(SECRET);

@@ -134,7 +134,14 @@ describe("Twilio incoming messages", () => {
     expect((await receive(inbound)).status).toBe(200);
     const messages = await h.t.db.message.findMany();
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ direction: "inbound", from: "+15551234567", to: TWILIO_ACCOUNT.fromNumber, body: "Yes, see you then", status: "received", workspaceId: user.workspaceId });
+    expect(messages[0]).toMatchObject({
+      direction: "inbound",
+      from: "+15551234567",
+      to: TWILIO_ACCOUNT.fromNumber,
+      body: "Yes, see you then",
+      status: "received",
+      workspaceId: user.workspaceId,
+    });
     expect(await h.t.db.inboundEvent.findFirstOrThrow({ where: { type: "message.inbound" } })).toMatchObject({ deliveries: 2, attempts: 1, state: "processed" });
 
     const forged = h.fakes.twilio.inboundMessage(`${PUBLIC_URL}/api/webhooks/twilio/inbound`, { from: "+15550000000", body: "hi" });

@@ -13,12 +13,21 @@ const NOW = new Date("2026-12-03T09:00:00Z");
 
 async function withSmtp(): Promise<SessionUser> {
   const user = await signedIn(h.t.db);
-  await connectApiKey(user, "smtp", { host: "127.0.0.1", port: String(h.fakes.smtp.port), security: "none", username: SMTP_LOGIN.username, password: SMTP_LOGIN.password, fromEmail: "events@plugboard.test" });
+  await connectApiKey(user, "smtp", {
+    host: "127.0.0.1",
+    port: String(h.fakes.smtp.port),
+    security: "none",
+    username: SMTP_LOGIN.username,
+    password: SMTP_LOGIN.password,
+    fromEmail: "events@plugboard.test",
+  });
   return user;
 }
 
 async function webinar(user: SessionUser, title: string, startsAt: string, extra: Record<string, unknown> = {}) {
-  return h.t.db.webinarSession.create({ data: { workspaceId: user.workspaceId, title, startsAt: new Date(startsAt), status: "scheduled", onlineUrl: "https://webinar.example.com/x", ...extra } });
+  return h.t.db.webinarSession.create({
+    data: { workspaceId: user.workspaceId, title, startsAt: new Date(startsAt), status: "scheduled", onlineUrl: "https://webinar.example.com/x", ...extra },
+  });
 }
 
 async function register(user: SessionUser, sessionId: string, email: string, extra: Record<string, unknown> = {}) {
@@ -29,7 +38,11 @@ describe("registrations", () => {
   it("sends the confirmation in the registrant's language when a registration is created", async () => {
     const user = await withSmtp();
     const session = await webinar(user, "KI & Automatisierung", "2026-12-10T16:00:00Z", { durationMinutes: 45 });
-    const created = await createRegistration(user.workspaceId, { sessionId: session.id, name: "Bernd", email: "bernd@example.test", phone: null, company: null, language: "de" }, "test");
+    const created = await createRegistration(
+      user.workspaceId,
+      { sessionId: session.id, name: "Bernd", email: "bernd@example.test", phone: null, company: null, language: "de" },
+      "test",
+    );
     expect(created.confirmation).toMatchObject({ ok: true, provider: "smtp" });
     expect(created.registration).toMatchObject({ email: "bernd@example.test", language: "de", confirmationSentAt: expect.any(String) });
     const [mail] = h.fakes.smtp.received;
@@ -43,7 +56,11 @@ describe("registrations", () => {
   it("keeps the registration when the email cannot be sent, and says why", async () => {
     const user = await signedIn(h.t.db);
     const session = await webinar(user, "Intro", "2026-12-10T16:00:00Z");
-    const created = await createRegistration(user.workspaceId, { sessionId: session.id, name: "Ada", email: "ada@example.test", phone: null, company: null, language: "en" }, "test");
+    const created = await createRegistration(
+      user.workspaceId,
+      { sessionId: session.id, name: "Ada", email: "ada@example.test", phone: null, company: null, language: "en" },
+      "test",
+    );
     expect(created.confirmation).toMatchObject({ ok: false, message: expect.stringMatching(/No email provider is connected/) });
     expect(created.registration.confirmationSentAt).toBeNull();
     expect(await h.t.db.registration.count()).toBe(1);
@@ -116,16 +133,24 @@ describe("webinar reminders", () => {
     const refused = await register(user, session.id, "ada@example.test");
     const unsure = await register(user, session.id, "grace@example.test");
     // grace's reminder failed earlier in a way that may have delivered it (a timeout after sending).
-    await h.t.db.webinarReminder.create({ data: { workspaceId: user.workspaceId, registrationId: unsure.id, kind: "7d", status: "failed", mayHaveBeenSent: true, error: "Timed out" } });
+    await h.t.db.webinarReminder.create({
+      data: { workspaceId: user.workspaceId, registrationId: unsure.id, kind: "7d", status: "failed", mayHaveBeenSent: true, error: "Timed out" },
+    });
     h.fakes.smtp.rejectNext(451, "Try again later", 3);
     const first = await sendWebinarReminders({ now: NOW });
     expect(first).toMatchObject({ sent: 0, failed: 1, skipped: 1 });
     expect(first.failures[0]).toMatchObject({ registrationId: refused.id, reason: expect.stringMatching(/451/) });
-    expect(await h.t.db.webinarReminder.findUniqueOrThrow({ where: { registrationId_kind: { registrationId: refused.id, kind: "7d" } } })).toMatchObject({ status: "failed", mayHaveBeenSent: false });
+    expect(await h.t.db.webinarReminder.findUniqueOrThrow({ where: { registrationId_kind: { registrationId: refused.id, kind: "7d" } } })).toMatchObject({
+      status: "failed",
+      mayHaveBeenSent: false,
+    });
 
     const second = await sendWebinarReminders({ now: new Date(NOW.getTime() + 3600_000) });
     expect(second).toMatchObject({ sent: 1, skipped: 1 });
     expect(h.fakes.smtp.received.map((m) => m.to[0])).toEqual(["ada@example.test"]);
-    expect(await h.t.db.webinarReminder.findUniqueOrThrow({ where: { registrationId_kind: { registrationId: refused.id, kind: "7d" } } })).toMatchObject({ status: "sent", attempts: 2 });
+    expect(await h.t.db.webinarReminder.findUniqueOrThrow({ where: { registrationId_kind: { registrationId: refused.id, kind: "7d" } } })).toMatchObject({
+      status: "sent",
+      attempts: 2,
+    });
   });
 });

@@ -32,7 +32,14 @@ beforeEach(() => {
 
 const at = (iso: string) => Date.parse(iso);
 const draft = (n: number, extra: Partial<EventDraft> = {}): EventDraft =>
-  ({ summary: `Event ${n}`, timeZone: "Europe/Berlin", allDay: false, start: at("2026-12-01T09:00:00Z") + n * 3600_000, end: at("2026-12-01T09:30:00Z") + n * 3600_000, ...extra }) as EventDraft;
+  ({
+    summary: `Event ${n}`,
+    timeZone: "Europe/Berlin",
+    allDay: false,
+    start: at("2026-12-01T09:00:00Z") + n * 3600_000,
+    end: at("2026-12-01T09:30:00Z") + n * 3600_000,
+    ...extra,
+  }) as EventDraft;
 
 describe("Google Calendar client (googleapis)", () => {
   let client: CalendarClient;
@@ -41,7 +48,18 @@ describe("Google Calendar client (googleapis)", () => {
   });
 
   it("creates, reads back in a range, updates and deletes an event", async () => {
-    const created = await client.createEvent("primary", draft(0, { videoMeeting: true, idempotencyKey: "k1", reminders: [{ method: "email", minutes: 1440 }, { method: "popup", minutes: 30 }] }), signal());
+    const created = await client.createEvent(
+      "primary",
+      draft(0, {
+        videoMeeting: true,
+        idempotencyKey: "k1",
+        reminders: [
+          { method: "email", minutes: 1440 },
+          { method: "popup", minutes: 30 },
+        ],
+      }),
+      signal(),
+    );
     expect(created.id).toBe(googleEventId("k1"));
     expect(created.meetingUrl).toMatch(/^https:\/\/meet\.google\.com\//);
     // Sent as wall-clock time in the event's zone; Google keeps it with its offset.
@@ -49,7 +67,13 @@ describe("Google Calendar client (googleapis)", () => {
     const stored = google.listEvents("primary")[0]!;
     expect(stored.start).toEqual({ dateTime: "2026-12-01T10:00:00+01:00", timeZone: "Europe/Berlin" });
     expect(created.allDay ? 0 : created.start).toBe(at("2026-12-01T09:00:00Z"));
-    expect(stored.reminders).toEqual({ useDefault: false, overrides: [{ method: "email", minutes: 1440 }, { method: "popup", minutes: 30 }] });
+    expect(stored.reminders).toEqual({
+      useDefault: false,
+      overrides: [
+        { method: "email", minutes: 1440 },
+        { method: "popup", minutes: 30 },
+      ],
+    });
     // Sent again with the same key: no second event.
     const again = await client.createEvent("primary", draft(0, { idempotencyKey: "k1" }), signal());
     expect(again.id).toBe(created.id);
@@ -66,7 +90,10 @@ describe("Google Calendar client (googleapis)", () => {
 
   it("sends a multipart batch and reads one outcome per call, failures included", async () => {
     google.failCalls({ status: 429, retryAfter: 2 }, 1);
-    const outcomes = await client.batch([0, 1, 2].map((n) => ({ kind: "create" as const, calendarId: "primary", draft: draft(n) })), signal());
+    const outcomes = await client.batch(
+      [0, 1, 2].map((n) => ({ kind: "create" as const, calendarId: "primary", draft: draft(n) })),
+      signal(),
+    );
     expect(google.batchRequests()).toHaveLength(1);
     expect(outcomes[0]).toMatchObject({ ok: false, status: 429, category: "rate_limit", retryAfterMs: 2000 });
     expect(outcomes[1]).toMatchObject({ ok: true, event: { title: "Event 1" } });
@@ -93,7 +120,18 @@ describe("Outlook client (Microsoft Graph)", () => {
   });
 
   it("creates an event with a Teams meeting, reads it back in UTC, deletes it", async () => {
-    const created = await client.createEvent("primary", draft(0, { videoMeeting: true, idempotencyKey: "k1", reminders: [{ method: "email", minutes: 1440 }, { method: "popup", minutes: 30 }] }), signal());
+    const created = await client.createEvent(
+      "primary",
+      draft(0, {
+        videoMeeting: true,
+        idempotencyKey: "k1",
+        reminders: [
+          { method: "email", minutes: 1440 },
+          { method: "popup", minutes: 30 },
+        ],
+      }),
+      signal(),
+    );
     expect(created.meetingUrl).toMatch(/teams\.microsoft\.com/);
     expect(created.allDay ? 0 : created.start).toBe(at("2026-12-01T09:00:00Z"));
     const stored = graph.listEvents("primary")[0]!;
@@ -109,7 +147,10 @@ describe("Outlook client (Microsoft Graph)", () => {
 
   it("matches $batch answers by id, whatever their order", async () => {
     graph.failCalls({ status: 429, retryAfter: 3, match: (c) => (c.body as { subject?: string })?.subject === "Event 1" });
-    const outcomes = await client.batch([0, 1, 2].map((n) => ({ kind: "create" as const, calendarId: "primary", draft: draft(n) })), signal());
+    const outcomes = await client.batch(
+      [0, 1, 2].map((n) => ({ kind: "create" as const, calendarId: "primary", draft: draft(n) })),
+      signal(),
+    );
     expect(graph.batchRequests()).toHaveLength(1);
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
     expect(outcomes[1]).toMatchObject({ status: 429, category: "rate_limit", retryAfterMs: 3000 });

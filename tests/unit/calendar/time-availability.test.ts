@@ -7,9 +7,35 @@ import type { ProviderEvent } from "@/lib/integrations/kit/ports/calendar";
 
 const at = (iso: string) => Date.parse(iso);
 const timed = (title: string, start: string, end: string, extra: Partial<ProviderEvent> = {}): ProviderEvent =>
-  ({ id: title, etag: null, title, status: "confirmed", busy: true, timeZone: null, meetingUrl: null, updatedAt: null, allDay: false, start: at(start), end: at(end), ...extra }) as ProviderEvent;
+  ({
+    id: title,
+    etag: null,
+    title,
+    status: "confirmed",
+    busy: true,
+    timeZone: null,
+    meetingUrl: null,
+    updatedAt: null,
+    allDay: false,
+    start: at(start),
+    end: at(end),
+    ...extra,
+  }) as ProviderEvent;
 const allDay = (title: string, startDate: string, endDate: string, extra: Partial<ProviderEvent> = {}): ProviderEvent =>
-  ({ id: title, etag: null, title, status: "confirmed", busy: true, timeZone: null, meetingUrl: null, updatedAt: null, allDay: true, startDate, endDate, ...extra }) as ProviderEvent;
+  ({
+    id: title,
+    etag: null,
+    title,
+    status: "confirmed",
+    busy: true,
+    timeZone: null,
+    meetingUrl: null,
+    updatedAt: null,
+    allDay: true,
+    startDate,
+    endDate,
+    ...extra,
+  }) as ProviderEvent;
 
 describe("time zones", () => {
   it("converts wall clock to instants on both sides of the spring-forward change", () => {

@@ -78,7 +78,9 @@ describe("email templates", () => {
     );
     expect(error(() => renderTemplate("webinar_reminder", "fr", VALUES))).toBe('The email template "webinar_reminder" has no "fr" version; it exists in en (English), de (German)');
     expect(error(() => renderTemplate("webinar_reminder", "en", { webinar_title: "x" }))).toBe('The email template "webinar_reminder" needs the values when, date');
-    expect(error(() => renderTemplate("webinar_registration", "en", { webinar_title: "x", date: "d", join_url: "javascript:alert(1)" }))).toBe("The value join_url must be an http(s) address");
+    expect(error(() => renderTemplate("webinar_registration", "en", { webinar_title: "x", date: "d", join_url: "javascript:alert(1)" }))).toBe(
+      "The value join_url must be an http(s) address",
+    );
   });
 
   it("formats dates and day counts for each language, in UTC", () => {

@@ -25,7 +25,17 @@ async function failure(fn: () => Promise<unknown>, classify: (e: unknown) => Pro
 }
 
 beforeAll(async () => {
-  fakes = await startFakeProviders({ stripePort: 0, sendgridPort: 0, odooPort: 0, smtpPort: 0, twilioPort: 0, mailchimpPort: 0, oauthPort: 0, googleCalendarPort: 0, graphPort: 0 });
+  fakes = await startFakeProviders({
+    stripePort: 0,
+    sendgridPort: 0,
+    odooPort: 0,
+    smtpPort: 0,
+    twilioPort: 0,
+    mailchimpPort: 0,
+    oauthPort: 0,
+    googleCalendarPort: 0,
+    graphPort: 0,
+  });
   for (const [k, v] of Object.entries(fakes.env)) {
     saved[k] = process.env[k];
     process.env[k] = v;
@@ -177,10 +187,13 @@ describe("SendGrid client", () => {
 
 describe("scrubSecrets", () => {
   it("removes submitted values, Stripe's masked echo and anything that looks like a credential", () => {
-    const out = scrubSecrets(`bad key ${STRIPE_KEYS.valid}; Invalid API Key provided: ${maskStripeKey("sk_test_abcdefgh1234")}; also SG.abcdefgh.ijklmnop and custom-secret-value`, {
-      secretKey: STRIPE_KEYS.valid,
-      other: "custom-secret-value",
-    });
+    const out = scrubSecrets(
+      `bad key ${STRIPE_KEYS.valid}; Invalid API Key provided: ${maskStripeKey("sk_test_abcdefgh1234")}; also SG.abcdefgh.ijklmnop and custom-secret-value`,
+      {
+        secretKey: STRIPE_KEYS.valid,
+        other: "custom-secret-value",
+      },
+    );
     expect(out).not.toContain(STRIPE_KEYS.valid);
     expect(out).not.toContain("1234");
     expect(out).not.toContain("custom-secret-value");

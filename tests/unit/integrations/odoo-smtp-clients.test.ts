@@ -61,12 +61,18 @@ describe("Odoo client", () => {
       category: "auth",
       message: 'Odoo refused the login "admin@plugboard.test" with this API key on database "plugboard"',
     });
-    expect(await failure(() => odooAdapter.testConnection({ ...fields(), database: "nope" }, ctx()))).toMatchObject({ category: "permanent", message: expect.stringMatching(/^Odoo has no such database/) });
+    expect(await failure(() => odooAdapter.testConnection({ ...fields(), database: "nope" }, ctx()))).toMatchObject({
+      category: "permanent",
+      message: expect.stringMatching(/^Odoo has no such database/),
+    });
     odoo.faultNext({ faultCode: 4, faultString: "You are not allowed to access 'User' (res.users) records." });
     expect(await failure(() => odooAdapter.testConnection(fields(), ctx()))).toMatchObject({ category: "auth", message: expect.stringMatching(/lacks access rights/) });
     const fault = (faultCode: number, faultString: string) => classifyOdooError(Object.assign(new Error("XML-RPC fault"), { faultCode, faultString }));
     expect(fault(2, "The email is invalid")).toMatchObject({ category: "validation", message: "Odoo rejected the data: The email is invalid" });
-    expect(fault(1, "Traceback (most recent call last):\n  File x\nKeyError: 'crm.lead'")).toMatchObject({ category: "permanent", message: "Odoo does not know the model crm.lead (is the app installed?)" });
+    expect(fault(1, "Traceback (most recent call last):\n  File x\nKeyError: 'crm.lead'")).toMatchObject({
+      category: "permanent",
+      message: "Odoo does not know the model crm.lead (is the app installed?)",
+    });
     expect(fault(1, "Traceback\npsycopg2.errors.SerializationFailure: could not serialize access due to concurrent update")).toMatchObject({ category: "transient" });
     expect(fault(3, "Access Denied")).toMatchObject({ category: "auth" });
     expect(faultSummary("Traceback (most recent call last):\n  File a\nodoo.exceptions.ValidationError: Bad value\n")).toBe("ValidationError: Bad value");
@@ -81,9 +87,16 @@ describe("Odoo client", () => {
     await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", () => resolve()));
     const base = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
     try {
-      expect(await failure(() => odooAdapter.testConnection({ ...fields(), url: `${base}/missing` }, ctx()))).toMatchObject({ category: "permanent", statusCode: 404, message: expect.stringMatching(/No Odoo XML-RPC endpoint/) });
+      expect(await failure(() => odooAdapter.testConnection({ ...fields(), url: `${base}/missing` }, ctx()))).toMatchObject({
+        category: "permanent",
+        statusCode: 404,
+        message: expect.stringMatching(/No Odoo XML-RPC endpoint/),
+      });
       expect(await failure(() => odooAdapter.testConnection({ ...fields(), url: `${base}/busy` }, ctx()))).toMatchObject({ category: "transient", statusCode: 503 });
-      expect(await failure(() => odooAdapter.testConnection({ ...fields(), url: base }, ctx()))).toMatchObject({ category: "permanent", message: expect.stringMatching(/not with Odoo XML-RPC/) });
+      expect(await failure(() => odooAdapter.testConnection({ ...fields(), url: base }, ctx()))).toMatchObject({
+        category: "permanent",
+        message: expect.stringMatching(/not with Odoo XML-RPC/),
+      });
     } finally {
       web.closeAllConnections();
       await new Promise((resolve) => web.close(resolve));
@@ -106,8 +119,14 @@ describe("SMTP errors", () => {
     expect(classifySmtpError(smtp({ code: "EAUTH", responseCode: 535, response: "535 5.7.8 Authentication failed" }))).toMatchObject({ category: "auth" });
     expect(classifySmtpError(smtp({ code: "EMESSAGE", responseCode: 451, response: "451 try later" }))).toMatchObject({ category: "transient" });
     expect(classifySmtpError(smtp({ code: "EENVELOPE", responseCode: 550, response: "550 no such user" }))).toMatchObject({ category: "validation" });
-    expect(classifySmtpError(smtp({ code: "ECONNECTION", message: "connect ECONNREFUSED 127.0.0.1:1" }))).toMatchObject({ category: "transient", message: expect.stringMatching(/Could not reach the SMTP server/) });
-    expect(classifySmtpError(smtp({ code: "ESOCKET", message: "self-signed certificate" }))).toMatchObject({ category: "permanent", message: expect.stringMatching(/TLS connection/) });
+    expect(classifySmtpError(smtp({ code: "ECONNECTION", message: "connect ECONNREFUSED 127.0.0.1:1" }))).toMatchObject({
+      category: "transient",
+      message: expect.stringMatching(/Could not reach the SMTP server/),
+    });
+    expect(classifySmtpError(smtp({ code: "ESOCKET", message: "self-signed certificate" }))).toMatchObject({
+      category: "permanent",
+      message: expect.stringMatching(/TLS connection/),
+    });
     expect(smtpDefinitelyNotSent(smtp({ responseCode: 550 }))).toBe(true);
     expect(smtpDefinitelyNotSent(smtp({ code: "ECONNECTION", message: "connect ECONNREFUSED 127.0.0.1:1" }))).toBe(true);
     expect(smtpDefinitelyNotSent(smtp({ code: "ETIMEDOUT", message: "Timeout" }))).toBe(false);

@@ -139,7 +139,10 @@ describe("capability claims", () => {
   });
 
   it("receives webhooks from Stripe, Twilio and Mailchimp through their inbound slots", () => {
-    const withInbound = providers.filter((p) => p.slots?.inbound).map((p) => p.id).sort();
+    const withInbound = providers
+      .filter((p) => p.slots?.inbound)
+      .map((p) => p.id)
+      .sort();
     expect(withInbound).toEqual(["mailchimp", "stripe", "twilio"]);
   });
 });

@@ -24,7 +24,15 @@ const row = (over: Partial<StatusRow> = {}): StatusRow => ({
 
 describe("statusFromRow", () => {
   it("is inactive with no connection", () => {
-    expect(statusFromRow("x", null)).toMatchObject({ providerId: "x", connected: false, status: "inactive", connectionStatus: "disconnected", usage: [], lastError: null, circuitState: "closed" });
+    expect(statusFromRow("x", null)).toMatchObject({
+      providerId: "x",
+      connected: false,
+      status: "inactive",
+      connectionStatus: "disconnected",
+      usage: [],
+      lastError: null,
+      circuitState: "closed",
+    });
   });
 
   it("says paused while an admin has paused a live connection (and not for a disconnected one)", () => {

@@ -19,7 +19,12 @@ describe("OAuth errors", () => {
 
   it("builds a message from the provider's error and description, with status and Retry-After", () => {
     const error = oauthError("Google", 400, { error: "invalid_grant", error_description: "Token has been expired or revoked." });
-    expect(error).toMatchObject({ message: "Google answered 400: invalid_grant (Token has been expired or revoked.)", category: "auth", statusCode: 400, providerCode: "invalid_grant" });
+    expect(error).toMatchObject({
+      message: "Google answered 400: invalid_grant (Token has been expired or revoked.)",
+      category: "auth",
+      statusCode: 400,
+      providerCode: "invalid_grant",
+    });
     expect(oauthError("X", 429, { title: "Too Many Requests" }, "7")).toMatchObject({ category: "rate_limit", retryAfterMs: 7000, message: "X answered 429: Too Many Requests" });
     expect(oauthError("LinkedIn", 500, "not json").message).toBe("LinkedIn answered 500: HTTP 500");
   });

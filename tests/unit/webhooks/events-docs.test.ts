@@ -27,10 +27,23 @@ describe("event catalog documentation", () => {
   it("names the events the issue asks for", () => {
     const types = EVENT_CATALOG.map((e) => e.type);
     for (const required of [
-      "connection.connected", "connection.disconnected", "connection.error", "connection.needs_reauth",
-      "sync.completed", "sync.failed", "booking.created", "booking.updated", "booking.cancelled",
-      "contact.created", "contact.updated", "payment.succeeded", "payment.failed", "message.received",
-      "lead.exported", "endpoint.disabled",
-    ]) expect(types).toContain(required);
+      "connection.connected",
+      "connection.disconnected",
+      "connection.error",
+      "connection.needs_reauth",
+      "sync.completed",
+      "sync.failed",
+      "booking.created",
+      "booking.updated",
+      "booking.cancelled",
+      "contact.created",
+      "contact.updated",
+      "payment.succeeded",
+      "payment.failed",
+      "message.received",
+      "lead.exported",
+      "endpoint.disabled",
+    ])
+      expect(types).toContain(required);
   });
 });

@@ -31,7 +31,10 @@ describe("signing", () => {
     const simple = simpleSignature([current, previous], message).split(",");
     expect(standard).toHaveLength(2);
     for (const [i, secret] of [current, previous].entries()) {
-      const mac = crypto.createHmac("sha256", Buffer.from(secret.slice(6), "base64")).update("msg_x.1700000000.{}").digest();
+      const mac = crypto
+        .createHmac("sha256", Buffer.from(secret.slice(6), "base64"))
+        .update("msg_x.1700000000.{}")
+        .digest();
       expect(standard[i]).toBe(`v1,${mac.toString("base64")}`);
       expect(simple[i]).toBe(`sha256=${mac.toString("hex")}`);
     }

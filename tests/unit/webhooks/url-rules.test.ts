@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import { addressRefusal, checkEndpointUrl, checkUrlShape, refusedRange, UrlRefusedError, type Resolver, type UrlPolicy } from "@/lib/webhooks-out/url-rules";
 
 const strict: UrlPolicy = { httpHosts: [], allowedNetworks: [] };
-const resolverOf = (table: Record<string, string[]>): Resolver => async (host) => (table[host] ?? []).map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+const resolverOf =
+  (table: Record<string, string[]>): Resolver =>
+  async (host) =>
+    (table[host] ?? []).map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
 
 describe("refused address ranges", () => {
   it.each([

@@ -18,7 +18,8 @@ export const GET = handle<{ params: Promise<{ job: string }> }>(async (request, 
   // The secret comes first, so that without it every path answers the same 401 and names no job.
   requireCronSecret(request);
   const params = paramsSchema.safeParse(await context.params);
-  if (!params.success) throw notFound(`No scheduled job at /api/cron/${String((await context.params).job).slice(0, 100)}; the cron routes are ${routes.map((r) => `/api/cron/${r}`).join(", ")}`);
+  if (!params.success)
+    throw notFound(`No scheduled job at /api/cron/${String((await context.params).job).slice(0, 100)}; the cron routes are ${routes.map((r) => `/api/cron/${r}`).join(", ")}`);
   const job = findJobByRoute(params.data.job)!;
   return json(await job.run({ db: await getDb(), trigger: "cron", options: {} }));
 });

@@ -71,8 +71,7 @@ export type BatchOperation =
   | { kind: "move"; calendarId: string; eventId: string; destinationCalendarId: string };
 
 export type BatchOutcome =
-  | { ok: true; status: number; event: ProviderEvent | null }
-  | { ok: false; status: number; category: ErrorCategory; message: string; retryAfterMs?: number };
+  { ok: true; status: number; event: ProviderEvent | null } | { ok: false; status: number; category: ErrorCategory; message: string; retryAfterMs?: number };
 
 /** Where an incremental sync stands: the saved cursor, and the page being read within a run. */
 export interface SyncPosition {
