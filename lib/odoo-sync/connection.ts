@@ -23,6 +23,11 @@ export class CrmConnection {
     return this.connection.workspaceId;
   }
 
+  /** Which connection (and provider) this is, for run records and events. */
+  get identity(): { connectionId: string; providerId: string } {
+    return { connectionId: this.connection.id, providerId: this.connection.providerId };
+  }
+
   /** The workspace's CRM connection, or a 409 that says to connect one first. */
   static async open(workspaceId: string, actor: string, options: CallOptions = {}): Promise<CrmConnection> {
     const { connection, port } = await openCapability(workspaceId, "crm", { actor, ...(options.db ? { db: options.db } : {}) });

@@ -64,7 +64,7 @@ export async function syncWebinarsToOdoo(workspaceId: string, options: OdooSyncO
   const db = await getDb();
   const now = options.now ?? (() => new Date());
   const odoo = await CrmConnection.open(workspaceId, options.actor, options.callOptions);
-  return withSyncRun(db, { workspaceId, kind: "events", trigger: options.trigger, actor: options.actor, now }, async (run, end) => {
+  return withSyncRun(db, { workspaceId, connection: odoo.identity, kind: "events", trigger: options.trigger, actor: options.actor, now }, async (run, end) => {
     const allSessions = await db.webinarSession.findMany({ where: { workspaceId }, orderBy: { startsAt: "asc" } });
     const sessions = allSessions.filter(sessionNeedsPush);
     // Registrations of webinars that are not going to Odoo (drafts) wait until their webinar does.

@@ -78,7 +78,7 @@ export async function exportLeads(workspaceId: string, options: LeadExportOption
   const now = options.now ?? (() => new Date());
   const odoo = await CrmConnection.open(workspaceId, options.actor, options.callOptions);
   const usage = async () => ({ label: "Leads exported", value: await db.lead.count({ where: { workspaceId, exportedAt: { not: null } } }) });
-  return withSyncRun(db, { workspaceId, kind: "leads", trigger: options.trigger, actor: options.actor, now, usage }, async (run, end) => {
+  return withSyncRun(db, { workspaceId, connection: odoo.identity, kind: "leads", trigger: options.trigger, actor: options.actor, now, usage }, async (run, end) => {
     const startedAt = now();
     const pending = { workspaceId, exportedAt: null, createdAt: { lte: startedAt } };
     await run.setTotal(await db.lead.count({ where: pending }));

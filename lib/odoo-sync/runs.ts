@@ -199,6 +199,8 @@ export async function recentRuns(db: Db, workspaceId: string, kind: SyncKind, ta
 
 export interface EndSyncOptions {
   workspaceId: string;
+  /** The CRM connection the run used: its card shows "Last sync", its provider names the event. */
+  connection: { connectionId: string; providerId: string };
   kind: SyncKind;
   status: "completed" | "failed";
   message: string | null;
@@ -211,7 +213,7 @@ export async function endSync(db: Db, run: SyncRun, options: EndSyncOptions): Pr
   const report = await run.finish(options.status, options.message);
   const usage = options.usage ? await options.usage() : undefined;
   await db.connection.updateMany({
-    where: { workspaceId: options.workspaceId, providerId: "odoo" },
+    where: { id: options.connection.connectionId, workspaceId: options.workspaceId },
     data: { lastSyncAt: new Date(), ...(usage ? { usageLabel: usage.label, usageValue: String(usage.value) } : {}) },
   });
   await emitEvent(db, {
@@ -219,8 +221,16 @@ export async function endSync(db: Db, run: SyncRun, options: EndSyncOptions): Pr
     type: options.status === "completed" ? "sync.completed" : "sync.failed",
     data:
       options.status === "completed"
-        ? { providerId: "odoo", kind: options.kind, processed: report.processed, successful: report.successful, failed: report.failed, ...report.counts }
-        : { providerId: "odoo", kind: options.kind, message: options.message },
+        ? {
+            providerId: options.connection.providerId,
+            connectionId: options.connection.connectionId,
+            kind: options.kind,
+            processed: report.processed,
+            successful: report.successful,
+            failed: report.failed,
+            ...report.counts,
+          }
+        : { providerId: options.connection.providerId, connectionId: options.connection.connectionId, kind: options.kind, message: options.message },
   });
   return report;
 }
@@ -244,9 +254,14 @@ export type EndRun = (status: "completed" | "failed", message: string | null) =>
  * Starts a run, hands `body` the run and a function that ends it (report, card, event), and makes
  * sure an unexpected error still ends the run as failed rather than leaving it "running".
  */
-export async function withSyncRun(db: Db, start: StartOptions & Pick<EndSyncOptions, "usage">, body: (run: SyncRun, end: EndRun) => Promise<SyncReport>): Promise<SyncReport> {
+export async function withSyncRun(
+  db: Db,
+  start: StartOptions & Pick<EndSyncOptions, "usage" | "connection">,
+  body: (run: SyncRun, end: EndRun) => Promise<SyncReport>,
+): Promise<SyncReport> {
   const run = await SyncRun.start(db, start);
-  const end: EndRun = (status, message) => endSync(db, run, { workspaceId: start.workspaceId, kind: start.kind, status, message, usage: start.usage });
+  const end: EndRun = (status, message) =>
+    endSync(db, run, { workspaceId: start.workspaceId, connection: start.connection, kind: start.kind, status, message, usage: start.usage });
   try {
     return await body(run, end);
   } catch (error) {

@@ -27,7 +27,7 @@ export async function importWebinarTopics(workspaceId: string, options: OdooSync
   const db = await getDb();
   const now = options.now ?? (() => new Date());
   const odoo = await CrmConnection.open(workspaceId, options.actor, options.callOptions);
-  return withSyncRun(db, { workspaceId, kind: "topics", trigger: options.trigger, actor: options.actor, now }, async (run, end) => {
+  return withSyncRun(db, { workspaceId, connection: odoo.identity, kind: "topics", trigger: options.trigger, actor: options.actor, now }, async (run, end) => {
     const products = await odoo.call("product.template.search_read", async (models) => {
       const categories = await models.search("product.category", [["name", "=", WEBINAR_PRODUCT_CATEGORY]]);
       if (categories.length === 0) return null;

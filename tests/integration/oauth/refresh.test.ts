@@ -62,6 +62,19 @@ describe("the scheduled refresh", () => {
     expect(await h.t.db.integrationActivity.findMany({ where: { connectionId: due.id } })).toMatchObject([{ operation: "token.refresh", outcome: "success", actor: "cron" }]);
   });
 
+  it("leaves a paused connection alone and refreshes it once it is resumed", async () => {
+    const paused = await seeded("google-calendar", past());
+    const other = await seeded("google-calendar", past());
+    await h.t.db.connection.update({ where: { id: paused.id }, data: { pausedAt: new Date() } });
+    expect(await refreshDueTokens()).toMatchObject({ processed: 1, refreshed: 1 });
+    expect(requestsWith("google", paused.tokens.refreshToken!)).toHaveLength(0);
+    expect((await row(paused.id)).tokenVersion).toBe(0);
+    expect((await row(other.id)).tokenVersion).toBe(1);
+    await h.t.db.connection.update({ where: { id: paused.id }, data: { pausedAt: null } });
+    expect(await refreshDueTokens()).toMatchObject({ processed: 1, refreshed: 1 });
+    expect((await row(paused.id)).tokenVersion).toBe(1);
+  });
+
   it("honours a configured window", async () => {
     const soon = await seeded("google-calendar", new Date(Date.now() + 30 * HOUR));
     process.env.TOKEN_REFRESH_WINDOW_HOURS = "48";
