@@ -1,23 +1,32 @@
+/** A stand-in origin for resolving paths when the real one is not known (server render). */
+const PLACEHOLDER_ORIGIN = "http://plugboard.invalid";
+
 /**
- * Where to go after signing in. Only same-site paths are allowed (never `//evil.example` or an
- * absolute URL to another origin), and never back to /login itself.
+ * Where to go after signing in: a path on this site, or the dashboard. The candidate is resolved
+ * the way a browser would (WHATWG URL parsing) and kept only when it lands on the same origin, so
+ * `//evil.example`, `/\evil.example`, schemes and other hosts all fall back. Control characters
+ * and backslashes are refused outright: browsers drop TAB, CR and LF inside URLs and read "\" as
+ * "/", which is how `/%09/evil.example` used to pass a prefix check. Never back to /login itself.
  */
 export function safeCallbackPath(raw: string | null | undefined, origin?: string): string {
   const fallback = "/integrations";
   if (!raw) return fallback;
-  let path = raw;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(raw)) {
-    if (!origin) return fallback;
-    try {
-      const url = new URL(raw);
-      if (url.origin !== origin) return fallback;
-      path = url.pathname + url.search + url.hash;
-    } catch {
-      return fallback;
-    }
+  if (/[\u0000-\u001f\u007f-\u009f\\]/.test(raw)) return fallback;
+  let expected: string;
+  let url: URL;
+  try {
+    expected = new URL(origin ?? PLACEHOLDER_ORIGIN).origin;
+    url = new URL(raw, expected);
+  } catch {
+    return fallback;
   }
-  if (!path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\")) return fallback;
-  if (path === "/login" || path.startsWith("/login?") || path.startsWith("/login/")) return fallback;
+  if (url.origin !== expected) return fallback;
+  // Relative paths must be absolute on the site ("/…"); a full URL must be this origin's.
+  if (!raw.startsWith("/") && !(origin && raw.startsWith(`${expected}/`))) return fallback;
+  const path = url.pathname + url.search + url.hash;
+  // "//host" as a pathname would be read as another host when navigated to.
+  if (path.startsWith("//")) return fallback;
+  if (url.pathname === "/login" || url.pathname.startsWith("/login/")) return fallback;
   return path;
 }
 
