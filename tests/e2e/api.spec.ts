@@ -51,6 +51,20 @@ test("health answers without a session", async () => {
   expect(await response.json()).toEqual({ status: "ok" });
 });
 
+test("pages and API answers carry the security headers: CSP with frame-ancestors 'none', nosniff, referrer and permissions policies", async () => {
+  for (const path of ["/login", "/integrations", "/api/health"]) {
+    const response = await anonymous.get(path, { maxRedirects: 0 });
+    const headers = response.headers();
+    expect(headers["content-security-policy"], path).toMatch(/frame-ancestors 'none'/);
+    expect(headers["content-security-policy"], path).toMatch(/default-src 'self'/);
+    expect(headers["content-security-policy"], path).not.toMatch(/unsafe-eval/);
+    expect(headers["x-content-type-options"], path).toBe("nosniff");
+    expect(headers["x-frame-options"], path).toBe("DENY");
+    expect(headers["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+    expect(headers["permissions-policy"], path).toMatch(/camera=\(\)/);
+  }
+});
+
 test("every API route refuses a request without a session (401 JSON), except the public ones", async () => {
   const routes = apiRoutes();
   expect(routes.length).toBeGreaterThan(4);
