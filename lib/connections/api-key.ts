@@ -15,6 +15,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, badRequest, describeZodError, notFound } from "@/lib/http/api";
 import { apiKeyManifestOf, requireAvailable, requireConnectable, requireProvider, type ConnectableManifest } from "@/lib/connections/lookup";
 import { scrubSecrets } from "@/lib/integrations/kit/secrets";
+import { rateLimited } from "@/lib/connections/failures";
 import { STATUS_SELECT, statusFromRow, type IntegrationStatus } from "@/lib/connections/status";
 import type { ApiKeyManifest, TestOutcome } from "@/lib/integrations/kit/manifest";
 import { revokeStoredGrant, testOAuthConnection, type RevokeResult } from "@/lib/connections/oauth/connection";
@@ -142,8 +143,10 @@ async function liveTest(manifest: ConnectableManifest, caller: Caller, values: F
 /** The answer when candidate credentials fail their test: nothing was saved. */
 function testFailure(manifest: ApiKeyManifest, result: Extract<CallResult<unknown>, { ok: false }>): ApiError {
   // Rejected credentials are the caller's input problem (422); an outage or rate limit is not a
-  // verdict on the credentials, so it is a 502 the user can simply retry.
-  if (result.category === "transient" || result.category === "rate_limit") {
+  // verdict on the credentials: a 429 (with Retry-After) or 502 the user can simply retry.
+  if (result.category === "rate_limit")
+    return rateLimited(result, `Could not check the credentials with ${manifest.name}: ${result.message.replace(/[.\s]+$/, "")}. Nothing was saved`);
+  if (result.category === "transient") {
     return new ApiError(502, `Could not check the credentials with ${manifest.name}: ${result.message.replace(/[.\s]+$/, "")}. Nothing was saved; try again.`);
   }
   return new ApiError(422, `${result.message.replace(/[.\s]+$/, "")}. Nothing was saved.`);

@@ -28,6 +28,8 @@ export type CallResult<T> =
       attempts: number;
       /** Set when nothing was sent because an admin paused the connection. */
       paused?: true;
+      /** When trying again makes sense: the end of Plugboard's own rate-limit window, the circuit's cooldown, or the provider's Retry-After. */
+      retryAfterMs?: number;
     };
 
 export interface CallContext {
@@ -130,7 +132,7 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
     }
     if (!decision.allowed) {
       const message = `Circuit open for ${ctx.providerId}: ${decision.consecutiveFailures} consecutive failures; next try after ${decision.retryAt.toISOString()}`;
-      return refuse(db, ctx, "transient", message, elapsed());
+      return refuse(db, ctx, "transient", message, elapsed(), decision.retryAt.getTime() - now().getTime());
     }
     probe = decision.probe;
   }
@@ -140,7 +142,7 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
   //    provider. (A refused half-open probe leaves the circuit half-open until its lease ends.)
   const permit = () => acquireRatePermit(db, ctx, now());
   const first = options.batched?.firstPermit ?? (await permit());
-  if (!first.allowed) return refuse(db, ctx, "rate_limit", first.message, elapsed());
+  if (!first.allowed) return refuse(db, ctx, "rate_limit", first.message, elapsed(), first.retryAt.getTime() - now().getTime());
 
   // 3. Attempts. The half-open probe gets exactly one request: it is a test of the provider, and
   //    retrying it would send several requests to a provider we believe is down.
@@ -199,6 +201,7 @@ export async function callProvider<T>(ctx: CallContext, fn: (signal: AbortSignal
     message,
     gracefulFail: true,
     ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
     durationMs,
     attempts,
   };
@@ -247,9 +250,9 @@ function classify(error: unknown, custom: CallOptions["classify"]): ProviderErro
 }
 
 /** A call answered without reaching the provider (open circuit, rate limit): one activity row, a graceful result. */
-async function refuse(db: Db, ctx: CallContext, category: ErrorCategory, message: string, durationMs: number): Promise<CallResult<never>> {
+async function refuse(db: Db, ctx: CallContext, category: ErrorCategory, message: string, durationMs: number, retryAfterMs: number): Promise<CallResult<never>> {
   await persist(db, [db.integrationActivity.create({ data: { ...activityBase(ctx), outcome: "short_circuit", errorCategory: category, durationMs, attempts: 0, message } })]);
-  return { ok: false, category, message, gracefulFail: true, durationMs, attempts: 0 };
+  return { ok: false, category, message, gracefulFail: true, durationMs, attempts: 0, retryAfterMs: Math.max(0, retryAfterMs) };
 }
 
 function activityBase(ctx: CallContext) {
