@@ -50,6 +50,17 @@ describe("sign-in", () => {
     expect((await signInWithPassword(t.db, "ada@acme.test", "correct horse battery staple", "198.51.100.1")).ok).toBe(true);
   });
 
+  it("checks at most 5 of 50 concurrent wrong passwords on one account", async () => {
+    const ws = await createWorkspace(t.db);
+    await createUser(t.db, { workspaceId: ws.id, email: "ada@acme.test", password: "correct horse battery staple" });
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => signInWithPassword(t.db, "ada@acme.test", `wrong ${i}`, `10.1.0.${i}`)));
+    const checked = answers.filter((a) => !a.ok && a.message === WRONG_CREDENTIALS).length;
+    const limited = answers.filter((a) => !a.ok && /Too many sign-in attempts/.test(a.message)).length;
+    expect(checked).toBe(5);
+    expect(limited).toBe(45);
+    expect(await t.db.loginAttempt.count({ where: { key: "account:ada@acme.test" } })).toBe(5);
+  });
+
   it("forgets failures after a successful sign-in", async () => {
     const ws = await createWorkspace(t.db);
     await createUser(t.db, { workspaceId: ws.id, email: "ada@acme.test", password: "correct horse battery staple" });
