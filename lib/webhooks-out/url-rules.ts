@@ -64,6 +64,8 @@ const REFUSED_V6: [string, number, string][] = [
   ["100::", 64, "a discard address"],
   ["2001:db8::", 32, "a documentation address"],
   ["2002::", 16, "a 6to4 address"],
+  // Local-use NAT64 (RFC 8215): where the IPv4 address sits depends on the site's prefix length.
+  ["64:ff9b:1::", 48, "a local-use NAT64 address"],
   ["fc00::", 7, "a private (unique local) address"],
   ["fe80::", 10, "a link-local address"],
   ["fec0::", 10, "a site-local address"],
@@ -82,20 +84,52 @@ function subnet(network: string, prefix: number, type: "ipv4" | "ipv6"): net.Blo
   return list;
 }
 
-/** An IPv4 address carried inside an IPv6 one (mapped ::ffff:a.b.c.d, NAT64 64:ff9b::a.b.c.d). */
-function embeddedIpv4(address: string): string | null {
-  const m = /^(?:::ffff:|64:ff9b::)(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(address);
-  if (!m) return null;
-  if (m[1]) return m[1];
-  const hi = parseInt(m[2]!, 16);
-  const lo = parseInt(m[3]!, 16);
-  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
+/** The 16 bytes of an IPv6 address (with "::" and a trailing dotted quad), or null. */
+function ipv6Bytes(address: string): number[] | null {
+  if (net.isIPv6(address) === false) return null;
+  let text = address.toLowerCase().replace(/%.*$/, "");
+  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad[1]!.split(".").map(Number) as [number, number, number, number];
+    text = `${text.slice(0, -quad[1]!.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+  if (groups.length !== 8) return null;
+  return groups.flatMap((g) => {
+    const n = parseInt(g || "0", 16);
+    return [n >> 8, n & 255];
+  });
+}
+
+const dotted = (bytes: number[]) => bytes.join(".");
+
+/**
+ * The IPv4 addresses an IPv6 address leads to, so it is judged by them: IPv4-mapped
+ * (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96, RFC 6052), and Teredo
+ * (2001::/32: the server's address, and the client's stored inverted). Empty when none.
+ */
+function embeddedIpv4(address: string): string[] {
+  const b = ipv6Bytes(address);
+  if (!b) return [];
+  const zero = (from: number, to: number) => b.slice(from, to).every((x) => x === 0);
+  const last4 = b.slice(12, 16);
+  if (zero(0, 10) && b[10] === 0xff && b[11] === 0xff) return [dotted(last4)];
+  // ::a.b.c.d, but not :: and ::1 (judged as themselves).
+  if (zero(0, 12) && !zero(12, 15)) return [dotted(last4)];
+  if (b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zero(4, 12)) return [dotted(last4)];
+  if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0x00 && b[3] === 0x00) return [dotted(b.slice(4, 8)), dotted(last4.map((x) => x ^ 0xff))];
+  return [];
 }
 
 /** Why an address is refused by default ("a private address" …), or null for a public address. */
 export function refusedRange(address: string): string | null {
-  const inner = embeddedIpv4(address.toLowerCase());
-  if (inner) return refusedRange(inner);
+  for (const inner of embeddedIpv4(address)) {
+    const why = refusedRange(inner);
+    if (why) return why;
+  }
   const family = net.isIP(address);
   if (!family) return "not an IP address";
   if (METADATA.has(address.toLowerCase())) return "a cloud metadata service address";
@@ -121,9 +155,15 @@ function allowList(networks: readonly string[]): net.BlockList {
 export function addressRefusal(address: string, policy: UrlPolicy): string | null {
   const why = refusedRange(address);
   if (!why) return null;
-  const inner = embeddedIpv4(address.toLowerCase()) ?? address;
-  const family = net.isIP(inner);
-  if (family && allowList(policy.allowedNetworks).check(inner, family === 4 ? "ipv4" : "ipv6")) return null;
+  // Allowed when the address itself, or every IPv4 address it carries, is on the allow list.
+  const allowed = allowList(policy.allowedNetworks);
+  const inner = embeddedIpv4(address);
+  const candidates = inner.length ? inner : [address];
+  const onList = (a: string) => {
+    const family = net.isIP(a);
+    return family !== 0 && allowed.check(a, family === 4 ? "ipv4" : "ipv6");
+  };
+  if (onList(address) || candidates.every(onList)) return null;
   return why;
 }
 

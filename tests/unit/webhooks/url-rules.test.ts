@@ -33,11 +33,33 @@ describe("refused address ranges", () => {
     ["::ffff:7f00:1", "a loopback address"],
     ["::ffff:169.254.169.254", "a cloud metadata service address"],
     ["64:ff9b::a00:1", "a private address"],
+    // IPv4 inside IPv6, judged by the IPv4 address: compatible (as the URL parser writes [::127.0.0.1]), NAT64, Teredo.
+    ["::127.0.0.1", "a loopback address"],
+    ["::7f00:1", "a loopback address"],
+    ["::a9fe:a9fe", "a cloud metadata service address"],
+    ["64:ff9b::127.0.0.1", "a loopback address"],
+    ["64:ff9b::c0a8:1", "a private address"],
+    ["64:ff9b:1::8.8.8.8", "a local-use NAT64 address"],
+    ["64:ff9b:1:2::a00:1", "a local-use NAT64 address"],
+    // Teredo: server 65.54.227.120 (public), client stored inverted: 0x80fffffe → 127.0.0.1.
+    ["2001:0:4136:e378:8000:63bf:80ff:fffe", "a loopback address"],
+    ["2001:0:a00:1::1", "a private address"],
+    ["2002:c0a8:101::1", "a 6to4 address"],
   ])("%s is %s", (address, why) => {
     expect(refusedRange(address)).toBe(why);
   });
 
-  it.each(["93.184.216.34", "8.8.8.8", "172.32.0.1", "192.169.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])("%s is public", (address) => {
+  it.each([
+    "93.184.216.34",
+    "8.8.8.8",
+    "172.32.0.1",
+    "192.169.0.1",
+    "2606:4700:4700::1111",
+    "::ffff:8.8.8.8",
+    "::808:808",
+    "64:ff9b::8.8.8.8",
+    "2001:0:4136:e378:8000:63bf:f7f7:f7f7",
+  ])("%s is public", (address) => {
     expect(refusedRange(address)).toBeNull();
   });
 
@@ -47,6 +69,8 @@ describe("refused address ranges", () => {
     expect(addressRefusal("10.1.3.1", policy)).toBe("a private address");
     expect(addressRefusal("127.0.0.1", policy)).toBeNull();
     expect(addressRefusal("::ffff:127.0.0.1", policy)).toBeNull();
+    expect(addressRefusal("::127.0.0.1", policy)).toBeNull();
+    expect(addressRefusal("64:ff9b::7f00:2", policy)).toBe("a loopback address");
     expect(addressRefusal("127.0.0.2", policy)).toBe("a loopback address");
     expect(addressRefusal("fd12::9", policy)).toBeNull();
     expect(addressRefusal("169.254.169.254", policy)).toBe("a cloud metadata service address");
