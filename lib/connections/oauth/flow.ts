@@ -63,11 +63,16 @@ export async function completeOAuth(user: SessionUser, providerId: string, query
   const name = manifest.name;
   if (query.error) {
     const denied = query.error === "access_denied";
+    // The provider's own words (RFC 6749 §4.1.2.1), as plain text of bounded length.
+    const said = [query.error, query.error_description]
+      .filter(Boolean)
+      .map((part) => printable(part!).slice(0, 200))
+      .join(": ");
     return {
       ok: false,
       providerId,
       reason: denied ? "denied" : "provider_error",
-      message: denied ? `${name} was not connected: the consent was declined at ${name}.` : `${name} was not connected: ${name} answered ${query.error.slice(0, 80)}. Try again.`,
+      message: denied ? `${name} was not connected: the consent was declined at ${name}.` : `${name} was not connected: ${name} answered ${said}. Try again.`,
     };
   }
   if (!query.code) return { ok: false, providerId, reason: "provider_error", message: `${name} sent the browser back without an authorization code. Try again.` };
@@ -111,6 +116,9 @@ export async function completeOAuth(user: SessionUser, providerId: string, query
   const status = await saveConnection(user, resolved, tokens, identity);
   return { ok: true, providerId, status, message: `${name} connected as ${identity.label}.` };
 }
+
+/** Text without control characters (a query parameter can carry anything). */
+const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
 
 const trimmed = (message: string) => message.replace(/[.\s]+$/, "").slice(0, 300);
 const failure = (providerId: string, reason: Exclude<CallbackOutcome, { ok: true }>["reason"], message: string): CallbackOutcome => ({ ok: false, providerId, reason, message });

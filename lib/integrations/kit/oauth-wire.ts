@@ -9,6 +9,8 @@ const REAUTH_CODES = new Set([
   "invalid_grant",
   "invalid_client",
   "unauthorized_client",
+  // A scope the client may no longer ask for (refresh): retrying cannot help, a reconnect can.
+  "invalid_scope",
   "access_denied",
   "invalid_token",
   "consent_required",

@@ -251,6 +251,18 @@ describe("what the provider refuses", () => {
     expect(await connectionOf(user.workspaceId, "x")).toEqual(before);
   });
 
+  it("an error the provider sends back is shown in its own words (error and error_description), as plain text", async () => {
+    const user = await signedIn(h.t.db);
+    const started = await startOAuth(user, "google-calendar");
+    const state = new URL(started.location).searchParams.get("state")!;
+    const outcome = await completeOAuth(user, "google-calendar", { state, error: "invalid_request", error_description: "redirect_uri\nmismatch for this client" }, started.binding);
+    expect(outcome).toMatchObject({
+      ok: false,
+      reason: "provider_error",
+      message: "Google Calendar was not connected: Google Calendar answered invalid_request: redirect_uri mismatch for this client. Try again.",
+    });
+  });
+
   it("a failed re-connect does not flag the working connection", async () => {
     const user = await signedIn(h.t.db);
     await connectThroughFake(h.fakes.oauth, user, "google-calendar");
