@@ -83,6 +83,8 @@ export interface ProviderBehaviour {
   issueRefreshTokens?: boolean;
   /** Seconds until access tokens expire. */
   accessTokenLifetime?: number;
+  /** Google: answer a refresh with a new refresh token and spend the presented one (as a standards-strict server that rotates does). */
+  rotateRefreshTokens?: boolean;
 }
 
 export interface FakeOAuth extends FakeServerBase {
@@ -385,8 +387,9 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
         return tokenError(provider, res, "bad_refresh", "The refresh token is invalid, expired or revoked.");
       grant = stored;
       // X rotates: the presented refresh token is spent. Microsoft sends a new one too (the old stays valid a while).
-      if (provider === "x") stored.revoked = true;
-      withRefresh = provider === "x" || provider === "microsoft";
+      const rotates = provider === "x" || (provider === "google" && !!behaviour.google.rotateRefreshTokens);
+      if (rotates) stored.revoked = true;
+      withRefresh = rotates || provider === "microsoft";
     } else {
       return oauthFailure(res, 400, "unsupported_grant_type", `Grant type ${grantType ?? "(none)"} is not supported.`);
     }

@@ -73,10 +73,17 @@ export const googleOAuth: OAuthProviderModule = {
   async refresh(client, stored, signal) {
     const auth = await oauth2(client, signal);
     auth.setCredentials({ refresh_token: stored.refreshToken });
+    // The library puts the refresh token it sent back into its credentials, hiding a new one the
+    // answer may carry; the `tokens` event has the answer as it came.
+    let answered: { refresh_token?: string | null } = {};
+    auth.on("tokens", (tokens) => {
+      answered = { ...tokens }; // a copy: the library then writes the old refresh token into this object
+    });
     // With only a refresh token set, getAccessToken() sends exactly one refresh request.
     await auth.getAccessToken();
-    // Google does not rotate refresh tokens: the answer has none, and the stored one stays.
-    return tokenSet({ ...auth.credentials, refresh_token: null });
+    // Google itself does not rotate (no refresh token in the answer: the stored one stays); a server
+    // that does sends a new one, which must be kept or the next refresh fails with invalid_grant.
+    return tokenSet({ ...auth.credentials, refresh_token: answered.refresh_token ?? null });
   },
 
   async revoke(client, stored, signal) {

@@ -75,6 +75,18 @@ describe("the scheduled refresh", () => {
     expect((await row(paused.id)).tokenVersion).toBe(1);
   });
 
+  it("keeps a new refresh token whenever Google's answer carries one (a rotating server spends the old one)", async () => {
+    h.fakes.oauth.behaviour.google.rotateRefreshTokens = true;
+    const google = await seeded("google-calendar", past());
+    expect((await refreshDueTokens()).refreshed).toBe(1);
+    const first = await storedTokens(h.t.db, google.id);
+    expect(first!.refreshToken).not.toBe(google.tokens.refreshToken);
+    await h.t.db.connection.update({ where: { id: google.id }, data: { expiresAt: past(), lastRefreshedAt: new Date(Date.now() - 2 * HOUR) } });
+    expect(await refreshDueTokens()).toMatchObject({ refreshed: 1, needsReauth: 0 });
+    expect(requestsWith("google", first!.refreshToken!)).toHaveLength(1);
+    expect((await row(google.id)).needsReauth).toBe(false);
+  });
+
   it("honours a configured window", async () => {
     const soon = await seeded("google-calendar", new Date(Date.now() + 30 * HOUR));
     process.env.TOKEN_REFRESH_WINDOW_HOURS = "48";
