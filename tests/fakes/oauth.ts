@@ -83,6 +83,8 @@ export interface ProviderBehaviour {
   issueRefreshTokens?: boolean;
   /** Seconds until access tokens expire. */
   accessTokenLifetime?: number;
+  /** Microsoft: an id_token without name, preferred_username or email (some tenants send none); userinfo still knows. */
+  idTokenWithoutProfile?: boolean;
   /** Google: answer a refresh with a new refresh token and spend the presented one (as a standards-strict server that rotates does). */
   rotateRefreshTokens?: boolean;
 }
@@ -213,9 +215,8 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
             iat: now,
             nbf: now,
             exp: now + 3600,
-            name: a.name,
+            ...(behaviour.microsoft.idTokenWithoutProfile ? {} : { name: a.name, preferred_username: a.email }),
             oid: a.id,
-            preferred_username: a.email,
             sub: crypto.createHash("sha256").update(a.id).digest("base64url"),
             tid: a.extra,
             ver: "2.0",

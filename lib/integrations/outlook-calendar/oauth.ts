@@ -93,19 +93,31 @@ function tokenSet(result: AuthenticationResult | null, cache: string): TokenSet 
   if (!result?.accessToken) throw new ProviderError("Microsoft sent a token answer without an access token", { category: "permanent" });
   const refreshToken = Object.values((JSON.parse(cache) as { RefreshToken?: Record<string, { secret?: string }> }).RefreshToken ?? {})[0]?.secret;
   const claims = (result.idTokenClaims ?? {}) as { email?: string; preferred_username?: string; name?: string; oid?: string; tid?: string };
-  const label = claims.email ?? claims.preferred_username ?? result.account?.username ?? claims.name ?? "Microsoft account";
+  // An id token without a usable name or address (some tenants leave them out, or empty) says
+  // nothing to show: leave the identity out, so the flow reads the userinfo endpoint instead.
+  const label = firstText(claims.email, claims.preferred_username, result.account?.username, claims.name);
   return {
     accessToken: result.accessToken,
     ...(refreshToken ? { refreshToken } : {}),
     expiresAt: result.expiresOn ?? null,
     grantedScopes: result.scopes?.length ? result.scopes : null,
     secrets: { msalCache: cache },
-    identity: {
-      accountId: result.account?.homeAccountId ?? claims.oid ?? label,
-      label,
-      settings: { ...(result.tenantId ? { tenantId: result.tenantId } : {}) },
-    },
+    ...(label
+      ? {
+          identity: {
+            accountId: result.account?.homeAccountId ?? claims.oid ?? label,
+            label,
+            settings: { ...(result.tenantId ? { tenantId: result.tenantId } : {}) },
+          },
+        }
+      : {}),
   };
+}
+
+/** The first value with text in it, trimmed; undefined when none has any. */
+function firstText(...values: unknown[]): string | undefined {
+  for (const value of values) if (typeof value === "string" && value.trim()) return value.trim();
+  return undefined;
 }
 
 export const microsoftOAuth: OAuthProviderModule = {
@@ -135,8 +147,10 @@ export const microsoftOAuth: OAuthProviderModule = {
     // Normally the token answer's id_token already said who it is; this reads the OIDC userinfo.
     if (tokens.identity) return tokens.identity;
     const info = await getJson(client.endpoints.userinfo!, { providerName: "Microsoft", signal, authorization: `Bearer ${tokens.accessToken}` });
-    const label = String(info.email ?? info.preferred_username ?? info.name ?? "Microsoft account");
-    return { accountId: String(info.sub ?? label), label };
+    const label = firstText(info.email, info.preferred_username, info.name) ?? "Microsoft account";
+    const accountId = firstText(info.sub, info.oid);
+    if (!accountId) throw new ProviderError("Microsoft's userinfo answer has no account id (sub)", { category: "permanent" });
+    return { accountId, label };
   },
 
   refresh: (client, stored, signal) =>

@@ -251,6 +251,15 @@ describe("what the provider refuses", () => {
     expect(await connectionOf(user.workspaceId, "x")).toEqual(before);
   });
 
+  it("Outlook reads who connected from userinfo when the id token names nobody (never 'connected as .')", async () => {
+    const user = await signedIn(h.t.db);
+    h.fakes.oauth.behaviour.microsoft.idTokenWithoutProfile = true;
+    const outcome = await connectThroughFake(h.fakes.oauth, user, "outlook-calendar");
+    expect(outcome).toMatchObject({ ok: true, message: "Outlook Calendar connected as ada@contoso.test." });
+    expect(h.fakes.oauth.requests.filter((r) => r.path === "/microsoft/oidc/userinfo")).toHaveLength(1);
+    expect((await connectionOf(user.workspaceId, "outlook-calendar")).accountLabel).toBe("ada@contoso.test");
+  });
+
   it("an error the provider sends back is shown in its own words (error and error_description), as plain text", async () => {
     const user = await signedIn(h.t.db);
     const started = await startOAuth(user, "google-calendar");
