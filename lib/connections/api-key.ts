@@ -14,13 +14,14 @@ import { emitEvent } from "@/lib/events";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, badRequest, describeZodError, notFound } from "@/lib/http/api";
 import { apiKeyManifestOf, requireAvailable, requireConnectable, requireProvider, type ConnectableManifest } from "@/lib/connections/lookup";
-import { scrubSecrets } from "@/lib/integrations/kit/secrets";
+import { scrubbedClassifier } from "@/lib/integrations/kit/secrets";
 import { rateLimited } from "@/lib/connections/failures";
+import { settingFields, settingsObject } from "@/lib/connections/settings";
 import { STATUS_SELECT, statusFromRow, type IntegrationStatus } from "@/lib/connections/status";
 import type { ApiKeyManifest, TestOutcome } from "@/lib/integrations/kit/manifest";
 import { revokeStoredGrant, testOAuthConnection, type RevokeResult } from "@/lib/connections/oauth/connection";
 import { withOAuthSettings } from "@/lib/connections/oauth/tokens";
-import { callProvider, classifyError, ProviderError, type CallResult } from "@/lib/pipeline";
+import { callProvider, type CallResult } from "@/lib/pipeline";
 import { describeSecrets, readCredential, seal, VaultDecryptError, type Secrets } from "@/lib/vault";
 
 export type FieldValues = Record<string, string>;
@@ -122,20 +123,7 @@ async function liveTest(manifest: ConnectableManifest, caller: Caller, values: F
     (signal) => adapter.testConnection(values, { signal, timeoutMs }),
     {
       timeoutMs,
-      classify: (error) => {
-        let classified: ProviderError;
-        try {
-          classified = adapter.classifyError(error);
-        } catch {
-          classified = classifyError(error);
-        }
-        return new ProviderError(scrubSecrets(classified.message, secrets), {
-          category: classified.category,
-          statusCode: classified.statusCode,
-          retryAfterMs: classified.retryAfterMs,
-          providerCode: classified.providerCode,
-        });
-      },
+      classify: scrubbedClassifier((error) => adapter.classifyError(error), secrets),
     },
   );
 }
@@ -162,14 +150,8 @@ async function findConnection(db: Db, workspaceId: string, providerId: string): 
   return db.connection.findUnique({ where: { workspaceId_providerId: { workspaceId, providerId } }, select: CONNECTION_SELECT });
 }
 
-function settingsObject(settings: Prisma.JsonValue): Record<string, unknown> {
-  return settings && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
-}
-
 function storedSettingFields(row: Pick<ConnectionRow, "settings">): FieldValues {
-  const fields = settingsObject(row.settings).fields;
-  if (!fields || typeof fields !== "object" || Array.isArray(fields)) return {};
-  return Object.fromEntries(Object.entries(fields as Record<string, unknown>).filter(([, v]) => typeof v === "string")) as FieldValues;
+  return settingFields(row.settings);
 }
 
 /** Settings JSON with the form's non-secret fields replaced, other keys (sync cursors, …) kept. */

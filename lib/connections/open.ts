@@ -14,9 +14,10 @@ import { ApiError } from "@/lib/http/api";
 import { providerFailure } from "@/lib/connections/failures";
 import { getConnectionAccessToken } from "@/lib/connections/oauth/access";
 import { oauthSettings } from "@/lib/connections/oauth/tokens";
+import { settingFields, stringValues } from "@/lib/connections/settings";
 import type { Credentials } from "@/lib/integrations/kit/credentials";
 import type { CapabilitySlot, PortsBySlot } from "@/lib/integrations/kit/manifest";
-import { scrubSecrets } from "@/lib/integrations/kit/secrets";
+import { scrubbedClassifier } from "@/lib/integrations/kit/secrets";
 import { getProvider, loadPort, providersWith } from "@/lib/integrations/registry";
 import { callProvider, classifyError, ProviderError, type CallOptions, type CallResult } from "@/lib/pipeline";
 import { readCredential, VaultDecryptError } from "@/lib/vault";
@@ -80,29 +81,21 @@ type Row = {
   createdAt: Date;
 };
 
-function jsonObject(value: unknown): Record<string, unknown> {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function stringFields(value: unknown): Record<string, string> {
-  return Object.fromEntries(Object.entries(jsonObject(value)).filter(([, v]) => typeof v === "string")) as Record<string, string>;
-}
-
 /**
  * The credentials of a live connection: its form fields (non-secret settings and decrypted
  * secrets) and, for OAuth, a current access token (refreshed first when due) with what the grant
  * recorded about the account. The one place business calls read secrets.
  */
 async function readCredentials(db: Db, row: Row, name: string, actor: string): Promise<Credentials> {
-  const settingFields = stringFields(jsonObject(row.settings).fields);
+  const fields = settingFields(row.settings);
   try {
     if (row.authType === "oauth2") {
       const token = await getConnectionAccessToken(row.workspaceId, row.id, { actor, db });
-      return { fields: settingFields, accessToken: token.accessToken, account: stringFields(oauthSettings(row.settings as never)) };
+      return { fields, accessToken: token.accessToken, account: stringValues(oauthSettings(row.settings as never)) };
     }
     const secrets = await readCredential(db, { workspaceId: row.workspaceId, connectionId: row.id });
     if (!secrets) throw new ConnectionUnavailableError(`${name} has no stored credentials in this workspace: connect it again under Integrations`);
-    return { fields: { ...settingFields, ...secrets } };
+    return { fields: { ...fields, ...secrets } };
   } catch (error) {
     if (error instanceof VaultDecryptError)
       throw new ConnectionUnavailableError(`The stored ${name} credentials cannot be decrypted (was the encryption key changed?): connect ${name} again under Integrations`);
@@ -125,20 +118,7 @@ function healthy(row: Row): boolean {
 function opened(db: Db, row: Row, credentials: Credentials, options: OpenOptions): OpenConnection {
   const providerName = getProvider(row.providerId)?.name ?? row.providerId;
   const secrets = { ...credentials.fields, ...(credentials.accessToken ? { accessToken: credentials.accessToken } : {}) };
-  const classify = (error: unknown): ProviderError => {
-    let classified: ProviderError;
-    try {
-      classified = (options.classify ?? classifyError)(error);
-    } catch {
-      classified = classifyError(error);
-    }
-    return new ProviderError(scrubSecrets(classified.message, secrets), {
-      category: classified.category,
-      statusCode: classified.statusCode,
-      retryAfterMs: classified.retryAfterMs,
-      providerCode: classified.providerCode,
-    });
-  };
+  const classify = scrubbedClassifier(options.classify ?? classifyError, secrets);
   const connection: OpenConnection = {
     id: row.id,
     workspaceId: row.workspaceId,

@@ -5,21 +5,12 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { CandidateConnection, CandidateLookup } from "@/lib/integrations/kit/ports/inbound";
+import { settingFields, settingsObject } from "@/lib/connections/settings";
 import { logger } from "@/lib/log";
 import { unseal } from "@/lib/vault";
 
 /** A connection with its non-secret settings fields and decrypted secrets together (`fields`), and its other settings. */
 export type ConnectionSecrets = CandidateConnection;
-
-function settingsObject(settings: Prisma.JsonValue): Record<string, unknown> {
-  return settings && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
-}
-
-function settingFields(settings: Prisma.JsonValue): Record<string, string> {
-  const fields = settingsObject(settings).fields;
-  if (!fields || typeof fields !== "object" || Array.isArray(fields)) return {};
-  return Object.fromEntries(Object.entries(fields as Record<string, unknown>).filter(([, v]) => typeof v === "string")) as Record<string, string>;
-}
 
 /** Live (not disconnected) connections of a provider, optionally narrowed, with their fields. */
 export async function connectionsWithSecrets(db: Db, providerId: string, where: Prisma.ConnectionWhereInput = {}): Promise<ConnectionSecrets[]> {

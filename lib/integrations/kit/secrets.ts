@@ -1,4 +1,5 @@
 // Keeping submitted credentials out of messages that are stored (activity log) or answered.
+import { classifyError, ProviderError } from "@/lib/integrations/kit/errors";
 import { redactText } from "@/lib/log";
 
 /** Removes the given secret values — and Stripe's masked echo of a key — from a provider's message. */
@@ -12,4 +13,25 @@ export function scrubSecrets(message: string, secrets: Record<string, string>): 
   // "Invalid API Key provided: sk_test_****abcd": the visible tail still identifies the key.
   out = out.replace(/\b(?:sk|rk|pk)_(?:live|test)_\*+[A-Za-z0-9]*/g, "[redacted]");
   return redactText(out);
+}
+
+/**
+ * A provider's error classifier whose messages never carry the given secrets: a classifier that
+ * throws falls back to the generic classification, and the message is scrubbed either way.
+ */
+export function scrubbedClassifier(classify: (error: unknown) => ProviderError, secrets: Record<string, string>): (error: unknown) => ProviderError {
+  return (error) => {
+    let classified: ProviderError;
+    try {
+      classified = classify(error);
+    } catch {
+      classified = classifyError(error);
+    }
+    return new ProviderError(scrubSecrets(classified.message, secrets), {
+      category: classified.category,
+      statusCode: classified.statusCode,
+      retryAfterMs: classified.retryAfterMs,
+      providerCode: classified.providerCode,
+    });
+  };
 }
