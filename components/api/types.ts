@@ -4,7 +4,7 @@
 import type { ActivityItem as ServerActivityItem, ActivityPage } from "@/lib/connections/activity";
 import type { TestResult as ServerTestResult } from "@/lib/connections/api-key";
 import type { CatalogEntry } from "@/lib/integrations/registry";
-import type { IntegrationStatus as ServerIntegrationStatus } from "@/lib/connections/status";
+import type { ConnectionEntry as ServerConnectionEntry, IntegrationStatus as ServerIntegrationStatus } from "@/lib/connections/status";
 import type { AuthField as ServerAuthField, ProviderAuthType, ProviderCategory } from "@/lib/integrations/kit/manifest";
 import type { ErrorCategory } from "@/lib/integrations/kit/errors";
 import type { InboundEventDetail as ServerInboundEventDetail, InboundEventPage } from "@/lib/webhooks-in/admin";
@@ -27,8 +27,11 @@ export type IntegrationStatus = Jsonify<ServerIntegrationStatus>;
 export type UsageStat = IntegrationStatus["usage"][number];
 export type CircuitState = IntegrationStatus["circuitState"];
 export type ConnectionStatus = IntegrationStatus["connectionStatus"];
+export type ConnectionEntry = Jsonify<ServerConnectionEntry>;
 export interface StatusResponse {
   integrations: Record<string, IntegrationStatus>;
+  connections: ConnectionEntry[];
+  defaults: Record<string, string>;
   generatedAt: string;
 }
 

@@ -86,7 +86,7 @@ export async function checkAvailability(workspaceId: string, ref: CalendarRef, r
   };
   let session: CalendarSession;
   try {
-    session = await openCalendar(workspaceId, ref.providerId, actor);
+    session = await openCalendar(workspaceId, ref, actor);
   } catch (error) {
     if (error instanceof CalendarNotConnectedError) return failOpen(error.message);
     return failOpen(`${providerName(ref.providerId)} could not be opened`, { error });
@@ -263,7 +263,7 @@ async function calendarWeeks(workspaceId: string, ref: CalendarRef, query: Weeks
   });
   let session: CalendarSession;
   try {
-    session = await openCalendar(workspaceId, ref.providerId, actor);
+    session = await openCalendar(workspaceId, ref, actor);
   } catch (error) {
     if (error instanceof CalendarNotConnectedError) return failed(error.message);
     logger.error("could not open calendar", { workspaceId, calendar, error });

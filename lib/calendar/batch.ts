@@ -298,7 +298,7 @@ export async function createBatchJob(user: SessionUser, input: PostBatchInput): 
   if (input.operation === "create") {
     checkSize(input.events.length, "events");
     const drafts = draftsOf(input.events, input.timeZone);
-    const session = await openCalendarForRequest(user.workspaceId, input.calendar.providerId, actor);
+    const session = await openCalendarForRequest(user.workspaceId, input.calendar, actor);
     await requireKnownCalendar(session, input.calendar);
     const job = await storeJob(
       session,
@@ -310,11 +310,12 @@ export async function createBatchJob(user: SessionUser, input: PostBatchInput): 
   }
   checkSize(input.ids.length, "ids");
   const { calendar, targetCalendar } = input;
-  if (calendar.providerId === targetCalendar.providerId && calendar.calendarId === targetCalendar.calendarId) {
+  const session = await openCalendarForRequest(user.workspaceId, calendar, actor);
+  const target = await openCalendarForRequest(user.workspaceId, targetCalendar, actor);
+  // Compared by connection, so "google-calendar" and "google-calendar@<its id>" are the same calendar.
+  if (session.connectionId === target.connectionId && calendar.calendarId === targetCalendar.calendarId) {
     throw badRequest("targetCalendar must be another calendar than calendar", { targetCalendar: "Same as calendar" });
   }
-  const session = await openCalendarForRequest(user.workspaceId, calendar.providerId, actor);
-  const target = targetCalendar.providerId === calendar.providerId ? session : await openCalendarForRequest(user.workspaceId, targetCalendar.providerId, actor);
   await requireKnownCalendar(session, calendar);
   await requireKnownCalendar(target, targetCalendar, "targetCalendar");
   const references = await referencesOf(session, calendar.calendarId, input.ids);
@@ -342,7 +343,7 @@ async function referencesOf(session: CalendarSession, calendarId: string, ids: s
 
 /** A delete job by ids, or by range (events starting within it). */
 export async function createDeleteJob(user: SessionUser, input: DeleteBatchInput): Promise<BatchJobView> {
-  const session = await openCalendarForRequest(user.workspaceId, input.calendar.providerId, userActor(user));
+  const session = await openCalendarForRequest(user.workspaceId, input.calendar, userActor(user));
   await requireKnownCalendar(session, input.calendar);
   let ids: string[];
   if (input.ids) {
@@ -763,10 +764,13 @@ export async function runBatchJob(jobId: string, options: RunOptions = {}): Prom
   let source: CalendarSession;
   let target: CalendarSession | null = null;
   try {
-    source = await openCalendar(job.workspaceId, job.providerId as CalendarProviderId, job.actor);
+    // The connections the job was stored with, whichever account is the default now.
+    source = await openCalendar(job.workspaceId, { providerId: job.providerId as CalendarProviderId, connectionId: job.connectionId }, job.actor);
     if (job.operation === "move") {
       target =
-        job.targetProviderId && job.targetProviderId !== job.providerId ? await openCalendar(job.workspaceId, job.targetProviderId as CalendarProviderId, job.actor) : source;
+        job.targetConnectionId && job.targetConnectionId !== job.connectionId
+          ? await openCalendar(job.workspaceId, { providerId: job.targetProviderId as CalendarProviderId, connectionId: job.targetConnectionId }, job.actor)
+          : source;
     }
   } catch (error) {
     const message = error instanceof CalendarNotConnectedError ? error.message : "The calendar could not be opened";

@@ -162,7 +162,7 @@ export async function createBooking(user: SessionUser, input: CreateBookingInput
   if (await db.calendarEvent.findFirst({ where: { workspaceId: user.workspaceId, localReference: reference, source: "booking" }, select: { id: true } })) {
     throw new ApiError(409, `Booking ${reference} already has a calendar event: update or cancel it instead`);
   }
-  const session = await openCalendarForRequest(user.workspaceId, calendar.providerId, userActor(user));
+  const session = await openCalendarForRequest(user.workspaceId, calendar, userActor(user));
   const result = await callCalendar(session, "booking.create", (client, signal) => client.createEvent(calendar.calendarId, draft, signal));
   if (!result.ok && result.statusCode === 404) {
     throw new ApiError(400, `Unknown calendar "${formatCalendarRef(calendar).slice(0, 120)}": ${providerName(calendar.providerId)} has no such calendar in the connected account`, {
@@ -209,7 +209,8 @@ export async function updateBooking(user: SessionUser, reference: string, patch:
   });
   const draft = bookingDraft(user.workspaceId, reference, merged);
   const providerId = row.providerId as CalendarRef["providerId"];
-  const session = await openCalendarForRequest(user.workspaceId, providerId, userActor(user));
+  // The connection that holds the event, whichever account is the default now.
+  const session = await openCalendarForRequest(user.workspaceId, { providerId, connectionId: row.connectionId }, userActor(user));
   const result = await callCalendar(session, "booking.update", (client, signal) => client.updateEvent(row.calendarId, row.providerEventId, draft, signal));
   if (!result.ok) throw providerFailure(result, `${providerName(providerId)} did not update the booking's event`);
   const db = await getDb();
@@ -224,7 +225,7 @@ export async function updateBooking(user: SessionUser, reference: string, patch:
 export async function cancelBooking(user: SessionUser, reference: string): Promise<{ reference: string; cancelled: true }> {
   const row = await findBooking(user.workspaceId, validate(bookingReferenceSchema, reference, "reference"));
   const providerId = row.providerId as CalendarRef["providerId"];
-  const session = await openCalendarForRequest(user.workspaceId, providerId, userActor(user));
+  const session = await openCalendarForRequest(user.workspaceId, { providerId, connectionId: row.connectionId }, userActor(user));
   const result = await callCalendar(session, "booking.delete", (client, signal) => client.deleteEvent(row.calendarId, row.providerEventId, signal));
   if (!result.ok) throw providerFailure(result, `${providerName(providerId)} did not delete the booking's event`);
   const db = await getDb();

@@ -18,34 +18,57 @@ import { type CalendarInfo, type CalendarProviderId } from "@/lib/integrations/k
 import type { SessionUser } from "@/lib/auth/session";
 import { recordAudit } from "@/lib/audit";
 import { getDb } from "@/lib/db/client";
+import { LIVE, providerDefault } from "@/lib/connections/choose";
 
 export interface ProviderCalendars {
   providerId: CalendarProviderId;
   name: string;
+  /** The connection (account) these calendars belong to; null when the provider is not connected. */
+  connectionId: string | null;
+  accountLabel: string | null;
   connected: boolean;
   calendars: (CalendarInfo & { ref: string })[];
   /** Why there are no calendars (not connected, or the provider failed). */
   message?: string;
 }
 
-/** Each calendar provider with its calendars, asked live; a failing provider says so and the others still answer. */
+/**
+ * Each calendar connection with its calendars, asked live (a provider without one says it is not
+ * connected); a failing connection says so and the others still answer. Refs name the connection
+ * where the workspace holds several accounts of the provider.
+ */
 export async function listCalendars(user: SessionUser): Promise<ProviderCalendars[]> {
+  const db = await getDb();
+  const rows = await db.connection.findMany({
+    where: { workspaceId: user.workspaceId, providerId: { in: calendarProviderIds() }, ...LIVE },
+    select: { id: true, providerId: true, accountLabel: true },
+    orderBy: { createdAt: "asc" },
+  });
+  type Target = { providerId: CalendarProviderId; connection: (typeof rows)[number] | null; named: boolean };
+  const targets = calendarProviderIds().flatMap((providerId): Target[] => {
+    const own = rows.filter((r) => r.providerId === providerId);
+    return own.length === 0 ? [{ providerId, connection: null, named: false }] : own.map((connection) => ({ providerId, connection, named: own.length > 1 }));
+  });
   return Promise.all(
-    calendarProviderIds().map(async (providerId): Promise<ProviderCalendars> => {
+    targets.map(async ({ providerId, connection, named }): Promise<ProviderCalendars> => {
       const name = providerName(providerId);
+      const base = { providerId, name, connectionId: connection?.id ?? null, accountLabel: connection?.accountLabel ?? null };
       let session;
       try {
-        session = await openCalendar(user.workspaceId, providerId, userActor(user));
+        session = await openCalendar(user.workspaceId, { providerId, connectionId: connection?.id }, userActor(user));
       } catch (error) {
-        if (error instanceof CalendarNotConnectedError) return { providerId, name, connected: false, calendars: [], message: error.message };
+        if (error instanceof CalendarNotConnectedError) return { ...base, connected: false, calendars: [], message: error.message };
         throw error;
       }
       const result = await callCalendar(session, "calendars.list", (client, signal) => client.listCalendars(signal));
-      if (!result.ok) return { providerId, name, connected: true, calendars: [], message: `${name} could not list its calendars: ${result.message}` };
+      if (!result.ok) return { ...base, connected: true, calendars: [], message: `${name} could not list its calendars: ${result.message}` };
       const calendars = result.value
-        .map((c) => ({ ...c, ref: formatCalendarRef({ providerId, calendarId: c.primary ? "primary" : c.id }) }))
+        .map((c) => ({
+          ...c,
+          ref: formatCalendarRef({ providerId, calendarId: c.primary ? "primary" : c.id, ...(named ? { connectionId: session.connectionId } : {}) }),
+        }))
         .sort((a, b) => Number(b.primary) - Number(a.primary) || a.name.localeCompare(b.name));
-      return { providerId, name, connected: true, calendars };
+      return { ...base, connected: true, calendars };
     }),
   );
 }
@@ -58,11 +81,10 @@ export const workingHoursBodySchema = z.strictObject({ calendar: calendarRefSche
 
 async function connectionOf(workspaceId: string, ref: CalendarRef): Promise<string> {
   const db = await getDb();
-  const row = await db.connection.findUnique({ where: { workspaceId_providerId: { workspaceId, providerId: ref.providerId } }, select: { id: true, status: true } });
-  if (!row || row.status === "disconnected") {
-    // Same answer as any other use of a calendar that is not connected.
-    await openCalendarForRequest(workspaceId, ref.providerId, "system");
-  }
+  const id = ref.connectionId ?? (await providerDefault(db, workspaceId, ref.providerId))?.id;
+  const row = id ? await db.connection.findFirst({ where: { id, workspaceId, providerId: ref.providerId, ...LIVE }, select: { id: true } }) : null;
+  // Same answer as any other use of a calendar that is not connected.
+  if (!row) await openCalendarForRequest(workspaceId, ref, "system");
   return row!.id;
 }
 
@@ -114,7 +136,9 @@ export async function nextEvents(workspaceId: string, query: z.infer<typeof even
       workspaceId,
       status: { not: "cancelled" },
       endsAt: { gt: now },
-      ...(query.calendar ? { providerId: query.calendar.providerId, calendarId: query.calendar.calendarId } : {}),
+      ...(query.calendar
+        ? { providerId: query.calendar.providerId, calendarId: query.calendar.calendarId, ...(query.calendar.connectionId ? { connectionId: query.calendar.connectionId } : {}) }
+        : {}),
     },
     orderBy: [{ startsAt: "asc" }, { id: "asc" }],
     take: query.limit,

@@ -1,6 +1,8 @@
 // Opening a workspace's calendar and calling it through the pipeline. A calendar is named
-// "<provider>[:<calendar id>]" ("google-calendar", "outlook-calendar:AAMkAD…"); no id means the
-// account's primary calendar.
+// "<provider>[@<connection id>][:<calendar id>]" ("google-calendar", "outlook-calendar:AAMkAD…",
+// "google-calendar@ckx…:team@group.calendar.google.com"); no calendar id means the account's
+// primary calendar, no connection id the provider's default connection (one workspace may
+// connect several accounts of a provider).
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/session";
 import { calendarAccess, CalendarNotConnectedError } from "@/lib/calendar/token-source";
@@ -13,12 +15,15 @@ import { callProvider, type CallOptions, type CallResult } from "@/lib/pipeline"
 export interface CalendarRef {
   providerId: CalendarProviderId;
   calendarId: string;
+  /** The connection (account) the calendar belongs to; the provider's default when absent. */
+  connectionId?: string;
 }
 
 export const PRIMARY = "primary";
 
 export function formatCalendarRef(ref: CalendarRef): string {
-  return ref.calendarId === PRIMARY ? ref.providerId : `${ref.providerId}:${ref.calendarId}`;
+  const head = ref.connectionId ? `${ref.providerId}@${ref.connectionId}` : ref.providerId;
+  return ref.calendarId === PRIMARY ? head : `${head}:${ref.calendarId}`;
 }
 
 export function providerName(providerId: string): string {
@@ -32,17 +37,21 @@ export function calendarProviderIds(): CalendarProviderId[] {
 
 export const isCalendarProvider = (id: string): id is CalendarProviderId => hasSlot(id, "calendar");
 
-const refHint = () => `use ${calendarProviderIds().join(" or ")}, optionally followed by ":<calendar id>"`;
+const refHint = () => `use ${calendarProviderIds().join(" or ")}, optionally followed by "@<connection id>" and ":<calendar id>"`;
 
-/** Reads "<provider>[:<calendar id>]"; the message says what is wrong. */
+/** Reads "<provider>[@<connection id>][:<calendar id>]"; the message says what is wrong. */
 export function parseCalendarRef(value: string): CalendarRef | { error: string } {
   const text = value.trim();
   const colon = text.indexOf(":");
-  const providerId = colon === -1 ? text : text.slice(0, colon);
+  const head = colon === -1 ? text : text.slice(0, colon);
   const calendarId = colon === -1 ? PRIMARY : text.slice(colon + 1);
+  const at = head.indexOf("@");
+  const providerId = at === -1 ? head : head.slice(0, at);
+  const connectionId = at === -1 ? undefined : head.slice(at + 1);
   if (!isCalendarProvider(providerId)) return { error: `Unknown calendar "${text.slice(0, 80)}": ${refHint()}` };
+  if (connectionId !== undefined && !/^[a-z0-9]{8,40}$/i.test(connectionId)) return { error: `Invalid connection id in "${text.slice(0, 80)}": ${refHint()}` };
   if (!calendarId || calendarId.length > 512 || /[\u0000-\u001f]/.test(calendarId)) return { error: `Invalid calendar id in "${text.slice(0, 80)}": ${refHint()}` };
-  return { providerId, calendarId };
+  return connectionId ? { providerId, calendarId, connectionId } : { providerId, calendarId };
 }
 
 /** A calendar reference in a request body or query (400 naming it when unknown). */
@@ -73,9 +82,13 @@ export interface CalendarSession {
   client: CalendarClient;
 }
 
+/** Which calendar connection to open: a named one, or the provider's default. */
+export type CalendarTarget = Pick<CalendarRef, "providerId"> & { connectionId?: string | null };
+
 /** The calendar client of a workspace's connection; throws CalendarNotConnectedError when there is none. */
-export async function openCalendar(workspaceId: string, providerId: CalendarProviderId, actor: string): Promise<CalendarSession> {
-  const { connectionId, accessToken } = await calendarAccess(workspaceId, providerId);
+export async function openCalendar(workspaceId: string, target: CalendarTarget, actor: string): Promise<CalendarSession> {
+  const { providerId } = target;
+  const { connectionId, accessToken } = await calendarAccess(workspaceId, target);
   // Loaded on use, so routes that never call a provider do not load its SDK.
   const client = await (await loadPort(providerId, "calendar")).createClient(accessToken);
   return { workspaceId, connectionId, providerId, actor, client };
@@ -96,9 +109,9 @@ export function callCalendar<T>(
 }
 
 /** openCalendar for request handlers: a calendar that is not connected is a 409 saying so. */
-export async function openCalendarForRequest(workspaceId: string, providerId: CalendarProviderId, actor: string): Promise<CalendarSession> {
+export async function openCalendarForRequest(workspaceId: string, target: CalendarTarget, actor: string): Promise<CalendarSession> {
   try {
-    return await openCalendar(workspaceId, providerId, actor);
+    return await openCalendar(workspaceId, target, actor);
   } catch (error) {
     if (error instanceof CalendarNotConnectedError) throw new ApiError(409, `${error.message}. Connect it on the Integrations page first.`);
     throw error;
@@ -114,7 +127,7 @@ export async function requireKnownCalendar(session: CalendarSession, ref: Calend
   if (ref.calendarId === PRIMARY) return;
   const result = await callCalendar(session, "calendars.list", (client, signal) => client.listCalendars(signal));
   if (!result.ok || result.value.some((c) => c.id === ref.calendarId)) return;
-  const known = result.value.map((c) => (c.primary ? ref.providerId : `${ref.providerId}:${c.id}`)).slice(0, 10);
+  const known = result.value.map((c) => formatCalendarRef({ ...ref, calendarId: c.primary ? PRIMARY : c.id })).slice(0, 10);
   throw new ApiError(400, `Unknown calendar "${formatCalendarRef(ref).slice(0, 120)}": this ${providerName(ref.providerId)} account has ${known.join(", ") || "no calendars"}`, {
     [field]: "No such calendar in the connected account",
   });

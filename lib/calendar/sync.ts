@@ -8,6 +8,7 @@ import { CalendarNotConnectedError } from "@/lib/calendar/token-source";
 import { type CalendarProviderId, type ProviderEvent, type SyncPosition } from "@/lib/integrations/kit/ports/calendar";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
+import { LIVE } from "@/lib/connections/choose";
 import { emitEvent } from "@/lib/events";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/log";
@@ -31,6 +32,8 @@ export interface CalendarSyncResult {
 
 export interface ConnectionSyncResult {
   providerId: CalendarProviderId;
+  /** The connection synced; null when the provider is not connected. */
+  connectionId: string | null;
   connected: boolean;
   usage: string | null;
   calendars: CalendarSyncResult[];
@@ -164,18 +167,34 @@ async function calendarsToSync(connectionId: string): Promise<string[]> {
   return [...new Set([PRIMARY, ...states.map((s) => s.calendarId)])];
 }
 
-/** Syncs a workspace's calendar connections (or one provider / calendar), recording the outcome on each connection. */
-export async function syncWorkspaceCalendars(workspaceId: string, actor: string, only?: { providerId: CalendarProviderId; calendarId?: string }): Promise<ConnectionSyncResult[]> {
+/**
+ * Syncs a workspace's calendar connections — every account of every calendar provider, or one
+ * provider's (all its accounts), one connection or one calendar — recording the outcome on each.
+ */
+export async function syncWorkspaceCalendars(
+  workspaceId: string,
+  actor: string,
+  only?: { providerId: CalendarProviderId; calendarId?: string; connectionId?: string | null },
+): Promise<ConnectionSyncResult[]> {
+  const db = await getDb();
   const providers = only ? [only.providerId] : calendarProviderIds();
+  const connections = await db.connection.findMany({
+    where: { workspaceId, providerId: { in: providers }, ...(only?.connectionId ? { id: only.connectionId } : {}), ...LIVE },
+    select: { id: true, providerId: true },
+    orderBy: { createdAt: "asc" },
+  });
+  // A provider (or connection) asked for by name that is not connected says why.
+  const targets = connections.length || !only ? connections : [{ id: only.connectionId ?? null, providerId: only.providerId }];
   const out: ConnectionSyncResult[] = [];
-  for (const providerId of providers) {
+  for (const target of targets) {
+    const providerId = target.providerId as CalendarProviderId;
     let session: CalendarSession;
     try {
-      session = await openCalendar(workspaceId, providerId, actor);
+      session = await openCalendar(workspaceId, { providerId, connectionId: target.id }, actor);
     } catch (error) {
       if (!(error instanceof CalendarNotConnectedError)) throw error;
       // Syncing everything skips what is not connected; asking for it by name says why.
-      if (only) out.push({ providerId, connected: false, usage: null, calendars: [], message: error.message });
+      if (only) out.push({ providerId, connectionId: null, connected: false, usage: null, calendars: [], message: error.message });
       continue;
     }
     out.push(await syncConnection(session, only?.calendarId ? [only.calendarId] : await calendarsToSync(session.connectionId)));
@@ -214,7 +233,7 @@ async function syncConnection(session: CalendarSession, calendarIds: string[]): 
     return label;
   });
   if (failed.length) logger.warn("calendar sync failed", { workspaceId: session.workspaceId, providerId: session.providerId, calendars: failed.map((f) => f.calendar) });
-  return { providerId: session.providerId, connected: true, usage, calendars };
+  return { providerId: session.providerId, connectionId: id, connected: true, usage, calendars };
 }
 
 /** The scheduled run: every workspace's connected calendars. */
@@ -222,18 +241,20 @@ export async function syncAllCalendars(actor = "cron"): Promise<{ connections: n
   const db = await getDb();
   const connections = await db.connection.findMany({
     where: { providerId: { in: calendarProviderIds() }, status: { in: ["connected", "error", "syncing"] }, needsReauth: false, pausedAt: null },
-    select: { workspaceId: true, providerId: true },
+    select: { id: true, workspaceId: true, providerId: true },
     orderBy: { lastSyncAt: { sort: "asc", nulls: "first" } },
   });
   const results: (ConnectionSyncResult & { workspaceId: string })[] = [];
   for (const c of connections) {
     try {
-      for (const r of await syncWorkspaceCalendars(c.workspaceId, actor, { providerId: c.providerId as CalendarProviderId })) results.push({ ...r, workspaceId: c.workspaceId });
+      for (const r of await syncWorkspaceCalendars(c.workspaceId, actor, { providerId: c.providerId as CalendarProviderId, connectionId: c.id }))
+        results.push({ ...r, workspaceId: c.workspaceId });
     } catch (error) {
       logger.error("calendar sync run failed", { workspaceId: c.workspaceId, providerId: c.providerId, error });
       results.push({
         workspaceId: c.workspaceId,
         providerId: c.providerId as CalendarProviderId,
+        connectionId: c.id,
         connected: true,
         usage: null,
         calendars: [],
@@ -250,6 +271,9 @@ export async function syncAllCalendars(actor = "cron"): Promise<{ connections: n
 export interface SyncStatus {
   providerId: CalendarProviderId;
   name: string;
+  /** One entry per connection (account); null for a provider that was never connected. */
+  connectionId: string | null;
+  accountLabel: string | null;
   connected: boolean;
   lastSyncAt: string | null;
   usage: string | null;
@@ -268,18 +292,24 @@ export async function syncStatus(workspaceId: string, now = new Date()): Promise
   const db = await getDb();
   const connections = await db.connection.findMany({
     where: { workspaceId, providerId: { in: calendarProviderIds() } },
-    select: { id: true, providerId: true, status: true, lastSyncAt: true, usageValue: true, calendarSyncStates: { orderBy: { calendarId: "asc" } } },
+    select: { id: true, providerId: true, status: true, accountLabel: true, lastSyncAt: true, usageValue: true, calendarSyncStates: { orderBy: { calendarId: "asc" } } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
-  return calendarProviderIds().map((providerId) => {
-    const c = connections.find((x) => x.providerId === providerId);
-    return {
+  return calendarProviderIds().flatMap((providerId) => {
+    const own = connections.filter((x) => x.providerId === providerId);
+    const live = own.filter((x) => x.status !== "disconnected");
+    // Every account that is connected; else the provider once, as it last was.
+    const shown: ((typeof own)[number] | undefined)[] = live.length ? live : [own.at(-1)];
+    return shown.map((c) => ({
       providerId,
       name: providerName(providerId),
+      connectionId: c?.id ?? null,
+      accountLabel: c && c.status !== "disconnected" ? c.accountLabel : null,
       connected: !!c && c.status !== "disconnected",
       lastSyncAt: c?.lastSyncAt?.toISOString() ?? null,
       usage: c?.usageValue ?? null,
       calendars: (c?.calendarSyncStates ?? []).map((s) => ({
-        calendar: formatCalendarRef({ providerId, calendarId: s.calendarId } as CalendarRef),
+        calendar: formatCalendarRef({ providerId, calendarId: s.calendarId, ...(live.length > 1 && c ? { connectionId: c.id } : {}) } as CalendarRef),
         incremental: s.cursor !== null,
         running: s.lockedAt !== null && s.lockedAt.getTime() > now.getTime() - LOCK_TTL_MS,
         lastSyncAt: s.lastSyncAt?.toISOString() ?? null,
@@ -287,6 +317,6 @@ export async function syncStatus(workspaceId: string, now = new Date()): Promise
         lastError: s.lastError,
         lastResult: s.lastResult,
       })),
-    };
+    }));
   });
 }

@@ -22,7 +22,8 @@ import type { ApiKeyManifest, TestOutcome } from "@/lib/integrations/kit/manifes
 import { revokeStoredGrant, testOAuthConnection, type RevokeResult } from "@/lib/connections/oauth/connection";
 import { withOAuthSettings } from "@/lib/connections/oauth/tokens";
 import { callProvider, type CallResult } from "@/lib/pipeline";
-import { describeSecrets, readCredential, seal, VaultDecryptError, type Secrets } from "@/lib/vault";
+import { describeSecrets, fingerprintSecrets, readCredential, seal, VaultDecryptError, type Secrets } from "@/lib/vault";
+import { onlyProviderConnection } from "@/lib/connections/choose";
 
 export type FieldValues = Record<string, string>;
 
@@ -146,8 +147,35 @@ function testFailure(manifest: ApiKeyManifest, result: Extract<CallResult<unknow
 type ConnectionRow = Prisma.ConnectionGetPayload<{ select: typeof CONNECTION_SELECT }>;
 const CONNECTION_SELECT = { ...STATUS_SELECT, id: true, workspaceId: true, settings: true, authType: true } as const;
 
-async function findConnection(db: Db, workspaceId: string, providerId: string): Promise<ConnectionRow | null> {
-  return db.connection.findUnique({ where: { workspaceId_providerId: { workspaceId, providerId } }, select: CONNECTION_SELECT });
+/** A connection addressed by id, or by provider id where the workspace holds one of that provider. */
+export type ConnectionTarget = { connectionId: string } | { providerId: string };
+
+/**
+ * The addressed connection: by id (404 when it is not the workspace's), or the provider's only
+ * live one (its latest disconnected row, or null, when none is live; 409 when several are).
+ */
+async function findTarget(db: Db, workspaceId: string, target: ConnectionTarget): Promise<ConnectionRow | null> {
+  if ("connectionId" in target) {
+    const row = await db.connection.findFirst({ where: { id: target.connectionId, workspaceId }, select: CONNECTION_SELECT });
+    if (!row) throw notFound("No such connection in this workspace");
+    return row;
+  }
+  requireProvider(target.providerId);
+  return onlyProviderConnection(db, workspaceId, target.providerId, (where) => db.connection.findMany({ where, select: CONNECTION_SELECT, orderBy: { updatedAt: "desc" } }));
+}
+
+const providerOf = (target: ConnectionTarget, row: ConnectionRow | null): string => ("connectionId" in target ? row!.providerId : target.providerId);
+
+/**
+ * The account id a tested set of credentials acts for: the provider's (TestOutcome.accountId), else
+ * the fingerprint of the required secrets — the key that names the account, not an optional extra
+ * such as Stripe's webhook signing secret, which may be added later to the same account.
+ */
+function accountIdOf(manifest: ApiKeyManifest, outcome: TestOutcome, values: FieldValues): string {
+  if (outcome.accountId) return outcome.accountId;
+  const required = new Set(manifest.fields.filter((f) => f.secret && f.required).map((f) => f.name));
+  const secrets = splitFields(manifest, values).secrets;
+  return `key:${fingerprintSecrets(Object.fromEntries(Object.entries(secrets).filter(([name]) => required.size === 0 || required.has(name))))}`;
 }
 
 function storedSettingFields(row: Pick<ConnectionRow, "settings">): FieldValues {
@@ -187,11 +215,11 @@ function view(manifest: ApiKeyManifest, row: ConnectionRow | null, secrets: Secr
  * The stored field values (secret and not) of a workspace's live connection, for code that calls
  * the provider (e.g. sending mail). Null when not connected. Never log or return the result.
  */
-export async function readConnectionFields(workspaceId: string, providerId: string): Promise<{ connectionId: string; fields: FieldValues } | null> {
-  const manifest = apiKeyManifestOf(requireProvider(providerId));
-  if (!manifest) return null;
+export async function readConnectionFields(workspaceId: string, target: ConnectionTarget): Promise<{ connectionId: string; fields: FieldValues } | null> {
   const db = await getDb();
-  const row = await findConnection(db, workspaceId, providerId);
+  const row = await findTarget(db, workspaceId, target);
+  const manifest = apiKeyManifestOf(requireProvider(providerOf(target, row)));
+  if (!manifest) return null;
   if (!row || row.status === "disconnected" || row.authType !== "api_key") return null;
   const secrets = await readSecrets(db, row, manifest);
   if (!secrets) return null;
@@ -199,10 +227,11 @@ export async function readConnectionFields(workspaceId: string, providerId: stri
 }
 
 /** One provider's connection as the detail view shows it (404 for an unknown provider). */
-export async function getConnection(user: SessionUser, providerId: string): Promise<ConnectionView | IntegrationStatus> {
-  const manifest = apiKeyManifestOf(requireProvider(providerId));
+export async function getConnection(user: SessionUser, target: ConnectionTarget): Promise<ConnectionView | IntegrationStatus> {
   const db = await getDb();
-  const row = await findConnection(db, user.workspaceId, providerId);
+  const row = await findTarget(db, user.workspaceId, target);
+  const providerId = providerOf(target, row);
+  const manifest = apiKeyManifestOf(requireProvider(providerId));
   if (!manifest || row?.authType === "oauth2") return statusFromRow(providerId, row);
   const secrets = row && row.status !== "disconnected" ? await readSecrets(db, row, manifest).catch(() => null) : null;
   return view(manifest, row, secrets);
@@ -223,6 +252,27 @@ export const FRESHLY_CONNECTED = {
   circuitOpenedAt: null,
 } as const;
 
+/**
+ * Frees an account id for the connection `keeping` it: a disconnected row that last held it lets
+ * go; a live one means the account is connected already (409 naming that connection).
+ */
+export async function releaseAccount(
+  tx: Prisma.TransactionClient,
+  workspaceId: string,
+  manifest: { id: string; name: string },
+  accountId: string,
+  keeping: string | null,
+): Promise<void> {
+  const holder = await tx.connection.findFirst({
+    where: { workspaceId, providerId: manifest.id, accountId, ...(keeping ? { id: { not: keeping } } : {}) },
+    select: { id: true, status: true },
+  });
+  if (!holder) return;
+  if (holder.status !== "disconnected")
+    throw new ApiError(409, `This ${manifest.name} account is already connected in this workspace (connection ${holder.id}); edit that connection instead`);
+  await tx.connection.update({ where: { id: holder.id }, data: { accountId: null } });
+}
+
 /** Saves tested credentials: connection row, sealed secrets and audit entry, atomically. */
 async function saveTested(
   db: Db,
@@ -235,9 +285,11 @@ async function saveTested(
 ): Promise<ConnectionView> {
   const { secrets, settings } = splitFields(manifest, values);
   const now = new Date();
+  const accountId = accountIdOf(manifest, outcome, values);
   const healthy = {
     ...FRESHLY_CONNECTED,
     authType: "api_key" as const,
+    accountId,
     accountLabel: outcome.accountLabel,
     grantedScopes: outcome.grantedScopes ?? [],
     expiresAt: null,
@@ -248,12 +300,10 @@ async function saveTested(
   // the other way round). The vault's seal() is used directly because storeCredential() takes
   // the client, not a transaction.
   const row = await db.$transaction(async (tx) => {
-    const saved = await tx.connection.upsert({
-      where: { workspaceId_providerId: { workspaceId: user.workspaceId, providerId: manifest.id } },
-      create: { workspaceId: user.workspaceId, providerId: manifest.id, ...healthy },
-      update: healthy,
-      select: CONNECTION_SELECT,
-    });
+    await releaseAccount(tx, user.workspaceId, manifest, accountId, existing?.id ?? null);
+    const saved = existing
+      ? await tx.connection.update({ where: { id: existing.id }, data: healthy, select: CONNECTION_SELECT })
+      : await tx.connection.create({ data: { workspaceId: user.workspaceId, providerId: manifest.id, ...healthy }, select: CONNECTION_SELECT });
     const sealed = seal(secrets, { workspaceId: user.workspaceId, connectionId: saved.id });
     await tx.credential.upsert({ where: { connectionId: saved.id }, create: { connectionId: saved.id, ...sealed }, update: sealed });
     await recordAudit(tx, { workspaceId: user.workspaceId, actor: actorOf(user), action: audit.action, target: manifest.id, details: audit.details });
@@ -283,7 +333,11 @@ export async function connectApiKey(user: SessionUser, providerId: string, field
   const result = await liveTest(manifest, callerOf(user), values, null);
   if (!result.ok) throw testFailure(manifest, result);
   const db = await getDb();
-  const existing = await findConnection(db, user.workspaceId, providerId);
+  // The same account again updates its connection; another account adds one.
+  const existing = await db.connection.findFirst({
+    where: { workspaceId: user.workspaceId, providerId: manifest.id, accountId: accountIdOf(manifest, result.value, values) },
+    select: CONNECTION_SELECT,
+  });
   return saveTested(db, user, manifest, existing, values, result.value, {
     action: "integration.connect",
     details: { providerId, accountLabel: result.value.accountLabel, fieldsSet: Object.keys(values).sort() },
@@ -295,12 +349,13 @@ export async function connectApiKey(user: SessionUser, providerId: string, field
  * form does — keep their stored value; `null` clears an optional field. The merged set is
  * validated and tested live before anything is saved.
  */
-export async function updateConnection(user: SessionUser, providerId: string, fields: unknown): Promise<ConnectionView> {
+export async function updateConnection(user: SessionUser, target: ConnectionTarget, fields: unknown): Promise<ConnectionView> {
   requireAdmin(user);
+  const db = await getDb();
+  const existing = await findTarget(db, user.workspaceId, target);
+  const providerId = providerOf(target, existing);
   const manifest = requireConnectable(providerId);
   const patch = checkShape(manifest, fields, true);
-  const db = await getDb();
-  const existing = await findConnection(db, user.workspaceId, providerId);
   if (!existing || existing.status === "disconnected") throw notFound(`${manifest.name} is not connected in this workspace; connect it first`);
   const stored = (await readSecrets(db, existing, manifest)) ?? {};
 
@@ -339,21 +394,22 @@ export async function updateConnection(user: SessionUser, providerId: string, fi
  * usage counters) and records the outcome on the connection. A failed test is an answer, not an
  * error: `{ ok: false, message, category }`.
  */
-export async function testConnection(user: SessionUser, providerId: string): Promise<TestResult> {
+export async function testConnection(user: SessionUser, target: ConnectionTarget): Promise<TestResult> {
   requireAdmin(user);
-  return testStoredConnection(callerOf(user), providerId);
+  return testStoredConnection(callerOf(user), target);
 }
 
 /** The same test for a caller without a session, e.g. the health-check job (`actor: "cron"`). */
-export async function testStoredConnection(caller: Caller, providerId: string): Promise<TestResult> {
-  const provider = requireAvailable(providerId);
+export async function testStoredConnection(caller: Caller, target: ConnectionTarget): Promise<TestResult> {
   const db = await getDb();
-  const row = await findConnection(db, caller.workspaceId, providerId);
+  const row = await findTarget(db, caller.workspaceId, target);
+  const providerId = providerOf(target, row);
+  const provider = requireAvailable(providerId);
   if (!row || row.status === "disconnected") throw notFound(`${provider.name} is not connected in this workspace`);
   let result: CallResult<TestOutcome>;
   if (row.authType === "oauth2") {
     // An OAuth grant is tested by reading the account with its (refreshed when needed) token.
-    result = await testOAuthConnection(caller, providerId);
+    result = await testOAuthConnection(caller, row);
   } else {
     const manifest = requireConnectable(providerId);
     const secrets = await readSecrets(db, row, manifest);
@@ -407,11 +463,12 @@ export async function testStoredConnection(caller: Caller, providerId: string): 
  * never stops the disconnect), then wipes the credential and forgets the account, atomically.
  * Idempotent — a provider that is not connected answers the same, without a new audit entry.
  */
-export async function disconnect(user: SessionUser, providerId: string): Promise<{ ok: true; status: IntegrationStatus; revoke: RevokeResult }> {
+export async function disconnect(user: SessionUser, target: ConnectionTarget): Promise<{ ok: true; status: IntegrationStatus; revoke: RevokeResult }> {
   requireAdmin(user);
-  const manifest = requireProvider(providerId);
   const db = await getDb();
-  const row = await findConnection(db, user.workspaceId, providerId);
+  const row = await findTarget(db, user.workspaceId, target);
+  const providerId = providerOf(target, row);
+  const manifest = requireProvider(providerId);
   if (!row) return { ok: true, status: statusFromRow(providerId, null), revoke: "nothing_to_revoke" };
   const revoke = row.status === "disconnected" ? "nothing_to_revoke" : await revokeStoredGrant(db, row, actorOf(user));
   const saved = await db.$transaction(async (tx) => {

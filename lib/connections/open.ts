@@ -11,6 +11,7 @@
 // the connection's secrets. `run` turns a failure into the one API error mapping (failures.ts).
 import { getDb, type Db } from "@/lib/db/client";
 import { ApiError } from "@/lib/http/api";
+import { LIVE, rankConnections, readDefaults } from "@/lib/connections/choose";
 import { providerFailure } from "@/lib/connections/failures";
 import { getConnectionAccessToken } from "@/lib/connections/oauth/access";
 import { oauthSettings } from "@/lib/connections/oauth/tokens";
@@ -111,10 +112,6 @@ function usable(row: Row): boolean {
   return row.status !== "disconnected" && row.status !== "connecting";
 }
 
-function healthy(row: Row): boolean {
-  return row.status === "connected" && !row.needsReauth && row.circuitState === "closed";
-}
-
 function opened(db: Db, row: Row, credentials: Credentials, options: OpenOptions): OpenConnection {
   const providerName = getProvider(row.providerId)?.name ?? row.providerId;
   const secrets = { ...credentials.fields, ...(credentials.accessToken ? { accessToken: credentials.accessToken } : {}) };
@@ -156,21 +153,19 @@ export function slotProviderNames(slot: CapabilitySlot): string {
 }
 
 /**
- * The workspace's connections that can serve a capability, best first: healthy before failing,
- * then in the registry's order of providers, then oldest first. Paused ones last: they are used
- * only to say that the capability is paused.
+ * The workspace's connections that can serve a capability, best first (see choose.ts): the one an
+ * admin made the default, else healthy before failing, registry order, oldest first. Paused ones
+ * last: they are used only to say that the capability is paused.
  */
 export async function capabilityConnections(workspaceId: string, slot: CapabilitySlot, db?: Db): Promise<Row[]> {
   const order = providersWith(slot).map((p) => p.id);
   if (order.length === 0) return [];
-  const rows = (await (db ?? (await getDb())).connection.findMany({
-    where: { workspaceId, providerId: { in: order }, status: { notIn: ["disconnected", "connecting"] } },
-    select: CONNECTION_SELECT,
-    orderBy: { createdAt: "asc" },
-  })) as Row[];
-  return rows.sort(
-    (a, b) => Number(Boolean(a.pausedAt)) - Number(Boolean(b.pausedAt)) || Number(healthy(b)) - Number(healthy(a)) || order.indexOf(a.providerId) - order.indexOf(b.providerId),
-  );
+  const client = db ?? (await getDb());
+  const [rows, defaults] = await Promise.all([
+    client.connection.findMany({ where: { workspaceId, providerId: { in: order }, ...LIVE }, select: CONNECTION_SELECT }) as Promise<Row[]>,
+    readDefaults(client, workspaceId),
+  ]);
+  return rankConnections(rows, new Set(defaults[slot] ? [defaults[slot]] : []), order);
 }
 
 /**

@@ -4,6 +4,8 @@
 import { getDb, type Db } from "@/lib/db/client";
 import type { CircuitState, ConnectionStatus, ErrorCategory } from "@/lib/generated/prisma/enums";
 import { providerIds } from "@/lib/integrations/registry";
+import type { CapabilitySlot } from "@/lib/integrations/kit/manifest";
+import { rankConnections, readDefaults } from "@/lib/connections/choose";
 
 export interface UsageStat {
   label: string;
@@ -123,18 +125,54 @@ export function statusFromRow(providerId: string, row: StatusRow | null): Integr
   };
 }
 
+/** A connection on the dashboard: its status, and the capabilities it is the chosen default of. */
+export interface ConnectionEntry extends IntegrationStatus {
+  connectionId: string;
+  defaultFor: CapabilitySlot[];
+}
+
+export interface WorkspaceStatus {
+  /** Per provider: the connection used when a caller names only the provider (see choose.ts). */
+  integrations: Record<string, IntegrationStatus>;
+  /** Every connection that holds credentials, oldest first — one dashboard card each. */
+  connections: ConnectionEntry[];
+  /** Capability slot → the connection an admin made its default. */
+  defaults: Partial<Record<CapabilitySlot, string>>;
+}
+
 /**
- * Every registered provider's status for one workspace, in ONE query (served by the
- * (workspaceId, providerId) unique index). Providers without a connection are `inactive`.
+ * The workspace's connections and each provider's status in TWO queries (connections, defaults),
+ * served by the (workspaceId, providerId) index. Providers without a connection are `inactive`.
  */
-export async function integrationStatus(workspaceId: string, db?: Db): Promise<Record<string, IntegrationStatus>> {
+export async function workspaceStatus(workspaceId: string, db?: Db): Promise<WorkspaceStatus> {
   const client = db ?? (await getDb());
-  const rows = await client.connection.findMany({
-    where: { workspaceId, providerId: { in: [...providerIds] } },
-    select: STATUS_SELECT,
-  });
-  const byProvider = new Map(rows.map((r) => [r.providerId, r]));
-  const out: Record<string, IntegrationStatus> = {};
-  for (const id of providerIds) out[id] = statusFromRow(id, byProvider.get(id) ?? null);
-  return out;
+  const [rows, defaults] = await Promise.all([
+    client.connection.findMany({
+      where: { workspaceId, providerId: { in: [...providerIds] } },
+      select: { ...STATUS_SELECT, createdAt: true, updatedAt: true },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    }),
+    readDefaults(client, workspaceId),
+  ]);
+  const chosen = new Set(Object.values(defaults));
+  const integrations: Record<string, IntegrationStatus> = {};
+  for (const id of providerIds) {
+    const own = rows.filter((r) => r.providerId === id);
+    const live = own.filter((r) => r.status !== "disconnected" && r.status !== "connecting");
+    const shown = live.length ? rankConnections(live, chosen)[0] : own.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())[0];
+    integrations[id] = statusFromRow(id, shown ?? null);
+  }
+  const connections = rows
+    .filter((r) => r.status !== "disconnected" && r.status !== "connecting")
+    .map((r) => ({
+      ...statusFromRow(r.providerId, r),
+      connectionId: r.id,
+      defaultFor: (Object.entries(defaults) as [CapabilitySlot, string][]).filter(([, id]) => id === r.id).map(([slot]) => slot),
+    }));
+  return { integrations, connections, defaults };
+}
+
+/** Every registered provider's status for one workspace (the provider's default connection each). */
+export async function integrationStatus(workspaceId: string, db?: Db): Promise<Record<string, IntegrationStatus>> {
+  return (await workspaceStatus(workspaceId, db)).integrations;
 }

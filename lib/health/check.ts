@@ -74,7 +74,7 @@ export async function runHealthCheck(db: Db, options: HealthCheckOptions = {}): 
   const idle = first.connections.filter((c) => c.status === "no_activity" && (c.connectionStatus === "connected" || c.connectionStatus === "error"));
   const tested = new Set<string>();
   await forEachConcurrently(idle, PROBE_CONCURRENCY, async (c) => {
-    const result = await probe({ workspaceId: c.workspaceId, providerId: c.providerId }, HEALTH_CHECK_ACTOR);
+    const result = await probe({ workspaceId: c.workspaceId, connectionId: c.connectionId, providerId: c.providerId }, HEALTH_CHECK_ACTOR);
     if (result.tested) tested.add(c.connectionId);
   });
   let health = first.connections;

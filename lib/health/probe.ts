@@ -14,6 +14,7 @@ import { logger } from "@/lib/log";
 
 export interface ProbeTarget {
   workspaceId: string;
+  connectionId: string;
   providerId: string;
 }
 
@@ -38,8 +39,8 @@ export const probeConnection: ConnectionProbe = async (target, actor) => {
   const manifest = getProvider(target.providerId);
   if (!manifest || !testable(manifest)) return { tested: false, reason: `${manifest?.name ?? target.providerId} cannot be tested automatically yet` };
   const db = await getDb();
-  const row = await db.connection.findUnique({
-    where: { workspaceId_providerId: { workspaceId: target.workspaceId, providerId: target.providerId } },
+  const row = await db.connection.findFirst({
+    where: { id: target.connectionId, workspaceId: target.workspaceId },
     select: { authType: true, needsReauth: true, credential: { select: { id: true } } },
   });
   // Without stored credentials nothing can be sent (the API-key test refuses the same way).
@@ -48,7 +49,7 @@ export const probeConnection: ConnectionProbe = async (target, actor) => {
   // it: testing it again would only rewrite the same error every run.
   if (row.authType === "oauth2" && row.needsReauth) return { tested: false, reason: `${manifest.name} needs reconnecting` };
   try {
-    const result = await testStoredConnection({ workspaceId: target.workspaceId, actor }, target.providerId);
+    const result = await testStoredConnection({ workspaceId: target.workspaceId, actor }, { connectionId: target.connectionId });
     return { tested: true, ok: result.ok, message: result.message };
   } catch (error) {
     // Not connected (any more), or credentials that cannot be decrypted: nothing was sent, nothing to record.

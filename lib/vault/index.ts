@@ -124,3 +124,15 @@ export async function rotateAllCredentials(db: Db): Promise<RotationReport> {
   }
   return report;
 }
+
+/**
+ * A stable, non-reversible name for a set of secrets (an HMAC under a key derived from the current
+ * vault key): tells "the same API key again" from another account without storing the key. Low-
+ * entropy secrets (an SMTP password) cannot be guessed offline from it without the vault key.
+ */
+export function fingerprintSecrets(secrets: Secrets, ring: Keyring = loadKeyring()): string {
+  const key = crypto.createHmac("sha256", ring.current.key).update("plugboard-account-fingerprint").digest();
+  const mac = crypto.createHmac("sha256", key);
+  for (const name of Object.keys(secrets).sort()) mac.update(`${name}\u0000${secrets[name]}\u0000`);
+  return mac.digest("base64url").slice(0, 32);
+}

@@ -25,8 +25,8 @@ await runCli(async ({ db }) => {
   for (const [providerId, accessToken] of providers) {
     const data = { status: "connected" as const, authType: "oauth2" as const, accountLabel: "owner@plugboard.test", needsReauth: false };
     const connection = await db.connection.upsert({
-      where: { workspaceId_providerId: { workspaceId: user.workspaceId, providerId } },
-      create: { workspaceId: user.workspaceId, providerId, ...data },
+      where: { workspaceId_providerId_accountId: { workspaceId: user.workspaceId, providerId, accountId: "owner@plugboard.test" } },
+      create: { workspaceId: user.workspaceId, providerId, accountId: "owner@plugboard.test", ...data },
       update: data,
     });
     await storeCredential(db, { workspaceId: user.workspaceId, connectionId: connection.id }, { accessToken });

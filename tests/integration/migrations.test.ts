@@ -53,6 +53,7 @@ describe("migrations", () => {
         providerId: "stripe",
         status: "syncing",
         authType: "api_key",
+        accountId: "acct_acme",
         accountLabel: "Acme Ltd",
         grantedScopes: ["read", "write"],
         expiresAt,
@@ -483,8 +484,18 @@ describe("migrations", () => {
     expect(await db.loginAttempt.count()).toBe(1);
     expect((await db.setupToken.findFirstOrThrow()).usedAt).toBeInstanceOf(Date);
 
-    // Uniqueness the app relies on: one connection per provider per workspace, one credential per connection.
-    await expect(db.connection.create({ data: { workspaceId: workspace.id, providerId: "stripe", authType: "api_key" } })).rejects.toThrow();
+    // Uniqueness the app relies on: one connection per account of a provider in a workspace (other
+    // accounts are connections of their own), one credential per connection, one default per slot.
+    await expect(db.connection.create({ data: { workspaceId: workspace.id, providerId: "stripe", authType: "api_key", accountId: "acct_acme" } })).rejects.toThrow();
+    const other = await db.connection.create({ data: { workspaceId: workspace.id, providerId: "stripe", authType: "api_key", accountId: "acct_other" } });
+    await db.capabilityDefault.create({ data: { workspaceId: workspace.id, slot: "payments", connectionId: other.id } });
+    await expect(db.capabilityDefault.create({ data: { workspaceId: workspace.id, slot: "payments", connectionId: connection.id } })).rejects.toThrow();
+    expect(await db.capabilityDefault.findUniqueOrThrow({ where: { workspaceId_slot: { workspaceId: workspace.id, slot: "payments" } } })).toMatchObject({
+      connectionId: other.id,
+    });
+    // Deleting a connection drops the defaults that named it.
+    await db.connection.delete({ where: { id: other.id } });
+    expect(await db.capabilityDefault.count({ where: { workspaceId: workspace.id } })).toBe(0);
     await expect(db.credential.create({ data: { connectionId: connection.id, ciphertext: "x", keyId: "k" } })).rejects.toThrow();
     // Outgoing webhooks: endpoint, outbox event, delivery and its attempt log.
     const now = new Date();

@@ -3,6 +3,7 @@
 // answered 401 is retried once after a refresh — both through refreshConnection(), so on-demand
 // refreshes share the cron's lease and never double up.
 import { getDb, type Db } from "@/lib/db/client";
+import { providerDefault } from "@/lib/connections/choose";
 import { refreshConnection, type RefreshOptions } from "@/lib/connections/oauth/refresh";
 import { oauthSettings, readTokens, type OAuthSettings } from "@/lib/connections/oauth/tokens";
 import { callProvider, classifyError, ProviderError, type CallContext, type CallOptions, type CallResult } from "@/lib/pipeline";
@@ -50,8 +51,10 @@ async function accessTokenOf(workspaceId: string, ref: ConnectionRef, options: R
 }
 
 async function readAccessToken(db: Db, workspaceId: string, ref: ConnectionRef): Promise<AccessToken> {
+  // Named by provider: the provider's default connection (several accounts may be connected).
+  const id = "connectionId" in ref ? ref.connectionId : (await providerDefault(db, workspaceId, ref.providerId))?.id;
   const row = await db.connection.findFirst({
-    where: "connectionId" in ref ? { id: ref.connectionId, workspaceId } : { workspaceId, providerId: ref.providerId },
+    where: { id: id ?? "", workspaceId },
     select: { id: true, status: true, authType: true, needsReauth: true, tokenVersion: true, expiresAt: true, settings: true, lastError: true },
   });
   if (!row || row.status === "disconnected" || row.authType !== "oauth2") {
@@ -69,7 +72,7 @@ async function readAccessToken(db: Db, workspaceId: string, ref: ConnectionRef):
  * and `fn` runs once more. Failures come back as a graceful CallResult, like any provider call.
  */
 export async function withAccessToken<T>(
-  ctx: Omit<CallContext, "connectionId">,
+  ctx: Omit<CallContext, "connectionId"> & { connectionId?: string | null },
   fn: (token: AccessToken, signal: AbortSignal) => Promise<T>,
   options: CallOptions & { refresh?: RefreshOptions } = {},
 ): Promise<CallResult<T>> {
@@ -78,7 +81,11 @@ export async function withAccessToken<T>(
   const started = performance.now();
   let token: AccessToken;
   try {
-    token = await getAccessToken(ctx.workspaceId, ctx.providerId, { actor: ctx.actor, ...refreshOptions, db: callOptions.db });
+    token = await accessTokenOf(ctx.workspaceId, ctx.connectionId ? { connectionId: ctx.connectionId } : { providerId: ctx.providerId }, {
+      actor: ctx.actor,
+      ...refreshOptions,
+      db: callOptions.db,
+    });
   } catch (error) {
     const problem = classify(error);
     return { ok: false, category: problem.category, message: problem.message, gracefulFail: true, durationMs: Math.round(performance.now() - started), attempts: 0 };
@@ -96,7 +103,11 @@ export async function withAccessToken<T>(
           { actor: ctx.actor, ...refreshOptions, db: callOptions.db, wait: true },
         );
         if (outcome.result !== "refreshed" && outcome.result !== "reused") throw error;
-        token = await getAccessToken(ctx.workspaceId, ctx.providerId, { actor: ctx.actor, ...refreshOptions, db: callOptions.db });
+        token = await accessTokenOf(ctx.workspaceId, ctx.connectionId ? { connectionId: ctx.connectionId } : { providerId: ctx.providerId }, {
+          actor: ctx.actor,
+          ...refreshOptions,
+          db: callOptions.db,
+        });
         return fn(token, signal);
       }
     },

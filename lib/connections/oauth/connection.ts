@@ -8,14 +8,14 @@ import { readTokens } from "@/lib/connections/oauth/tokens";
 import { callProvider, type CallResult } from "@/lib/pipeline";
 
 /** Reads the account with the stored token (refreshing it when needed): the live test of an OAuth connection. */
-export async function testOAuthConnection(caller: { workspaceId: string; actor: string }, providerId: string): Promise<CallResult<TestOutcome>> {
-  const { module, client } = await resolveOAuth(requireOAuthProvider(providerId));
+export async function testOAuthConnection(caller: { workspaceId: string; actor: string }, connection: { id: string; providerId: string }): Promise<CallResult<TestOutcome>> {
+  const { module, client } = await resolveOAuth(requireOAuthProvider(connection.providerId));
   const result = await withAccessToken(
-    { workspaceId: caller.workspaceId, providerId, operation: "connection.test", actor: caller.actor },
+    { workspaceId: caller.workspaceId, connectionId: connection.id, providerId: connection.providerId, operation: "connection.test", actor: caller.actor },
     (token, signal) => module.identify(client, { accessToken: token.accessToken, expiresAt: token.expiresAt, grantedScopes: null }, signal),
     { classify: (e) => module.classifyError(e) },
   );
-  return result.ok ? { ...result, value: { accountLabel: result.value.label } } : result;
+  return result.ok ? { ...result, value: { accountLabel: result.value.label, accountId: result.value.accountId } } : result;
 }
 
 export type RevokeResult = "revoked" | "failed" | "not_supported" | "nothing_to_revoke";

@@ -148,8 +148,12 @@ async function revokeQuietly({ module, client }: ResolvedOAuth, tokens: TokenSet
 
 async function saveConnection(user: SessionUser, { manifest }: ResolvedOAuth, tokens: TokenSet, identity: AccountIdentity): Promise<IntegrationStatus> {
   const db = await getDb();
-  const where = { workspaceId_providerId: { workspaceId: user.workspaceId, providerId: manifest.id } };
-  const existing = await db.connection.findUnique({ where, select: { id: true, authType: true, settings: true, status: true } });
+  // An account that is already connected is reconnected (its connection updated), another one
+  // is added as a connection of its own.
+  const existing = await db.connection.findFirst({
+    where: { workspaceId: user.workspaceId, providerId: manifest.id, accountId: identity.accountId },
+    select: { id: true, authType: true, settings: true, status: true },
+  });
   // Google omits the refresh token on re-consent: keep the stored one, but only for the same
   // account (another account's refresh token would silently act for the wrong person).
   const sameAccount = !!existing && existing.authType === "oauth2" && existing.status !== "disconnected" && oauthSettings(existing.settings).accountId === identity.accountId;
@@ -161,6 +165,7 @@ async function saveConnection(user: SessionUser, { manifest }: ResolvedOAuth, to
   const connected = {
     ...FRESHLY_CONNECTED,
     authType: "oauth2" as const,
+    accountId: identity.accountId,
     accountLabel: identity.label,
     grantedScopes: tokens.grantedScopes ?? manifest.oauth.scopes,
     expiresAt: tokens.expiresAt,
@@ -172,12 +177,9 @@ async function saveConnection(user: SessionUser, { manifest }: ResolvedOAuth, to
     settings: settings as Prisma.InputJsonValue,
   };
   const row = await db.$transaction(async (tx) => {
-    const saved = await tx.connection.upsert({
-      where,
-      create: { workspaceId: user.workspaceId, providerId: manifest.id, ...connected },
-      update: { ...connected, tokenVersion: { increment: 1 } },
-      select: { ...STATUS_SELECT, id: true },
-    });
+    const saved = existing
+      ? await tx.connection.update({ where: { id: existing.id }, data: { ...connected, tokenVersion: { increment: 1 } }, select: { ...STATUS_SELECT, id: true } })
+      : await tx.connection.create({ data: { workspaceId: user.workspaceId, providerId: manifest.id, ...connected }, select: { ...STATUS_SELECT, id: true } });
     await writeTokens(tx, { workspaceId: user.workspaceId, connectionId: saved.id }, sealedTokens);
     await recordAudit(tx, {
       workspaceId: user.workspaceId,

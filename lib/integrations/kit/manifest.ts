@@ -83,6 +83,11 @@ export interface OAuthSetup {
 export interface TestOutcome {
   /** Shown on the card, e.g. "Stripe (test mode) · USD, EUR". Never contains a secret. */
   accountLabel: string;
+  /**
+   * The provider's stable id of the account these credentials act for (never a secret): connecting
+   * it again updates its connection instead of adding one. Without it, the secrets' fingerprint is used.
+   */
+  accountId?: string;
   grantedScopes?: string[];
 }
 

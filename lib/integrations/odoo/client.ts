@@ -150,7 +150,7 @@ export async function testOdooConnection(fields: Record<string, string>, ctx: Ad
   const uid = await odooAuthenticate(settings, signal);
   const [user] = await new OdooModels(settings, uid, signal).read("res.users", [uid], ["name", "login"]);
   const name = odooString(user?.name) ?? settings.username;
-  return { accountLabel: `${name} · Odoo ${version.server_version} · ${settings.database}` };
+  return { accountLabel: `${name} · Odoo ${version.server_version} · ${settings.database}`, accountId: `${settings.url}/${settings.database}#${uid}` };
 }
 
 interface XmlRpcFault {

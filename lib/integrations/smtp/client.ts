@@ -46,7 +46,11 @@ export async function testSmtpConnection(fields: Record<string, string>, ctx: Ad
     transport.close();
   }
   const who = fields.username ? `${fields.username} @ ` : "";
-  return { accountLabel: `SMTP · ${who}${fields.host}:${fields.port} · ${SECURITY_LABEL[smtpSecurity(fields)]}` };
+  return {
+    accountLabel: `SMTP · ${who}${fields.host}:${fields.port} · ${SECURITY_LABEL[smtpSecurity(fields)]}`,
+    // One connection per server login and sender: a second brand's address is another connection.
+    accountId: `${fields.username ?? ""}@${fields.host?.toLowerCase()}:${fields.port}/${fields.fromEmail?.toLowerCase()}`,
+  };
 }
 
 /** Sends one copy per recipient over one connection; answers the last message id. */

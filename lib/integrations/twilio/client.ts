@@ -49,7 +49,8 @@ export async function testTwilioConnection(fields: Record<string, string>, ctx: 
     throw new ProviderError(`This Twilio account is ${account.status}: it cannot send messages`, { category: "auth", statusCode: 403, providerCode: `account_${account.status}` });
   }
   const kind = account.type === "Trial" ? " (trial)" : "";
-  return { accountLabel: `Twilio · ${account.friendlyName}${kind} · ${fields.fromNumber}` };
+  // One connection per account and sending number (a brand per number).
+  return { accountLabel: `Twilio · ${account.friendlyName}${kind} · ${fields.fromNumber}`, accountId: `${account.sid}/${fields.fromNumber}` };
 }
 
 export async function sendTwilioSms(fields: TwilioFields, request: SmsRequest, ctx: AdapterContext) {

@@ -89,7 +89,7 @@ describe("Google Calendar sync", () => {
 
   it("does not run twice at once for a calendar, and reports a provider failure without losing its cursor", async () => {
     const { user } = await adminWithCalendars(h.t.db);
-    const session = await openCalendar(user.workspaceId, "google-calendar", "test");
+    const session = await openCalendar(user.workspaceId, { providerId: "google-calendar" }, "test");
     await syncCalendar(session, "primary");
     const state = await h.t.db.calendarSyncState.findFirstOrThrow();
     await h.t.db.calendarSyncState.update({ where: { id: state.id }, data: { lockedAt: new Date() } });

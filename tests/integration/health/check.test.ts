@@ -212,7 +212,7 @@ describe("alerts", () => {
     await calls(connection, 5, "failure", 0);
     const mail = recorder();
     await runHealthCheck(h.t.db, { now: clock(0), notify: mail.notify, probe: noProbe });
-    await disconnect(admin, "stripe");
+    await disconnect(admin, { providerId: "stripe" });
     const later = await runHealthCheck(h.t.db, { now: clock(31 * 24 * HOUR), notify: mail.notify, probe: noProbe });
     expect(later).toMatchObject({ connections: 0, pruned: { snapshots: 1 } });
     expect(await h.t.db.healthAlertState.count()).toBe(0);
@@ -298,7 +298,7 @@ describe("idle integrations", () => {
     const admin = await signedIn(h.t.db, "admin", "Acme");
     await connectThroughFake(h.fakes.oauth, admin, "x");
     // The connect flow's calls belong to no connection yet; the admin's Test is a call of this one.
-    expect(await testConnection(admin, "x")).toMatchObject({ ok: true });
+    expect(await testConnection(admin, { providerId: "x" })).toMatchObject({ ok: true });
     const requests = h.fakes.oauth.requests.length;
     const calls = await h.t.db.integrationActivity.count({ where: { connection: { providerId: "x" } } });
     expect(calls).toBe(1);

@@ -41,7 +41,7 @@ describe("connect (API key)", () => {
     expectNoSecrets(view);
     expect(h.fakes.stripe.requestsWithKey(STRIPE_KEYS.valid).map((r) => r.path)).toEqual(["/v1/balance"]);
 
-    const conn = await h.t.db.connection.findUniqueOrThrow({ where: { workspaceId_providerId: { workspaceId: user.workspaceId, providerId: "stripe" } } });
+    const conn = await h.t.db.connection.findFirstOrThrow({ where: { workspaceId: user.workspaceId, providerId: "stripe" } });
     expect(conn).toMatchObject({ status: "connected", authType: "api_key", lastError: null, needsReauth: false });
     const cred = await h.t.db.credential.findUniqueOrThrow({ where: { connectionId: conn.id } });
     expect(cred.ciphertext).not.toContain(STRIPE_KEYS.valid);
@@ -86,7 +86,7 @@ describe("connect (API key)", () => {
     const user = await signedIn(h.t.db);
     await connectApiKey(user, "stripe", { secretKey: STRIPE_KEYS.valid });
     expect((await rejection(connectApiKey(user, "stripe", { secretKey: STRIPE_KEYS.invalid }))).status).toBe(422);
-    const fields = await readConnectionFields(user.workspaceId, "stripe");
+    const fields = await readConnectionFields(user.workspaceId, { providerId: "stripe" });
     expect(fields?.fields).toEqual({ secretKey: STRIPE_KEYS.valid });
     expect((await integrationStatus(user.workspaceId)).stripe).toMatchObject({ status: "active", needsReauth: false });
   });
@@ -115,7 +115,7 @@ describe("connect (API key)", () => {
     expect(JSON.stringify(conn.settings)).not.toContain(SENDGRID_KEYS.valid);
     const cred = await h.t.db.credential.findUniqueOrThrow({ where: { connectionId: conn.id } });
     expect(cred.ciphertext).not.toContain(SENDGRID_KEYS.valid);
-    expect(await readConnectionFields(user.workspaceId, "sendgrid")).toEqual({ connectionId: conn.id, fields: sendgridFields });
+    expect(await readConnectionFields(user.workspaceId, { providerId: "sendgrid" })).toEqual({ connectionId: conn.id, fields: sendgridFields });
     expect(h.fakes.sendgrid.requests[0]!.headers.authorization).toBe(`Bearer ${SENDGRID_KEYS.valid}`);
   });
 
@@ -164,15 +164,15 @@ describe("connect (API key)", () => {
     const oauthOnly = await rejection(connectApiKey(user, "google-calendar", {}));
     expect(oauthOnly.status).toBe(409);
     expect(oauthOnly.message).toMatch(/cannot be connected with an API key; use Connect/);
-    expect((await rejection(testConnection(user, "s3"))).status).toBe(409);
-    expect((await rejection(updateConnection(user, "s3", {}))).status).toBe(409);
+    expect((await rejection(testConnection(user, { providerId: "s3" }))).status).toBe(409);
+    expect((await rejection(updateConnection(user, { providerId: "s3" }, {}))).status).toBe(409);
   });
 
   it("refuses viewers", async () => {
     const admin = await signedIn(h.t.db);
     const viewer = await colleague(h.t.db, admin, "viewer");
     expect((await rejection(connectApiKey(viewer, "stripe", { secretKey: STRIPE_KEYS.valid }))).status).toBe(403);
-    expect((await rejection(disconnect(viewer, "stripe"))).status).toBe(403);
+    expect((await rejection(disconnect(viewer, { providerId: "stripe" }))).status).toBe(403);
     expect(await h.t.db.connection.count()).toBe(0);
   });
 });
@@ -217,7 +217,7 @@ describe("test connection", () => {
     await connectApiKey(user, "stripe", { secretKey: STRIPE_KEYS.valid });
     const before = await h.t.db.connection.findFirstOrThrow();
     await new Promise((r) => setTimeout(r, 5));
-    const result = await testConnection(user, "stripe");
+    const result = await testConnection(user, { providerId: "stripe" });
     expect(result).toMatchObject({ ok: true, message: "Connected: Stripe (test mode) · EUR, USD", attempts: 1, status: { status: "active", connected: true } });
     expectNoSecrets(result);
     const after = await h.t.db.connection.findFirstOrThrow();
@@ -232,7 +232,7 @@ describe("test connection", () => {
     await connectApiKey(user, "stripe", { secretKey: STRIPE_KEYS.valid });
     h.fakes.stripe.keys.delete(STRIPE_KEYS.valid); // revoked in the dashboard
     try {
-      const result = await testConnection(user, "stripe");
+      const result = await testConnection(user, { providerId: "stripe" });
       expect(result).toMatchObject({ ok: false, category: "auth", status: { status: "error", connectionStatus: "error", needsReauth: true } });
       expect(result.message).toMatch(/Stripe rejected the key/);
       expectNoSecrets(result);
@@ -244,13 +244,13 @@ describe("test connection", () => {
       h.fakes.stripe.addKey(STRIPE_KEYS.valid);
     }
     // Fixing the key through an update heals the connection.
-    const healed = await updateConnection(user, "stripe", { secretKey: STRIPE_KEYS.validLive });
+    const healed = await updateConnection(user, { providerId: "stripe" }, { secretKey: STRIPE_KEYS.validLive });
     expect(healed).toMatchObject({ status: "active", needsReauth: false, lastError: null, accountLabel: expect.stringMatching(/live mode/) });
   });
 
   it("answers 404 when the provider is not connected", async () => {
     const user = await signedIn(h.t.db);
-    const error = await rejection(testConnection(user, "stripe"));
+    const error = await rejection(testConnection(user, { providerId: "stripe" }));
     expect(error.status).toBe(404);
     expect(error.message).toMatch(/not connected/);
   });
@@ -261,12 +261,12 @@ describe("update", () => {
     const user = await signedIn(h.t.db);
     await connectApiKey(user, "sendgrid", sendgridFields);
     h.fakes.sendgrid.reset();
-    const view = await updateConnection(user, "sendgrid", { fromName: "Acme Support", apiKey: "" });
+    const view = await updateConnection(user, { providerId: "sendgrid" }, { fromName: "Acme Support", apiKey: "" });
     expect(view).toMatchObject({ secrets: { apiKey: true }, settings: { fromEmail: "hello@acme.test", fromName: "Acme Support" } });
     expectNoSecrets(view);
     // Re-tested with the stored key before saving.
     expect(h.fakes.sendgrid.requests[0]!.headers.authorization).toBe(`Bearer ${SENDGRID_KEYS.valid}`);
-    expect((await readConnectionFields(user.workspaceId, "sendgrid"))?.fields).toEqual({ ...sendgridFields, fromName: "Acme Support" });
+    expect((await readConnectionFields(user.workspaceId, { providerId: "sendgrid" }))?.fields).toEqual({ ...sendgridFields, fromName: "Acme Support" });
     const audit = await h.t.db.auditLog.findMany({ where: { action: "integration.update" } });
     expect(audit).toHaveLength(1);
     expect(audit[0]!.details).toMatchObject({ fieldsChanged: ["fromName"] });
@@ -275,35 +275,38 @@ describe("update", () => {
   it("replaces a secret, and clears an optional field with null", async () => {
     const user = await signedIn(h.t.db);
     await connectApiKey(user, "sendgrid", sendgridFields);
-    const view = await updateConnection(user, "sendgrid", { apiKey: SENDGRID_KEYS.sendOnly, fromName: null });
+    const view = await updateConnection(user, { providerId: "sendgrid" }, { apiKey: SENDGRID_KEYS.sendOnly, fromName: null });
     expect(view).toMatchObject({ accountLabel: "SendGrid · 1 permission", settings: { fromEmail: "hello@acme.test" } });
     expect(view.settings).not.toHaveProperty("fromName");
-    expect((await readConnectionFields(user.workspaceId, "sendgrid"))?.fields).toEqual({ apiKey: SENDGRID_KEYS.sendOnly, fromEmail: "hello@acme.test" });
+    expect((await readConnectionFields(user.workspaceId, { providerId: "sendgrid" }))?.fields).toEqual({ apiKey: SENDGRID_KEYS.sendOnly, fromEmail: "hello@acme.test" });
   });
 
   it("refuses an update that fails the live test and keeps what was stored", async () => {
     const user = await signedIn(h.t.db);
     await connectApiKey(user, "stripe", { secretKey: STRIPE_KEYS.valid, webhookSecret: STRIPE_KEYS.webhookSecret });
-    const error = await rejection(updateConnection(user, "stripe", { secretKey: STRIPE_KEYS.invalid }));
+    const error = await rejection(updateConnection(user, { providerId: "stripe" }, { secretKey: STRIPE_KEYS.invalid }));
     expect(error.status).toBe(422);
     expectNoSecrets(error.message);
-    expect((await readConnectionFields(user.workspaceId, "stripe"))?.fields).toEqual({ secretKey: STRIPE_KEYS.valid, webhookSecret: STRIPE_KEYS.webhookSecret });
+    expect((await readConnectionFields(user.workspaceId, { providerId: "stripe" }))?.fields).toEqual({ secretKey: STRIPE_KEYS.valid, webhookSecret: STRIPE_KEYS.webhookSecret });
   });
 
   it("validates the merged fields: 400 for clearing a required one, a bad value or an unknown field", async () => {
     const user = await signedIn(h.t.db);
     await connectApiKey(user, "sendgrid", sendgridFields);
-    expect(await rejection(updateConnection(user, "sendgrid", { apiKey: null }))).toMatchObject({
+    expect(await rejection(updateConnection(user, { providerId: "sendgrid" }, { apiKey: null }))).toMatchObject({
       status: 400,
       fields: { "fields.apiKey": expect.stringMatching(/cannot be cleared/) },
     });
-    expect(await rejection(updateConnection(user, "sendgrid", { fromEmail: "nope" }))).toMatchObject({ status: 400, fields: { "fields.fromEmail": expect.any(String) } });
-    expect(await rejection(updateConnection(user, "sendgrid", { region: "eu" }))).toMatchObject({ status: 400, fields: { "fields.region": expect.any(String) } });
+    expect(await rejection(updateConnection(user, { providerId: "sendgrid" }, { fromEmail: "nope" }))).toMatchObject({
+      status: 400,
+      fields: { "fields.fromEmail": expect.any(String) },
+    });
+    expect(await rejection(updateConnection(user, { providerId: "sendgrid" }, { region: "eu" }))).toMatchObject({ status: 400, fields: { "fields.region": expect.any(String) } });
   });
 
   it("answers 404 when there is nothing to update", async () => {
     const user = await signedIn(h.t.db);
-    expect((await rejection(updateConnection(user, "stripe", { secretKey: STRIPE_KEYS.valid }))).status).toBe(404);
+    expect((await rejection(updateConnection(user, { providerId: "stripe" }, { secretKey: STRIPE_KEYS.valid }))).status).toBe(404);
   });
 });
 
@@ -312,21 +315,21 @@ describe("disconnect", () => {
     const user = await signedIn(h.t.db);
     await connectApiKey(user, "sendgrid", sendgridFields);
     const conn = await h.t.db.connection.findFirstOrThrow();
-    const first = await disconnect(user, "sendgrid");
+    const first = await disconnect(user, { providerId: "sendgrid" });
     expect(first).toMatchObject({ ok: true, status: { connected: false, status: "inactive", connectionStatus: "disconnected", accountLabel: null } });
     expect(await h.t.db.credential.count()).toBe(0);
     const row = await h.t.db.connection.findUniqueOrThrow({ where: { id: conn.id } });
     expect(row).toMatchObject({ status: "disconnected", accountLabel: null, grantedScopes: [], expiresAt: null, needsReauth: false });
     expect(JSON.stringify(row.settings)).not.toContain("hello@acme.test");
-    expect(await readConnectionFields(user.workspaceId, "sendgrid")).toBeNull();
+    expect(await readConnectionFields(user.workspaceId, { providerId: "sendgrid" })).toBeNull();
 
-    const second = await disconnect(user, "sendgrid");
+    const second = await disconnect(user, { providerId: "sendgrid" });
     expect(second).toEqual(first);
     expect(await h.t.db.auditLog.count({ where: { action: "integration.disconnect" } })).toBe(1);
     // Never connected at all: same answer, no audit entry.
-    expect(await disconnect(user, "stripe")).toMatchObject({ ok: true, status: { connected: false } });
-    expect((await rejection(disconnect(user, "nope"))).status).toBe(404);
-    expect((await rejection(testConnection(user, "sendgrid"))).status).toBe(404);
+    expect(await disconnect(user, { providerId: "stripe" })).toMatchObject({ ok: true, status: { connected: false } });
+    expect((await rejection(disconnect(user, { providerId: "nope" }))).status).toBe(404);
+    expect((await rejection(testConnection(user, { providerId: "sendgrid" }))).status).toBe(404);
     // Reconnecting afterwards works.
     expect(await connectApiKey(user, "sendgrid", sendgridFields)).toMatchObject({ status: "active" });
   });
@@ -339,10 +342,10 @@ describe("workspace scoping", () => {
     await connectApiKey(a, "stripe", { secretKey: STRIPE_KEYS.valid });
 
     expect((await integrationStatus(b.workspaceId)).stripe).toMatchObject({ connected: false, status: "inactive", accountLabel: null });
-    expect(await getConnection(b, "stripe")).toMatchObject({ connected: false, secrets: { secretKey: false } });
-    expect((await rejection(testConnection(b, "stripe"))).status).toBe(404);
-    expect((await rejection(updateConnection(b, "stripe", { secretKey: STRIPE_KEYS.validLive }))).status).toBe(404);
-    await disconnect(b, "stripe");
+    expect(await getConnection(b, { providerId: "stripe" })).toMatchObject({ connected: false, secrets: { secretKey: false } });
+    expect((await rejection(testConnection(b, { providerId: "stripe" }))).status).toBe(404);
+    expect((await rejection(updateConnection(b, { providerId: "stripe" }, { secretKey: STRIPE_KEYS.validLive }))).status).toBe(404);
+    await disconnect(b, { providerId: "stripe" });
     expect((await listActivity(b.workspaceId, { page: 1, pageSize: 25 })).total).toBe(0);
 
     // A's connection is untouched.
@@ -352,19 +355,19 @@ describe("workspace scoping", () => {
 
     // B connecting its own Stripe makes a separate connection and credential.
     await connectApiKey(b, "stripe", { secretKey: STRIPE_KEYS.validLive });
-    expect((await readConnectionFields(a.workspaceId, "stripe"))?.fields.secretKey).toBe(STRIPE_KEYS.valid);
-    expect((await readConnectionFields(b.workspaceId, "stripe"))?.fields.secretKey).toBe(STRIPE_KEYS.validLive);
+    expect((await readConnectionFields(a.workspaceId, { providerId: "stripe" }))?.fields.secretKey).toBe(STRIPE_KEYS.valid);
+    expect((await readConnectionFields(b.workspaceId, { providerId: "stripe" }))?.fields.secretKey).toBe(STRIPE_KEYS.validLive);
   });
 });
 
 describe("getConnection", () => {
   it("says which secrets are set and shows non-secret settings only", async () => {
     const user = await signedIn(h.t.db);
-    expect(await getConnection(user, "stripe")).toMatchObject({ connected: false, secrets: { secretKey: false, webhookSecret: false }, settings: {} });
+    expect(await getConnection(user, { providerId: "stripe" })).toMatchObject({ connected: false, secrets: { secretKey: false, webhookSecret: false }, settings: {} });
     await connectApiKey(user, "stripe", { secretKey: STRIPE_KEYS.valid });
-    const view = await getConnection(user, "stripe");
+    const view = await getConnection(user, { providerId: "stripe" });
     expect(view).toMatchObject({ connected: true, secrets: { secretKey: true, webhookSecret: false } });
     expectNoSecrets(view);
-    expect(await getConnection(user, "linkedin")).toMatchObject({ providerId: "linkedin", connected: false });
+    expect(await getConnection(user, { providerId: "linkedin" })).toMatchObject({ providerId: "linkedin", connected: false });
   });
 });

@@ -28,7 +28,7 @@ async function expectWiped(connectionId: string) {
 describe("disconnect an OAuth connection", () => {
   it("revokes Google's grant, wipes the tokens, audits and answers the card's status", async () => {
     const { user, row, tokens } = await connected("google-calendar");
-    const answer = await disconnect(user, "google-calendar");
+    const answer = await disconnect(user, { providerId: "google-calendar" });
     expect(answer).toMatchObject({ ok: true, revoke: "revoked", status: { connected: false, status: "inactive" } });
     const revoke = h.fakes.oauth.requests.filter((r) => r.path === "/google/revoke");
     expect(revoke).toHaveLength(1);
@@ -43,7 +43,7 @@ describe("disconnect an OAuth connection", () => {
 
   it("revokes both of X's tokens with basic client auth", async () => {
     const { user, tokens } = await connected("x");
-    expect((await disconnect(user, "x")).revoke).toBe("revoked");
+    expect((await disconnect(user, { providerId: "x" })).revoke).toBe("revoked");
     const revokes = h.fakes.oauth.requests.filter((r) => r.path === "/x/2/oauth2/revoke");
     expect(revokes.map((r) => new URLSearchParams(r.body).get("token_type_hint"))).toEqual(["access_token", "refresh_token"]);
     expect(revokes.map((r) => new URLSearchParams(r.body).get("token"))).toEqual([tokens.accessToken, tokens.refreshToken]);
@@ -53,7 +53,7 @@ describe("disconnect an OAuth connection", () => {
   it("still disconnects locally when the provider's revoke fails", async () => {
     const { user, row, tokens } = await connected("google-calendar");
     h.fakes.oauth.failNext({ status: 500, body: { error: "internal_failure" } }, 5);
-    const answer = await disconnect(user, "google-calendar");
+    const answer = await disconnect(user, { providerId: "google-calendar" });
     expect(answer).toMatchObject({ ok: true, revoke: "failed", status: { connected: false } });
     await expectWiped(row.id);
     // The provider still has the grant (the revoke did not get through): the admin sees it in the audit.
@@ -67,7 +67,7 @@ describe("disconnect an OAuth connection", () => {
     process.env.X_OAUTH_REVOKE_URL = "http://127.0.0.1:1/2/oauth2/revoke";
     resetConfig();
     try {
-      expect(await disconnect(user, "x")).toMatchObject({ ok: true, revoke: "failed" });
+      expect(await disconnect(user, { providerId: "x" })).toMatchObject({ ok: true, revoke: "failed" });
     } finally {
       process.env.X_OAUTH_REVOKE_URL = saved;
       resetConfig();
@@ -78,14 +78,14 @@ describe("disconnect an OAuth connection", () => {
   it("forgets Microsoft's tokens (it has no revocation endpoint) and Mailchimp's", async () => {
     for (const providerId of ["outlook-calendar", "mailchimp"]) {
       const { user, row } = await connected(providerId);
-      expect((await disconnect(user, providerId)).revoke).toBe("not_supported");
+      expect((await disconnect(user, { providerId: providerId })).revoke).toBe("not_supported");
       await expectWiped(row.id);
     }
   });
 
   it("leaves a disconnected connection out of the token refresh", async () => {
     const { user, row } = await connected("x");
-    await disconnect(user, "x");
+    await disconnect(user, { providerId: "x" });
     await h.t.db.connection.update({ where: { id: row.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
     expect((await refreshDueTokens()).processed).toBe(0);
     expect(h.fakes.oauth.tokenRequests("x", "refresh_token")).toHaveLength(0);

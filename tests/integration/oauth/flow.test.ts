@@ -19,7 +19,7 @@ import { callbackQuery, connectThroughFake } from "./helpers";
 const h = useHarness();
 
 async function connectionOf(workspaceId: string, providerId: string) {
-  return h.t.db.connection.findUniqueOrThrow({ where: { workspaceId_providerId: { workspaceId, providerId } } });
+  return h.t.db.connection.findFirstOrThrow({ where: { workspaceId, providerId } });
 }
 
 describe("connect through OAuth", () => {
@@ -57,7 +57,7 @@ describe("connect through OAuth", () => {
     const user = await signedIn(h.t.db);
     for (const expected of expectations) {
       await connectThroughFake(h.fakes.oauth, user, expected.id);
-      const result = await testConnection(user, expected.id);
+      const result = await testConnection(user, { providerId: expected.id });
       expect(result, expected.id).toMatchObject({ ok: true, message: `Connected: ${expected.label}`, status: { status: "active", accountLabel: expected.label } });
     }
     // Mailchimp's metadata call answers with the OAuth scheme; Microsoft's test reads the OIDC userinfo.
@@ -300,15 +300,20 @@ describe("re-consent", () => {
     expect(audit.map((a) => (a.details as { keptStoredRefresh?: boolean }).keptStoredRefresh).sort()).toEqual([false, true]);
   });
 
-  it("does not keep another account's refresh token", async () => {
+  it("another account becomes a connection of its own, without the first account's refresh token", async () => {
     const user = await signedIn(h.t.db);
     await connectThroughFake(h.fakes.oauth, user, "google-calendar");
+    const first = await connectionOf(user.workspaceId, "google-calendar");
     h.fakes.oauth.behaviour.google.omitRefreshToken = true;
     h.fakes.oauth.accounts.google = { id: "200000000000000000002", email: "grace@plugboard.test", name: "Grace Hopper", extra: "" };
     expect((await connectThroughFake(h.fakes.oauth, user, "google-calendar")).ok).toBe(true);
-    const row = await connectionOf(user.workspaceId, "google-calendar");
-    expect(row).toMatchObject({ accountLabel: "grace@plugboard.test", refreshable: false });
-    expect((await storedTokens(h.t.db, row.id))!.refreshToken).toBeUndefined();
+    const rows = await h.t.db.connection.findMany({ where: { workspaceId: user.workspaceId, providerId: "google-calendar" }, orderBy: { createdAt: "asc" } });
+    expect(rows.map((r) => [r.id === first.id, r.accountId, r.accountLabel, r.refreshable])).toEqual([
+      [true, first.accountId, first.accountLabel, true],
+      [false, "200000000000000000002", "grace@plugboard.test", false],
+    ]);
+    expect((await storedTokens(h.t.db, rows[1]!.id))!.refreshToken).toBeUndefined();
+    expect((await storedTokens(h.t.db, first.id))!.refreshToken).toBeDefined();
   });
 });
 
@@ -401,7 +406,7 @@ describe("Mailchimp's API key beside OAuth", () => {
     expect(view).toMatchObject({ connected: true, status: "active", accountLabel: "Plugboard Test Shop · owner@plugboard.test", secrets: { apiKey: true } });
     const root = h.fakes.oauth.requests.find((r) => r.path === "/mailchimp/us19/3.0/")!;
     expect(Buffer.from(root.headers.authorization!.replace(/^Basic /, ""), "base64").toString()).toMatch(new RegExp(`:${MAILCHIMP_API_KEYS[0]}$`));
-    expect(await getConnection(user, "mailchimp")).toMatchObject({ secrets: { apiKey: true } });
+    expect(await getConnection(user, { providerId: "mailchimp" })).toMatchObject({ secrets: { apiKey: true } });
 
     // A key whose suffix names another data centre is refused by that data centre.
     const wrongDc = await rejection(connectApiKey(user, "mailchimp", { apiKey: MAILCHIMP_API_KEYS[0].replace("-us19", "-us6") }));

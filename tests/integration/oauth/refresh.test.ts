@@ -514,7 +514,7 @@ describe("on-demand refresh", () => {
     const connection = await h.t.db.connection.findFirstOrThrow({ where: { providerId: "x" } });
     const tokens = await storedTokens(h.t.db, connection.id);
     h.fakes.oauth.invalidateAccessToken(tokens!.accessToken!);
-    const result = await testConnection(user, "x");
+    const result = await testConnection(user, { providerId: "x" });
     expect(result).toMatchObject({ ok: true, message: "Connected: @plugboard", status: { status: "active" } });
     expect(h.fakes.oauth.tokenRequests("x", "refresh_token")).toHaveLength(1);
   });

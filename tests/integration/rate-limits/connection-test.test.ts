@@ -21,10 +21,10 @@ afterEach(() => {
 it("answers rate_limit without calling Stripe and keeps the connection's state", async () => {
   const admin = await signedIn(h.t.db);
   await connectApiKey(admin, "stripe", { secretKey: STRIPE_KEYS.valid });
-  expect((await testConnection(admin, "stripe")).ok).toBe(true);
+  expect((await testConnection(admin, { providerId: "stripe" })).ok).toBe(true);
   const before = h.fakes.stripe.requests.length;
 
-  const refused = await testConnection(admin, "stripe");
+  const refused = await testConnection(admin, { providerId: "stripe" });
   expect(refused).toMatchObject({ ok: false, category: "rate_limit", attempts: 0, status: { status: "active", connectionStatus: "connected", lastError: null } });
   expect(refused.message).toMatch(/Rate limit for Stripe connection\.test reached \(2 calls per 24 hours\)/);
   expect(h.fakes.stripe.requests.length).toBe(before);

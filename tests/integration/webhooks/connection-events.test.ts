@@ -37,19 +37,19 @@ describe("connection events", () => {
     ]);
 
     // Editing a healthy connection is not a new "connected".
-    await updateConnection(user, "stripe", { webhookSecret: STRIPE_KEYS.webhookSecret });
+    await updateConnection(user, { providerId: "stripe" }, { webhookSecret: STRIPE_KEYS.webhookSecret });
     expect(await delivered()).toHaveLength(1);
 
     h.fakes.stripe.failNext({ status: 401, body: { error: { type: "invalid_request_error", message: "Invalid API Key provided" } } }, 2);
-    expect((await testConnection(user, "stripe")).ok).toBe(false);
+    expect((await testConnection(user, { providerId: "stripe" })).ok).toBe(false);
     const [, error] = await delivered();
     expect(error).toMatchObject({ type: "connection.error", data: { providerId: "stripe", connectionId: connection.id, category: "auth" } });
     // Still failing: no second event.
-    await testConnection(user, "stripe");
+    await testConnection(user, { providerId: "stripe" });
     expect(await delivered()).toHaveLength(2);
 
-    await disconnect(user, "stripe");
-    await disconnect(user, "stripe"); // idempotent, and silent the second time
+    await disconnect(user, { providerId: "stripe" });
+    await disconnect(user, { providerId: "stripe" }); // idempotent, and silent the second time
     const events = await delivered();
     expect(events.slice(2)).toEqual([{ type: "connection.disconnected", data: { providerId: "stripe", connectionId: connection.id } }]);
     // Nothing leaks the key into an event.

@@ -11,7 +11,7 @@ export const outbox: { from: string; email: OutgoingEmail }[] = [];
 export const adapter: ApiKeyAdapter = {
   async testConnection(fields) {
     if (fields.token !== MEMORY_MAIL_TOKEN) throw new ProviderError("Memory Mail rejected the token", { category: "auth", statusCode: 401 });
-    return { accountLabel: `Memory Mail · ${fields.fromEmail}` };
+    return { accountLabel: `Memory Mail · ${fields.fromEmail}`, accountId: fields.fromEmail };
   },
   classifyError: (error) => classifyError(error),
 };

@@ -29,7 +29,11 @@ beforeEach(() => odoo.reset());
 
 describe("Odoo client", () => {
   it("tests a connection: server version, then authenticate, then the user's name for the card", async () => {
-    expect(await odooAdapter.testConnection(fields(), ctx())).toEqual({ accountLabel: "Mitchell Admin · Odoo 17.0 · plugboard" });
+    expect(await odooAdapter.testConnection(fields(), ctx())).toEqual({
+      accountLabel: "Mitchell Admin · Odoo 17.0 · plugboard",
+      // The server, database and user: connecting the same login again updates its connection.
+      accountId: `${odoo.url}/${ODOO_LOGIN.database}#2`,
+    });
     expect(odoo.calls.map((c) => `${c.path} ${c.method}${c.op ? ` ${c.model}.${c.op}` : ""}`)).toEqual([
       "/xmlrpc/2/common version",
       "/xmlrpc/2/common authenticate",

@@ -1,10 +1,11 @@
-// GET /api/integrations/status — every provider's health for the caller's workspace, from the
-// database only (no provider is called).
+// GET /api/integrations/status — the workspace's connections (one dashboard card each, with the
+// capabilities each is the default of) and every provider's status, from the database only (no
+// provider is called).
 import { requireUser } from "@/lib/auth/session";
 import { handle, json } from "@/lib/http/api";
-import { integrationStatus } from "@/lib/connections/status";
+import { workspaceStatus } from "@/lib/connections/status";
 
 export const GET = handle(async (request) => {
   const user = await requireUser(request);
-  return json({ integrations: await integrationStatus(user.workspaceId), generatedAt: new Date().toISOString() });
+  return json({ ...(await workspaceStatus(user.workspaceId)), generatedAt: new Date().toISOString() });
 });

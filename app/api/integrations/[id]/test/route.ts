@@ -9,5 +9,5 @@ type Context = { params: Promise<{ id: string }> };
 export const POST = handle<Context>(async (request, { params }) => {
   const user = await requireUser(request);
   const { id } = await params;
-  return json(await testConnection(user, id));
+  return json(await testConnection(user, { providerId: id }));
 });
