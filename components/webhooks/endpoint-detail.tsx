@@ -17,6 +17,7 @@ import { AttemptsChart } from "@/components/webhooks/attempts-chart";
 import { DeliveriesPanel } from "@/components/webhooks/deliveries-table";
 import { EndpointDialog } from "@/components/webhooks/endpoint-dialog";
 import { SecretDialog } from "@/components/webhooks/secret-dialog";
+import { disabledNote, failingNote } from "@/components/webhooks/state";
 import { attemptSummary, EndpointStatusBadge } from "@/components/webhooks/status";
 import { Stat } from "@/components/webhooks/webhooks-view";
 
@@ -73,6 +74,7 @@ function Detail({ endpoint }: { endpoint: EndpointDetail }) {
   const actionError = [update, sendTest, rotate].find((m) => m.isError)?.error;
   // The shared clock rather than Date.now() in render, so the note also goes when the rotation window ends while the page is open.
   const now = useNow();
+  const failing = now === null ? null : failingNote(endpoint, now);
   const rotationEnds = endpoint.previousSecretExpiresAt && now !== null && new Date(endpoint.previousSecretExpiresAt).getTime() > now ? endpoint.previousSecretExpiresAt : null;
 
   return (
@@ -124,7 +126,18 @@ function Detail({ endpoint }: { endpoint: EndpointDetail }) {
           <CircleAlertIcon aria-hidden="true" />
           <AlertTitle>Disabled {endpoint.disabledAt && <RelativeTime value={endpoint.disabledAt} />}</AlertTitle>
           <AlertDescription>
-            <p>Plugboard stopped sending to this endpoint because {endpoint.disabledReason ?? "it kept failing"}. Fix the receiver, enable it, then resend the failures.</p>
+            <p>{disabledNote(endpoint)}</p>
+          </AlertDescription>
+        </Alert>
+      )}
+      {failing && (
+        <Alert variant="warning" data-testid="webhook-failing-alert">
+          <CircleAlertIcon aria-hidden="true" />
+          <AlertTitle>
+            {failing.title} (since <RelativeTime value={endpoint.failingSince} />)
+          </AlertTitle>
+          <AlertDescription>
+            <p>{failing.detail}</p>
           </AlertDescription>
         </Alert>
       )}

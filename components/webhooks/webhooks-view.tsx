@@ -5,7 +5,7 @@ import Link from "next/link";
 import { CircleAlertIcon, EyeIcon, PlusIcon, WebhookIcon } from "lucide-react";
 
 import { errorMessage } from "@/components/api/client";
-import { RelativeTime } from "@/components/format";
+import { RelativeTime, useNow } from "@/components/format";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -14,6 +14,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useEndpoints, type Endpoint, type EndpointWithSecret } from "@/components/webhooks/api";
 import { EndpointDialog } from "@/components/webhooks/endpoint-dialog";
 import { SecretDialog } from "@/components/webhooks/secret-dialog";
+import { failingNote } from "@/components/webhooks/state";
 import { EndpointStatusBadge, eventsSummary } from "@/components/webhooks/status";
 import { useRouter } from "next/navigation";
 
@@ -92,6 +93,8 @@ export function WebhooksView() {
 
 function EndpointRow({ endpoint }: { endpoint: Endpoint }) {
   const { stats } = endpoint;
+  const now = useNow();
+  const failing = now === null ? null : failingNote(endpoint, now);
   const successRate = stats.succeeded + stats.failed > 0 ? Math.round((stats.succeeded / (stats.succeeded + stats.failed)) * 100) : null;
   return (
     <li className="rounded-xl border bg-card p-4 shadow-xs" data-testid={`webhook-endpoint-${endpoint.id}`}>
@@ -107,7 +110,13 @@ function EndpointRow({ endpoint }: { endpoint: Endpoint }) {
             {endpoint.url}
           </p>
           <p className="text-xs text-muted-foreground">{eventsSummary(endpoint.events)}</p>
-          {endpoint.status === "disabled" && endpoint.disabledReason && <p className="text-xs font-medium text-destructive">Disabled: {endpoint.disabledReason}</p>}
+          {endpoint.status === "disabled" && endpoint.disabledReason && (
+            <p className="text-xs font-medium text-destructive">
+              Disabled: {endpoint.disabledReason}
+              {endpoint.stats.pending ? ` (${endpoint.stats.pending.toLocaleString()} waiting)` : ""}
+            </p>
+          )}
+          {failing && <p className="text-xs font-medium text-[color-mix(in_oklch,var(--warning)_50%,black)]">Failing: {failing.short}</p>}
         </div>
         <dl className="grid grid-cols-4 gap-4 text-right text-sm" data-testid={`webhook-stats-${endpoint.id}`}>
           <Stat label="Deliveries" value={stats.total.toLocaleString()} />

@@ -4,6 +4,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { config, dataDir } from "@/lib/config";
+import { withCommitScope } from "@/lib/db/after-commit";
 import { findRunningEmbeddedServer } from "@/lib/db/embedded";
 
 export type Db = PrismaClient;
@@ -21,7 +22,19 @@ export async function resolveDatabaseUrl(): Promise<string> {
 
 export function createPrismaClient(url: string, poolSize = 10): PrismaClient {
   const adapter = new PrismaPg({ connectionString: url, max: poolSize });
-  return new PrismaClient({ adapter });
+  return withCommitHooks(new PrismaClient({ adapter }));
+}
+
+/**
+ * Every interactive transaction of the client runs in a commit scope (lib/db/after-commit.ts), so
+ * work registered inside it — sending the webhooks of the events it raised — starts only once it
+ * has committed, whoever opened it. Batch transactions (an array of queries) pass through.
+ */
+function withCommitHooks(client: PrismaClient): PrismaClient {
+  const begin = client.$transaction.bind(client) as (arg: unknown, options?: unknown) => Promise<unknown>;
+  const transaction = (arg: unknown, options?: unknown) => (typeof arg === "function" ? withCommitScope(() => begin(arg, options)) : begin(arg, options));
+  Object.defineProperty(client, "$transaction", { value: transaction, configurable: true, writable: true });
+  return client;
 }
 
 /** The shared client, created on first use (never at import, so builds need no database). */

@@ -4,6 +4,9 @@
 //   "await":  run it now and wait (the caller's result depends on it having run);
 //   "detach": start it now without waiting;
 //   "skip":   leave it to the cron job that picks up the same work.
+// Called from inside after-work (the response has already gone), Next starts the task at once, not
+// once the caller's transaction has committed: work that needs the commit waits for it with
+// lib/db/after-commit.ts.
 import { after } from "next/server";
 import { logger } from "@/lib/log";
 

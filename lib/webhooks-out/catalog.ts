@@ -55,7 +55,7 @@ export const EVENT_CATALOG = [
   {
     type: "endpoint.disabled",
     description: "An outgoing webhook endpoint was disabled after failing",
-    example: { endpointId: "cm0ep", url: "https://hooks.example.com/plugboard", reason: "10 failed messages in a row" },
+    example: { endpointId: "cm0ep", url: "https://hooks.example.com/plugboard", reason: "every attempt has failed for 5 days" },
   },
 ] as const satisfies readonly EventSpec[];
 

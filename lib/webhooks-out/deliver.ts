@@ -3,8 +3,10 @@
 // LOCKED that stamps them with a lease and a claim token, so concurrent runs (several instances,
 // an overlapping cron) never send the same attempt twice; a run that dies mid-way leaves its rows
 // to be claimed again when the lease ends. Each attempt is logged, then the delivery is finished
-// or rescheduled, and the endpoint's health updated. Clock, DNS resolver, URL policy and jitter
-// are injectable for tests.
+// or rescheduled, and the endpoint's health updated. A message fails only once its whole retry
+// schedule has; an endpoint the run disables (or that answers 410) gets no more attempts from the
+// run, and the rows the run holds for it go back to waiting. Clock, DNS resolver, URL policy and
+// jitter are injectable for tests.
 import crypto from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { forEachConcurrently } from "@/lib/concurrency";
@@ -13,7 +15,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/log";
 import { safeMessage } from "@/lib/pipeline/call";
-import { disableEndpoint, noteFailure, noteSuccesses } from "@/lib/webhooks-out/health";
+import { disableEndpoint, GONE_REASON, noteFailure, noteSuccesses } from "@/lib/webhooks-out/health";
 import { retryDelayAfter } from "@/lib/webhooks-out/schedule";
 import { readEndpointSecrets, signingSecrets, type EndpointSecrets } from "@/lib/webhooks-out/secrets";
 import { postWebhook, type WebhookResponse } from "@/lib/webhooks-out/send";
@@ -77,8 +79,10 @@ interface LoadedEndpoint {
 
 const iso = (d: Date) => d.toISOString();
 
-function filterSql(filter: DeliveryFilter): Prisma.Sql | null {
+/** The SQL for a filter (null: it matches nothing), plus endpoints left out (the ones a run has stopped). */
+function filterSql(filter: DeliveryFilter, skipEndpointIds: readonly string[] = []): Prisma.Sql | null {
   const parts: Prisma.Sql[] = [];
+  if (skipEndpointIds.length) parts.push(Prisma.sql`AND d."endpointId" NOT IN (${Prisma.join(skipEndpointIds)})`);
   for (const [column, ids] of [
     ["eventId", filter.eventIds],
     ["id", filter.deliveryIds],
@@ -92,11 +96,19 @@ function filterSql(filter: DeliveryFilter): Prisma.Sql | null {
 }
 
 /**
- * Claims up to `limit` due deliveries of active endpoints: one statement that locks the rows it
- * picks (skipping rows another run holds) and stamps them with a lease and this claim's token.
+ * Claims up to `limit` due deliveries of active endpoints (but those in `skipEndpointIds`): one
+ * statement that locks the rows it picks (skipping rows another run holds) and stamps them with a
+ * lease and this claim's token.
  */
-export async function claimDueDeliveries(db: Db, now: Date, limit: number, filter: DeliveryFilter = {}, leaseMs = CLAIM_LEASE_MS): Promise<ClaimedDelivery[]> {
-  const extra = filterSql(filter);
+export async function claimDueDeliveries(
+  db: Db,
+  now: Date,
+  limit: number,
+  filter: DeliveryFilter = {},
+  leaseMs = CLAIM_LEASE_MS,
+  skipEndpointIds: readonly string[] = [],
+): Promise<ClaimedDelivery[]> {
+  const extra = filterSql(filter, skipEndpointIds);
   if (!extra) return [];
   const token = crypto.randomUUID();
   const size = Prisma.raw(String(Math.max(1, Math.floor(limit))));
@@ -170,6 +182,12 @@ interface Engine {
   random: () => number;
   timeoutMs: number;
   endpoints: Map<string, LoadedEndpoint>;
+  /**
+   * Endpoints this run sends nothing more to: it disabled them, or one answered 410 (disabled as
+   * soon as that outcome is written). Their rows are not claimed again by the run, and rows already
+   * claimed go back to waiting.
+   */
+  stopped: Set<string>;
   report: DeliveryReport;
   /** Outcomes waiting to be written. */
   unwritten: AttemptOutcome[];
@@ -194,13 +212,17 @@ async function send(engine: Engine, claimed: ClaimedDelivery, endpoint: LoadedEn
 
 async function deliverOne(engine: Engine, claimed: ClaimedDelivery): Promise<void> {
   const endpoint = engine.endpoints.get(claimed.endpointId);
-  // Paused or disabled since the claim (possibly by this very run): not sent, left as it is.
-  if (!endpoint || endpoint.status !== "active") return engine.lane(() => release(engine.db, claimed));
+  // Paused or disabled since the claim (possibly by this very run): not sent, and back to waiting
+  // (unclaimed, still pending), so it goes out as soon as the endpoint is active again.
+  if (!endpoint || endpoint.status !== "active" || engine.stopped.has(endpoint.id)) return engine.lane(() => release(engine.db, claimed));
 
   const startedAt = engine.now();
   const result = await send(engine, claimed, endpoint, startedAt);
   const finishedAt = engine.now();
-  const delay = result.ok || result.statusCode === 410 ? null : retryDelayAfter(claimed.retryStep, { random: engine.random, retryAfterMs: result.retryAfterMs });
+  // The endpoint is disabled when this outcome is written; nothing more goes to it meanwhile.
+  if (result.statusCode === 410) engine.stopped.add(endpoint.id);
+  // A failure (410 included) moves the message along its schedule; it fails only after the last step.
+  const delay = result.ok ? null : retryDelayAfter(claimed.retryStep, { random: engine.random, retryAfterMs: result.retryAfterMs });
   engine.report.attempted++;
   engine.unwritten.push({ claimed, startedAt, finishedAt, result, delay, error: result.error ? safeMessage(result.error) : null });
   startWriting(engine);
@@ -291,11 +313,9 @@ async function writeOutcomes(engine: Engine, group: AttemptOutcome[]): Promise<v
     if (!failures.length) continue;
     const gone = failures.find((o) => o.result.statusCode === 410);
     const last = failures[failures.length - 1]!;
-    const disabled = gone
-      ? await disableEndpoint(db, endpointId, "it answered 410 Gone", gone.finishedAt)
-      : await noteFailure(db, endpointId, failures[0]!.startedAt, last.finishedAt);
+    const disabled = gone ? await disableEndpoint(db, endpointId, GONE_REASON, gone.finishedAt) : await noteFailure(db, endpointId, failures[0]!.startedAt, last.finishedAt);
     if (disabled) {
-      engine.endpoints.get(endpointId)!.status = "disabled";
+      engine.stopped.add(endpointId);
       engine.report.endpointsDisabled++;
     }
   }
@@ -318,6 +338,7 @@ export async function deliverDueWebhooks(options: DeliveryOptions = {}): Promise
     random: options.random ?? Math.random,
     timeoutMs: options.timeoutMs ?? cfg.WEBHOOK_TIMEOUT_MS,
     endpoints: new Map(),
+    stopped: new Set(),
     report: { attempted: 0, succeeded: 0, failed: 0, gaveUp: 0, endpointsDisabled: 0, durationMs: 0 },
     unwritten: [],
     writing: null,
@@ -330,7 +351,7 @@ export async function deliverDueWebhooks(options: DeliveryOptions = {}): Promise
       let rows: ClaimedDelivery[];
       try {
         rows = await engine.lane(async () => {
-          const claimedRows = await claimDueDeliveries(engine.db, engine.now(), batchSize, filter);
+          const claimedRows = await claimDueDeliveries(engine.db, engine.now(), batchSize, filter, CLAIM_LEASE_MS, [...engine.stopped]);
           await loadEndpoints(engine.db, [...new Set(claimedRows.map((r) => r.endpointId))], engine.endpoints);
           return claimedRows;
         });
@@ -362,7 +383,7 @@ export async function deliverDueWebhooks(options: DeliveryOptions = {}): Promise
   if (options.followUpWithinMs) {
     // The 5-second retry should not wait for the next cron minute when this run can simply wait.
     for (let round = 0; round < 2; round++) {
-      const extra = filterSql(filter);
+      const extra = filterSql(filter, [...engine.stopped]);
       if (!extra) break;
       const now = engine.now();
       const [due] = await engine.db.$queryRaw<{ at: Date | null }[]>`

@@ -4,15 +4,18 @@
 import crypto from "node:crypto";
 import { recordAudit } from "@/lib/audit";
 import { actorOf, type SessionUser } from "@/lib/auth/session";
+import { afterCommit } from "@/lib/db/after-commit";
 import { getDb, type Db } from "@/lib/db/client";
 import { EVENT_CATALOG, type EventSpec } from "@/lib/webhooks-out/catalog";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, badRequest } from "@/lib/http/api";
 import { VaultDecryptError } from "@/lib/vault";
 import { ENDPOINT_SELECT, findEndpoint, requireAdmin, type EndpointRow, type ServiceOptions } from "@/lib/webhooks-out/access";
+import { autoDisableAt } from "@/lib/webhooks-out/health";
 import type { CreateEndpointInput, UpdateEndpointInput } from "@/lib/webhooks-out/schemas";
 import { readEndpointSecrets, ROTATION_OVERLAP_MS, sealEndpointSecrets, type EndpointSecrets } from "@/lib/webhooks-out/secrets";
 import { generateSecret } from "@/lib/webhooks-out/signing";
+import { deliverAfterResponse } from "@/lib/webhooks-out/trigger";
 import { checkEndpointUrl, configuredUrlPolicy, systemResolver, UrlRefusedError } from "@/lib/webhooks-out/url-rules";
 
 export type { ServiceOptions } from "@/lib/webhooks-out/access";
@@ -41,7 +44,10 @@ export interface EndpointView {
   disabledAt: Date | null;
   /** While set and in the future, the previous secret still signs too. */
   previousSecretExpiresAt: Date | null;
+  /** Start of the current run of failed attempts (every attempt since has failed); null when the last one succeeded. */
   failingSince: Date | null;
+  /** When an active endpoint that is failing gets disabled unless an attempt succeeds before (failingSince + 5 days). */
+  autoDisableAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   stats: EndpointStats;
@@ -102,6 +108,7 @@ function toView(row: EndpointRow, stats: EndpointStats): EndpointView {
     disabledAt: row.disabledAt,
     previousSecretExpiresAt: row.previousSecretExpiresAt,
     failingSince: row.failingSince,
+    autoDisableAt: row.failingSince && row.status === "active" ? autoDisableAt(row.failingSince) : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     stats,
@@ -219,6 +226,7 @@ export async function updateEndpoint(user: SessionUser, id: string, input: Updat
     }
     Object.assign(data, sealEndpointSecrets(row.workspaceId, row.id, { ...secrets, headers }), { headerNames: headerNamesOf(headers) });
   }
+  const activating = input.status === "active" && row.status !== "active";
   if (input.status !== undefined && input.status !== row.status) {
     data.status = input.status;
     // Enabling a disabled endpoint starts it with a clean record.
@@ -226,6 +234,14 @@ export async function updateEndpoint(user: SessionUser, id: string, input: Updat
   }
   const saved = await db.$transaction(async (tx) => {
     const updated = await tx.webhookEndpoint.update({ where: { id: row.id }, data, select: ENDPOINT_SELECT });
+    if (activating) {
+      if (row.status === "disabled") {
+        // What waited while it was disabled is due now, not at the retry step it had reached.
+        const now = (options.now ?? (() => new Date()))();
+        await tx.webhookDelivery.updateMany({ where: { endpointId: row.id, status: "pending", nextAttemptAt: { gt: now } }, data: { nextAttemptAt: now } });
+      }
+      afterCommit(() => deliverAfterResponse({ endpointIds: [row.id] }));
+    }
     const changed = Object.keys(input).filter((k) => k !== "headers");
     await recordAudit(tx, {
       workspaceId: user.workspaceId,

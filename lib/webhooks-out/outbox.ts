@@ -33,13 +33,20 @@ async function writeEvent(db: DbOrTx, workspaceId: string, type: string, data: R
 }
 
 /**
- * Queues an event for every endpoint of the workspace that subscribes to its type (or to `*`).
- * Paused endpoints get it too and receive it once resumed; disabled ones do not. Nothing is
- * stored when nobody subscribes.
+ * Queues an event for every endpoint of the workspace that subscribes to its type (or to `*`),
+ * but those in `except`. Paused and disabled endpoints get it too, and receive it once resumed or
+ * enabled: stopping the attempts never drops a message. Nothing is stored when nobody subscribes.
  */
-export async function enqueueEvent(db: DbOrTx, workspaceId: string, type: string, data: Record<string, unknown>, now = new Date()): Promise<QueuedEvent | null> {
+export async function enqueueEvent(
+  db: DbOrTx,
+  workspaceId: string,
+  type: string,
+  data: Record<string, unknown>,
+  now = new Date(),
+  except: string[] = [],
+): Promise<QueuedEvent | null> {
   const endpoints = await db.webhookEndpoint.findMany({
-    where: { workspaceId, status: { in: ["active", "paused"] }, events: { hasSome: [type, "*"] } },
+    where: { workspaceId, events: { hasSome: [type, "*"] }, ...(except.length ? { id: { notIn: except } } : {}) },
     select: { id: true },
   });
   if (!endpoints.length) return null;

@@ -1,6 +1,10 @@
-// Best-effort delivery right after the response: `after()` runs once the request has finished
-// (so the transaction that wrote the outbox rows has committed). Outside a request — CLIs,
-// tests — there is no "after", and the cron run (GET /api/cron/webhooks) delivers instead.
+// Best-effort delivery right after the response (Next's `after()`), for events raised and
+// deliveries queued by a request. Events raised inside a transaction are handed over only once it
+// has committed (lib/db/after-commit.ts): after-work such as the inbound webhook drain raises
+// events itself, and there after() starts at once — before the commit, when the delivery run would
+// find nothing due. Outside a request — CLIs, tests — there is no "after", and the cron run
+// (GET /api/cron/webhooks) delivers instead.
+import { afterCommitCollect } from "@/lib/db/after-commit";
 import { afterResponse } from "@/lib/http/after-response";
 
 export interface DeliveryFilter {
@@ -23,4 +27,14 @@ export function deliverAfterResponse(filter: DeliveryFilter): void {
     "skip",
     "webhook delivery after the response",
   );
+}
+
+const deliverEvents = (eventIds: string[]) => deliverAfterResponse({ eventIds });
+
+/**
+ * Sends a just-queued event once the caller's transaction has committed (at once when the caller
+ * is not in one); the events of one transaction go out in one delivery run.
+ */
+export function deliverWhenCommitted(eventId: string): void {
+  afterCommitCollect(deliverEvents, eventId);
 }

@@ -27,9 +27,11 @@ export interface FakeServerBase {
   requests: RecordedRequest[];
   /** The next `count` requests (default 1) fail with this status before normal handling. */
   failNext(failure: InjectedFailure, count?: number): void;
+  /** Every request fails with this (an outage) until called with null; queued failNext ones wait meanwhile. */
+  failAll(failure: InjectedFailure | null): void;
   /** Delay every answer by this many ms (for timeout tests); 0 turns it off. */
   setDelay(ms: number): void;
-  /** Forget recorded requests, queued failures and the delay. */
+  /** Forget recorded requests, queued failures, an outage and the delay. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function startFakeServer(
 ): Promise<FakeServerBase> {
   const requests: RecordedRequest[] = [];
   let failures: InjectedFailure[] = [];
+  let outage: InjectedFailure | null = null;
   let delayMs = 0;
   const server = http.createServer((incoming, res) => {
     const chunks: Buffer[] = [];
@@ -64,7 +67,7 @@ export async function startFakeServer(
       };
       requests.push(req);
       const respond = () => {
-        const failure = failures.shift();
+        const failure = outage ?? failures.shift();
         if (failure) return options.onFailure(req, res, failure);
         try {
           handler(req, res);
@@ -90,12 +93,16 @@ export async function startFakeServer(
     failNext(failure, count = 1) {
       for (let i = 0; i < count; i++) failures.push(failure);
     },
+    failAll(failure) {
+      outage = failure;
+    },
     setDelay(ms) {
       delayMs = ms;
     },
     reset() {
       requests.length = 0;
       failures = [];
+      outage = null;
       delayMs = 0;
     },
     close() {

@@ -16,6 +16,8 @@ export interface ReceivedWebhook extends RecordedRequest {
   verifyError?: string;
   webhookId: string;
   eventType: string;
+  /** The status this receiver answered. */
+  status: number;
 }
 
 export interface FakeWebhookReceiver extends FakeServerBase {
@@ -26,6 +28,8 @@ export interface FakeWebhookReceiver extends FakeServerBase {
   setClock(now: () => Date): void;
   /** Requests received for one webhook-id (retries and duplicates). */
   count(webhookId: string): number;
+  /** Requests for one webhook-id that this receiver accepted (answered 2xx). */
+  accepted(webhookId: string): number;
 }
 
 /** The README's recipe for simple receivers: hex HMAC-SHA256 of "id.timestamp.body", key = base64-decoded secret after whsec_. */
@@ -57,7 +61,7 @@ export async function startWebhookReceiver(options: { port?: number } = {}): Pro
   let clock = () => new Date();
   const received: ReceivedWebhook[] = [];
 
-  const record = (req: RecordedRequest): ReceivedWebhook => {
+  const record = (req: RecordedRequest, status: (verified: boolean) => number): ReceivedWebhook => {
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v ?? "")]));
     const standardVerifiedWith: string[] = [];
     let verifyError: string | undefined;
@@ -76,6 +80,7 @@ export async function startWebhookReceiver(options: { port?: number } = {}): Pro
       ...(standardVerifiedWith.length ? {} : { verifyError: verifyError ?? "no secret configured" }),
       webhookId: headers["webhook-id"] ?? "",
       eventType: headers["x-webhook-event"] ?? "",
+      status: status(standardVerifiedWith.length > 0),
     };
     received.push(entry);
     return entry;
@@ -85,16 +90,16 @@ export async function startWebhookReceiver(options: { port?: number } = {}): Pro
     {
       port: options.port,
       onFailure: (req, res, failure) => {
-        record(req);
+        record(req, () => failure.status);
         const headers: Record<string, string> = { ...failure.headers };
         if (failure.retryAfter !== undefined) headers["retry-after"] = String(failure.retryAfter);
         sendJson(res, failure.status, failure.body ?? { error: `injected ${failure.status}` }, headers);
       },
     },
     (req, res) => {
-      const entry = record(req);
       // A real receiver refuses what it cannot verify; the recorded entry says why.
-      if (!entry.standardVerifiedWith.length && secrets.length) return sendJson(res, 401, { error: entry.verifyError });
+      const entry = record(req, (verified) => (verified || !secrets.length ? 200 : 401));
+      if (entry.status === 401) return sendJson(res, 401, { error: entry.verifyError });
       sendJson(res, 200, { received: true });
     },
   );
@@ -109,6 +114,9 @@ export async function startWebhookReceiver(options: { port?: number } = {}): Pro
     },
     count(webhookId) {
       return received.filter((r) => r.webhookId === webhookId).length;
+    },
+    accepted(webhookId) {
+      return received.filter((r) => r.webhookId === webhookId && r.status >= 200 && r.status < 300).length;
     },
     reset() {
       base.reset();

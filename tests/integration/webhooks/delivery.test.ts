@@ -1,7 +1,8 @@
 // The delivery engine against a local receiver that verifies every signature with the Standard
 // Webhooks reference library: the outbox, signing, rotation, the retry schedule on a test clock,
-// Retry-After, 410 and auto-disable, SSRF refusals at delivery time, crash recovery and
-// concurrent runs. Real database (PostgreSQL and PGlite), real HTTP; only time and DNS are fakes.
+// Retry-After, an outage caught up without losing a message, 410 and auto-disable (messages
+// waiting, not failed), SSRF refusals at delivery time, crash recovery and concurrent runs. Real
+// database (PostgreSQL and PGlite), real HTTP; only time and DNS are fakes.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
@@ -9,7 +10,6 @@ import { emitEvent } from "@/lib/events";
 import { claimDueDeliveries, CLAIM_LEASE_MS, deliverDueWebhooks, runWebhookCron, type DeliveryOptions } from "@/lib/webhooks-out/deliver";
 import { resendDelivery, resendFailedSince } from "@/lib/webhooks-out/deliveries";
 import { rotateSecret, updateEndpoint } from "@/lib/webhooks-out/endpoints";
-import { FAILED_MESSAGES_LIMIT } from "@/lib/webhooks-out/health";
 import { MAX_ATTEMPTS, RETRY_SCHEDULE_MS } from "@/lib/webhooks-out/schedule";
 import { signedIn } from "../integrations/setup";
 import { endpointAt, fakeResolver, LOCAL_POLICY, STRICT_POLICY, testClock, useWebhookHarness, type TestClock } from "./harness";
@@ -245,10 +245,49 @@ describe("retries", () => {
   });
 });
 
-describe("disabling failing endpoints", () => {
-  it("410 Gone disables the endpoint, fails its queued deliveries and tells the admins", async () => {
+describe("failing and disabled endpoints", () => {
+  it("a receiver down for 3 hours: 500 events, cron every minute — once it is back, all 500 delivered exactly once, with no admin action", { timeout: 240_000 }, async () => {
     const user = await signedIn(h.t.db);
-    const { endpoint } = await endpointAt(user, h.receiver, { name: "Gone", events: ["connection.connected"] });
+    const { endpoint } = await endpointAt(user, h.receiver);
+    const clock = testClock();
+    const DOWN_MINUTES = 180;
+    const EVENTS = 500;
+    const eventIds: string[] = [];
+    h.receiver.failAll({ status: 503 });
+    let minute = 0;
+    for (; minute < 24 * 60; minute++, clock.advance(60_000)) {
+      if (minute === DOWN_MINUTES) {
+        // Just before it comes back: nothing disabled, nothing given up, the failures on record.
+        expect(await h.t.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({ status: "active", failingSince: expect.any(Date) });
+        expect(await h.t.db.webhookDelivery.count({ where: { status: { not: "pending" } } })).toBe(0);
+        h.receiver.failAll(null);
+      }
+      // The events arrive spread over the outage, a few a minute, each due when raised.
+      const due = minute < DOWN_MINUTES ? Math.floor(((minute + 1) * EVENTS) / DOWN_MINUTES) - Math.floor((minute * EVENTS) / DOWN_MINUTES) : 0;
+      if (due) {
+        await h.t.db.$transaction(async (tx) => {
+          for (let i = 0; i < due; i++) {
+            const queued = await emitEvent(tx, { workspaceId: user.workspaceId, type: "booking.created", data: { bookingReference: `BK-${i}` }, occurredAt: clock.now() });
+            if (queued) eventIds.push(queued.eventId);
+          }
+        });
+      }
+      await runWebhookCron(engine(clock));
+      if (minute > DOWN_MINUTES && !(await h.t.db.webhookDelivery.count({ where: { status: "pending" } }))) break;
+    }
+    expect(eventIds).toHaveLength(EVENTS);
+    expect(await h.t.db.webhookDelivery.count({ where: { status: "succeeded" } })).toBe(EVENTS);
+    expect(eventIds.filter((id) => h.receiver.accepted(id) !== 1)).toEqual([]);
+    expect(h.receiver.received.filter((r) => r.status === 200)).toHaveLength(EVENTS);
+    expect(await h.t.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({ status: "active", failingSince: null, disabledAt: null });
+    expect(await h.t.db.integrationActivity.count({ where: { operation: "webhook.endpoint.disabled" } })).toBe(0);
+    // The last of them went out on their 5-hour retry, well within a day.
+    expect(minute).toBeLessThan(DOWN_MINUTES + 5 * 60);
+  });
+
+  it("410 Gone disables the endpoint at once and tells the admins; its messages wait, the one answered 410 too", async () => {
+    const user = await signedIn(h.t.db);
+    const { endpoint } = await endpointAt(user, h.receiver, { name: "Gone", events: ["connection.connected", "endpoint.disabled"] });
     const watcher = await endpointAt(user, h.receiver, { name: "Watcher", events: ["endpoint.disabled"] });
     h.receiver.failNext({ status: 410 });
     const first = await raise(user.workspaceId);
@@ -258,57 +297,62 @@ describe("disabling failing endpoints", () => {
 
     const saved = await h.t.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
     expect(saved).toMatchObject({ status: "disabled", disabledReason: "it answered 410 Gone" });
-    expect(await deliveryOf(first.eventId)).toMatchObject({ status: "failed", attemptCount: 1 });
-    expect(await deliveryOf(second.eventId)).toMatchObject({ status: "failed", attemptCount: 0, lastError: expect.stringContaining("disabled") });
+    expect(await deliveryOf(first.eventId)).toMatchObject({ status: "pending", attemptCount: 1, lastStatusCode: 410, lockedUntil: null });
+    expect(await deliveryOf(second.eventId)).toMatchObject({ status: "pending", attemptCount: 0, lockedUntil: null });
     const activity = await h.t.db.integrationActivity.findFirstOrThrow({ where: { workspaceId: user.workspaceId, operation: "webhook.endpoint.disabled" } });
     expect(activity.message).toContain('"Gone"');
     expect(activity.message).toContain("410");
+    expect(activity.message).toContain("2 queued messages");
 
-    // The other endpoint hears about it, signed like any event; the disabled one gets nothing more.
+    // The other endpoint hears about it, signed like any event; the disabled one gets nothing more
+    // (nor its own notice, even though it subscribes to endpoint.disabled).
     h.receiver.setSecrets([watcher.secret]);
     const before = h.receiver.received.length;
+    clock.advance(HOUR);
     await deliverDueWebhooks(engine(clock));
     const notices = h.receiver.received.slice(before);
     expect(notices.map((r) => r.eventType)).toEqual(["endpoint.disabled"]);
     expect(notices[0]!.standardVerifiedWith).toEqual([watcher.secret]);
     expect(JSON.parse(notices[0]!.body).data).toEqual({ endpointId: endpoint.id, name: "Gone", url: endpoint.url, reason: "it answered 410 Gone" });
+    expect(await h.t.db.webhookDelivery.count({ where: { endpointId: endpoint.id } })).toBe(2);
   });
 
-  it(`disables after ${FAILED_MESSAGES_LIMIT} messages in a row fail, and a success in between resets the count`, async () => {
+  it("rows a run holds when it stops sending to an endpoint go back to waiting, and go out as soon as the endpoint is enabled", async () => {
     const user = await signedIn(h.t.db);
     const { endpoint } = await endpointAt(user, h.receiver);
+    const events = [];
+    for (let i = 0; i < 5; i++) events.push(await raise(user.workspaceId));
+    h.receiver.failNext({ status: 410 });
     const clock = testClock();
-    const failMessages = async (n: number) => {
-      // A second apart (the 5 s retries stay not due), so each phase has its own timestamps.
-      clock.advance(1000);
-      h.receiver.failNext({ status: 500 }, n);
-      for (let i = 0; i < n; i++) await raise(user.workspaceId);
-      await deliverDueWebhooks(engine(clock, { concurrency: 1 }));
-    };
-    await failMessages(FAILED_MESSAGES_LIMIT - 1);
-    clock.advance(1000);
-    await raise(user.workspaceId);
-    await deliverDueWebhooks(engine(clock)); // one success
-    // The 9 earlier messages' retries (5 s later) fail too, but they are attempts of old messages.
-    await failMessages(FAILED_MESSAGES_LIMIT - 1);
-    expect((await h.t.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).status).toBe("active");
-    await failMessages(1);
-    const saved = await h.t.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
-    expect(saved).toMatchObject({ status: "disabled", disabledReason: `${FAILED_MESSAGES_LIMIT} messages in a row failed` });
-    expect(await h.t.db.integrationActivity.count({ where: { operation: "webhook.endpoint.disabled" } })).toBe(1);
+    // One claim takes all five; the first answer (410) disables the endpoint mid-run.
+    expect(await deliverDueWebhooks(engine(clock, { concurrency: 1, batchSize: 10 }))).toMatchObject({ attempted: 1, endpointsDisabled: 1 });
+    const rows = await h.t.db.webhookDelivery.findMany({ where: { endpointId: endpoint.id } });
+    expect(rows.map((r) => [r.status, r.lockedUntil, r.claimToken])).toEqual(Array.from({ length: 5 }, () => ["pending", null, null]));
+    expect(rows.map((r) => r.attemptCount).sort()).toEqual([0, 0, 0, 0, 1]);
+    // While it is disabled, nothing is sent and nothing fails.
+    expect((await deliverDueWebhooks(engine(clock))).attempted).toBe(0);
+    expect(await runWebhookCron(engine(clock))).toMatchObject({ attempted: 0, gaveUp: 0 });
+
+    await updateEndpoint(user, endpoint.id, { status: "active" }, { policy: LOCAL_POLICY, now: clock.now });
+    // All five are due at once, the one answered 410 too (its 5-second retry brought forward).
+    expect(await deliverDueWebhooks(engine(clock))).toMatchObject({ attempted: 5, succeeded: 5 });
+    for (const e of events) expect(h.receiver.accepted(e.eventId)).toBe(1);
   });
 
-  it("disables an endpoint that has failed continuously for 5 days", async () => {
+  it("a message fails only after its whole schedule; the endpoint is disabled once every attempt has failed for 5 days", async () => {
     const user = await signedIn(h.t.db);
     const { endpoint } = await endpointAt(user, h.receiver);
-    h.receiver.failNext({ status: 502 }, 100);
+    h.receiver.failAll({ status: 502 });
     const clock = testClock();
     const queued = await raise(user.workspaceId);
+    // Twenty more messages, all failing: no count of failed messages disables anything.
+    for (let i = 0; i < 20; i++) await raise(user.workspaceId);
     await deliverDueWebhooks(engine(clock));
     // The same message keeps failing through its schedule (~28 h) …
     for (let step = 1; step < MAX_ATTEMPTS; step++) {
       clock.advance(RETRY_SCHEDULE_MS[step]!);
       await deliverDueWebhooks(engine(clock));
+      if (step < MAX_ATTEMPTS - 1) expect((await deliveryOf(queued.eventId)).status).toBe("pending");
     }
     expect((await deliveryOf(queued.eventId)).status).toBe("failed");
     expect((await h.t.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).status).toBe("active");
@@ -318,32 +362,46 @@ describe("disabling failing endpoints", () => {
     await deliverDueWebhooks(engine(clock));
     expect((await h.t.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).status).toBe("active");
     clock.advance(24 * HOUR);
-    await raise(user.workspaceId);
+    const last = await raise(user.workspaceId);
     await deliverDueWebhooks(engine(clock));
     expect(await h.t.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({
       status: "disabled",
       disabledReason: "every attempt has failed for 5 days",
     });
+    // The message that was being tried when it was disabled waits for the endpoint.
+    expect(await deliveryOf(last.eventId)).toMatchObject({ status: "pending", attemptCount: 1, lockedUntil: null });
   });
 
-  it("enabling a disabled endpoint starts clean, and failures since a time can be resent", async () => {
+  it("enabling a disabled endpoint starts clean and sends what waited; failures since a time can be resent", async () => {
     const user = await signedIn(h.t.db);
     const { endpoint } = await endpointAt(user, h.receiver);
-    h.receiver.failNext({ status: 410 });
     const clock = testClock();
-    const first = await raise(user.workspaceId);
-    const second = await raise(user.workspaceId);
-    await deliverDueWebhooks(engine(clock, { concurrency: 1, eventIds: [first.eventId] }));
-    expect((await deliveryOf(second.eventId)).status).toBe("failed");
-
-    const enabled = await updateEndpoint(user, endpoint.id, { status: "active" }, { policy: LOCAL_POLICY });
-    expect(enabled).toMatchObject({ status: "active", disabledReason: null, failingSince: null });
-    const { queued } = await resendFailedSince(user, endpoint.id, new Date(clock.now().getTime() - HOUR), { now: clock.now });
-    expect(queued).toBe(2);
+    // One message through its whole schedule: failed for good.
+    h.receiver.failNext({ status: 500 }, MAX_ATTEMPTS);
+    const failed = await raise(user.workspaceId);
+    for (let step = 0; step < MAX_ATTEMPTS; step++) {
+      if (step) clock.advance(RETRY_SCHEDULE_MS[step]!);
+      await deliverDueWebhooks(engine(clock));
+    }
+    expect(await deliveryOf(failed.eventId)).toMatchObject({ status: "failed", attemptCount: MAX_ATTEMPTS });
+    // Then a 410 disables the endpoint, and a message raised meanwhile waits for it.
+    h.receiver.failNext({ status: 410 });
+    const gone = await raise(user.workspaceId);
     await deliverDueWebhooks(engine(clock));
-    expect(await deliveryOf(first.eventId)).toMatchObject({ status: "succeeded", attemptCount: 2 });
-    expect(await deliveryOf(second.eventId)).toMatchObject({ status: "succeeded", attemptCount: 1 });
-    expect(h.receiver.count(second.eventId)).toBe(1);
+    const meanwhile = await raise(user.workspaceId);
+    expect(await deliveryOf(meanwhile.eventId)).toMatchObject({ status: "pending", attemptCount: 0 });
+
+    const enabled = await updateEndpoint(user, endpoint.id, { status: "active" }, { policy: LOCAL_POLICY, now: clock.now });
+    expect(enabled).toMatchObject({ status: "active", disabledReason: null, failingSince: null, autoDisableAt: null });
+    await deliverDueWebhooks(engine(clock));
+    expect(await deliveryOf(gone.eventId)).toMatchObject({ status: "succeeded", attemptCount: 2 });
+    expect(await deliveryOf(meanwhile.eventId)).toMatchObject({ status: "succeeded", attemptCount: 1 });
+
+    const { queued } = await resendFailedSince(user, endpoint.id, new Date(clock.now().getTime() - 2 * 24 * HOUR), { now: clock.now });
+    expect(queued).toBe(1);
+    await deliverDueWebhooks(engine(clock));
+    expect(await deliveryOf(failed.eventId)).toMatchObject({ status: "succeeded", attemptCount: MAX_ATTEMPTS + 1 });
+    for (const e of [failed, gone, meanwhile]) expect(h.receiver.accepted(e.eventId)).toBe(1);
   });
 
   it("resends one delivery now, with one more attempt", async () => {

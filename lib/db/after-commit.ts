@@ -1,0 +1,61 @@
+// Work that must wait until the transaction it belongs to has committed — above all sending the
+// outgoing webhooks an event raised inside it: started any earlier, the sender's own connection
+// cannot see the uncommitted rows yet, finds nothing due and leaves the event to the next cron run.
+// "After the response" is not late enough: work that runs after the response (the inbound webhook
+// drain) raises events itself, and Next starts an after() registered there at once, while the
+// drain's transaction is still open.
+//
+// The app's client (lib/db/client.ts) opens a scope for every interactive transaction; work
+// registered inside it runs once the transaction has committed, and never when it rolls back.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { logger } from "@/lib/log";
+
+interface CommitScope {
+  /** Set once the transaction has committed: work registered after that runs at once. */
+  committed: boolean;
+  tasks: (() => void)[];
+  /** Items collected per flush function, handed over together after the commit. */
+  collected: Map<(items: never[]) => void, unknown[]>;
+}
+
+const scopes = new AsyncLocalStorage<CommitScope>();
+
+function runSafely(task: () => void): void {
+  try {
+    task();
+  } catch (error) {
+    // The transaction has committed either way; the work is best-effort (its cron job catches up).
+    logger.error("work after a committed transaction failed", { error });
+  }
+}
+
+/** Runs `task` once the caller's transaction has committed; outside one (or given the client itself), at once. */
+export function afterCommit(task: () => void): void {
+  const scope = scopes.getStore();
+  if (!scope || scope.committed) return runSafely(task);
+  scope.tasks.push(task);
+}
+
+/**
+ * Like afterCommit, but what one transaction collects for the same `flush` goes to it in one call
+ * (a hundred events raised in one transaction: one delivery run, not a hundred). `flush` must be
+ * the same function each time.
+ */
+export function afterCommitCollect<T>(flush: (items: T[]) => void, item: T): void {
+  const scope = scopes.getStore();
+  if (!scope || scope.committed) return runSafely(() => flush([item]));
+  const key = flush as (items: never[]) => void;
+  const items = scope.collected.get(key);
+  if (items) items.push(item);
+  else scope.collected.set(key, [item]);
+}
+
+/** Runs `transaction` (which resolves once committed) in a scope, then the work registered in it; on a rollback the work is dropped. */
+export async function withCommitScope<T>(transaction: () => Promise<T>): Promise<T> {
+  const scope: CommitScope = { committed: false, tasks: [], collected: new Map() };
+  const result = await scopes.run(scope, transaction);
+  scope.committed = true;
+  for (const task of scope.tasks) runSafely(task);
+  for (const [flush, items] of scope.collected) runSafely(() => flush(items as never[]));
+  return result;
+}
