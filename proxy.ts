@@ -2,6 +2,7 @@
 // (requireUser), so a mistake here never opens an endpoint on its own.
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { crossSiteProblem } from "@/lib/http/same-origin";
 
 // Reachable without a session: sign-in and setup, health, provider webhooks (signature-checked;
 // /api/mailchimp/webhooks is the Mailchimp webhook's alias, checked by the secret in its URL)
@@ -16,6 +17,9 @@ const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  // Before anything else, also for public routes (setup): no change from another site.
+  const crossSite = pathname.startsWith("/api/") ? crossSiteProblem(request) : null;
+  if (crossSite) return NextResponse.json({ error: crossSite }, { status: 403 });
   if (isPublicPath(pathname)) return NextResponse.next();
   const token = await getToken({ req: request, secret: process.env.NEXTAUTH_SECRET });
   const isApi = pathname.startsWith("/api/");

@@ -11,6 +11,10 @@ const testEnv = {
   TOKEN_ENCRYPTION_KEY: "q7ZkR8m0yJYH3o8m9k7n2Vt1vH3Yx0rGm6r5yq7c1fE=",
   NEXTAUTH_SECRET: "test-nextauth-secret-of-enough-length",
   CRON_SECRET: "test-cron-secret",
+  // The fake providers listen on loopback: allowed, as a self-hoster allows a LAN Odoo. Tests of
+  // the address rules pass their own policy.
+  WEBHOOK_ALLOW_HTTP_HOSTS: "127.0.0.1",
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: "127.0.0.1",
 };
 
 // Integration tests run twice: on a PostgreSQL server and on the embedded default (PGlite).

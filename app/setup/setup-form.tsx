@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { useRouter } from "next/navigation";
+import { signIn } from "next-auth/react";
 
 export function SetupForm({ initialToken }: { initialToken: string }) {
   const router = useRouter();
@@ -17,11 +18,14 @@ export function SetupForm({ initialToken }: { initialToken: string }) {
     const form = new FormData(event.currentTarget);
     const body = Object.fromEntries(["token", "workspaceName", "name", "email", "password"].map((k) => [k, String(form.get(k) ?? "")]));
     const response = await fetch("/api/setup", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    setBusy(false);
     if (response.ok) {
-      router.push("/login?setup=done");
+      // The admin just chose this password: sign them in rather than asking for it again.
+      const signedIn = await signIn("credentials", { email: body.email!.trim(), password: body.password!, redirect: false, callbackUrl: "/integrations" });
+      setBusy(false);
+      router.push(signedIn?.ok && !signedIn.error ? "/integrations" : "/login?setup=done");
       return;
     }
+    setBusy(false);
     const data = (await response.json().catch(() => ({}))) as { error?: string; fields?: Record<string, string> };
     setError(data.error ?? "Setup failed");
     setFieldErrors(data.fields ?? {});

@@ -3,6 +3,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db/client";
 import { signInWithPassword } from "@/lib/auth/sign-in";
+import { endSession, startSession } from "@/lib/auth/sessions";
 import { clientAddress } from "@/lib/http/client-address";
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -24,10 +25,18 @@ export const authOptions: NextAuthOptions = {
       },
     }),
   ],
+  events: {
+    // Ends the session on the server: the cookie the browser drops is refused from now on, also
+    // where a copy of it survives.
+    async signOut({ token }) {
+      if (typeof token?.sid === "string") await endSession(await getDb(), token.sid);
+    },
+  },
   callbacks: {
     async jwt({ token, user }) {
       if (user) {
         const u = user as unknown as { id: string; role: "admin" | "viewer"; workspaceId: string; workspaceName: string };
+        token.sid = await startSession(await getDb(), u.id, SESSION_MAX_AGE_SECONDS);
         token.uid = u.id;
         token.role = u.role;
         token.workspaceId = u.workspaceId;
@@ -39,6 +48,7 @@ export const authOptions: NextAuthOptions = {
       session.user = {
         ...session.user,
         id: token.uid,
+        sid: token.sid,
         role: token.role,
         workspaceName: token.workspaceName,
       } as typeof session.user;

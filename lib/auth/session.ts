@@ -3,7 +3,9 @@
 import { getServerSession } from "next-auth";
 import { authOptions } from "@/lib/auth/options";
 import { getDb } from "@/lib/db/client";
+import { openSession } from "@/lib/auth/sessions";
 import { ApiError } from "@/lib/http/api";
+import { crossSiteProblem } from "@/lib/http/same-origin";
 
 export type Role = "admin" | "viewer";
 
@@ -18,11 +20,16 @@ const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions);
-  const userId = (session?.user as { id?: string } | undefined)?.id;
-  if (!userId) return null;
+  const { id: userId, sid } = (session?.user as { id?: string; sid?: string } | undefined) ?? {};
+  // A cookie from before server-side sessions (no sid) signs in again.
+  if (!userId || !sid) return null;
   const db = await getDb();
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, workspaceId: true, role: true } });
-  if (!user) return null;
+  // One query: the user, and whether the cookie's session is still open (not signed out or expired).
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, workspaceId: true, role: true, sessions: { where: openSession(sid), select: { id: true } } },
+  });
+  if (!user || user.sessions.length === 0) return null;
   return { userId: user.id, email: user.email, workspaceId: user.workspaceId, role: user.role };
 }
 
@@ -31,6 +38,9 @@ export async function currentUser(): Promise<SessionUser | null> {
  * need the admin role: a viewer gets a 403.
  */
 export async function requireUser(request: Request): Promise<SessionUser> {
+  // The proxy refuses cross-site changes first; checked again here so no route depends on it alone.
+  const crossSite = crossSiteProblem(request);
+  if (crossSite) throw new ApiError(403, crossSite);
   const user = await currentUser();
   if (!user) throw new ApiError(401, "Sign in to use this endpoint");
   if (MUTATING.has(request.method.toUpperCase()) && user.role !== "admin") {

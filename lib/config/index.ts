@@ -68,10 +68,10 @@ const schema = z.object({
   REQUEST_BODY_LIMIT_BYTES: int(64 * 1024).describe("Largest JSON request body accepted (413 beyond)"),
   WEBHOOK_TIMEOUT_MS: int(15_000).describe("Timeout of one outgoing webhook attempt (redirects included)"),
   WEBHOOK_ALLOW_HTTP_HOSTS: commaList(isHostPattern, "a host name or IP address").describe(
-    "Hosts outgoing webhooks may reach over plain http, comma-separated (`localhost,*.internal.example`); every other URL must be https",
+    "Hosts outgoing webhooks and admin-entered URLs (an Odoo on your network) may reach over plain http, comma-separated (`localhost,*.internal.example`); every other URL must be https",
   ),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: commaList(isCidr, "an IP address or CIDR range").describe(
-    "Private, loopback, link-local or metadata addresses outgoing webhooks may reach, comma-separated IPs or CIDRs (`10.1.2.0/24,127.0.0.1`); all others are refused (SSRF protection)",
+    "Private, loopback, link-local or metadata addresses that outgoing webhooks and the addresses admins enter (Odoo URL, SMTP server) may reach, comma-separated IPs or CIDRs (`10.1.2.0/24,127.0.0.1`); all others are refused (SSRF protection)",
   ),
   WEBHOOK_DELIVERY_CONCURRENCY: int(10).describe("Outgoing webhook requests one delivery run keeps in flight"),
   WEBHOOK_RETENTION_DAYS: int(30).describe("Days finished outgoing webhook deliveries and their attempt logs are kept (pruned by /api/cron/webhooks)"),

@@ -24,6 +24,7 @@ import { withOAuthSettings } from "@/lib/connections/oauth/tokens";
 import { callProvider, type CallResult } from "@/lib/pipeline";
 import { describeSecrets, fingerprintSecrets, readCredential, seal, VaultDecryptError, type Secrets } from "@/lib/vault";
 import { onlyProviderConnection } from "@/lib/connections/choose";
+import { checkAddressFields } from "@/lib/connections/addresses";
 
 export type FieldValues = Record<string, string>;
 
@@ -114,6 +115,8 @@ export interface Caller {
 const callerOf = (user: SessionUser): Caller => ({ workspaceId: user.workspaceId, actor: actorOf(user) });
 
 async function liveTest(manifest: ConnectableManifest, caller: Caller, values: FieldValues, connectionId: string | null): Promise<CallResult<TestOutcome>> {
+  // Stored addresses are checked again: the rules or the host's DNS answer may have changed.
+  await checkAddressFields(manifest.fields, values);
   const adapter = await manifest.adapter();
   const { secrets } = splitFields(manifest, values);
   const timeoutMs = config().PIPELINE_TIMEOUT_MS;

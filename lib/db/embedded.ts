@@ -58,6 +58,16 @@ export async function findRunningEmbeddedServer(dataDir: string): Promise<string
   return embeddedUrl(state.port);
 }
 
+/** Folders 0700, files 0600, below and including `dir` (symbolic links are left alone). */
+function restrictToOwner(dir: string): void {
+  fs.chmodSync(dir, 0o700);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) restrictToOwner(full);
+    else if (entry.isFile()) fs.chmodSync(full, 0o600);
+  }
+}
+
 /**
  * Opens the data folder and serves it. Refuses when another live process already serves it,
  * because two PGlite instances on one folder would corrupt it.
@@ -68,10 +78,16 @@ export async function startEmbeddedServer(options: { dataDir: string; port?: num
   if (existing) {
     throw new Error(`The embedded database in ${dataDir} is already served by another process (${existing}).`);
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  // The data folder holds every workspace's data (credentials sealed, the rest not): the owner's
+  // only. PGlite (emscripten's NODEFS) creates its files 0666 whatever the umask, so the folders
+  // are made 0700 — nobody else can reach a file inside, whatever its mode — and the files are
+  // set to 0600 when the server starts, once PGlite has opened the folder, and when it stops.
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  restrictToOwner(dataDir);
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const db = await PGlite.create(path.join(dataDir, "pgdata"));
+  restrictToOwner(dataDir);
   // The server multiplexes connections onto PGlite's single session and keeps a transaction's
   // statements together; keepQueriesTogether (below) also keeps each extended-protocol query
   // together, so a small pool per client process is safe.
@@ -80,7 +96,7 @@ export async function startEmbeddedServer(options: { dataDir: string; port?: num
   await server.start();
   const port = Number(server.getServerConn().split(":").pop());
   const stateFile = path.join(dataDir, STATE_FILE);
-  fs.writeFileSync(stateFile, JSON.stringify({ pid: process.pid, port } satisfies ServerState));
+  fs.writeFileSync(stateFile, JSON.stringify({ pid: process.pid, port } satisfies ServerState), { mode: 0o600 });
   let stopped = false;
   return {
     url: embeddedUrl(port),
@@ -96,6 +112,7 @@ export async function startEmbeddedServer(options: { dataDir: string; port?: num
       }
       await server.stop();
       await db.close();
+      restrictToOwner(dataDir);
     },
   };
 }

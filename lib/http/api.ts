@@ -59,7 +59,9 @@ export async function readJson<T>(request: Request, schema: ZodType<T>, options:
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw new ApiError(413, `Request body is larger than ${limit} bytes`);
   const type = request.headers.get("content-type") ?? "";
-  if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
+  // Declared JSON, always: a form or text/plain post (what another site can send without asking
+  // the browser first) is refused before it is read.
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
     throw new ApiError(415, "Send the request body as JSON (Content-Type: application/json)");
   }
   const text = await readTextWithin(request, limit);

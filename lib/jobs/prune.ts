@@ -1,13 +1,16 @@
 // Housekeeping shared by `GET /api/cron/prune` and `npm run job:prune`: drops activity rows past
-// the retention period, sign-in attempts past the rate-limit window, and spent setup tokens.
+// the retention period, sign-in attempts past the rate-limit window, spent setup tokens, and
+// sessions that ended or expired.
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { pruneLoginAttempts } from "@/lib/auth/rate-limit";
+import { pruneSessions } from "@/lib/auth/sessions";
 
 export interface PruneReport {
   activityDeleted: number;
   loginAttemptsDeleted: number;
   setupTokensDeleted: number;
+  sessionsDeleted: number;
   retentionDays: number;
   durationMs: number;
 }
@@ -19,10 +22,12 @@ export async function pruneOldRecords(db: Db, now = new Date()): Promise<PruneRe
   const activity = await db.integrationActivity.deleteMany({ where: { createdAt: { lt: cutoff } } });
   const loginAttemptsDeleted = await pruneLoginAttempts(db, now);
   const tokens = await db.setupToken.deleteMany({ where: { OR: [{ expiresAt: { lt: now } }, { usedAt: { not: null } }] } });
+  const sessionsDeleted = await pruneSessions(db, now);
   return {
     activityDeleted: activity.count,
     loginAttemptsDeleted,
     setupTokensDeleted: tokens.count,
+    sessionsDeleted,
     retentionDays,
     durationMs: Date.now() - started,
   };

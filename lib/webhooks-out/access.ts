@@ -4,7 +4,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/http/api";
-import type { Resolver, UrlPolicy } from "@/lib/webhooks-out/url-rules";
+import type { Resolver, UrlPolicy } from "@/lib/http/url-rules";
 
 /** Seams for tests: DNS, URL policy and clock (the routes use the defaults). */
 export interface ServiceOptions {

@@ -21,7 +21,7 @@ import { readEndpointSecrets, signingSecrets, type EndpointSecrets } from "@/lib
 import { postWebhook, type WebhookResponse } from "@/lib/webhooks-out/send";
 import { signatureHeaders } from "@/lib/webhooks-out/signing";
 import type { DeliveryFilter } from "@/lib/webhooks-out/trigger";
-import { configuredUrlPolicy, systemResolver, type Resolver, type UrlPolicy } from "@/lib/webhooks-out/url-rules";
+import { configuredUrlPolicy, systemResolver, type Resolver, type UrlPolicy } from "@/lib/http/url-rules";
 
 export const USER_AGENT = "Plugboard-Webhooks/1.0";
 /** How long a claim holds: well past one attempt's timeout, so only a dead run's rows expire. */

@@ -16,7 +16,7 @@ import type { CreateEndpointInput, UpdateEndpointInput } from "@/lib/webhooks-ou
 import { readEndpointSecrets, ROTATION_OVERLAP_MS, sealEndpointSecrets, type EndpointSecrets } from "@/lib/webhooks-out/secrets";
 import { generateSecret } from "@/lib/webhooks-out/signing";
 import { deliverAfterResponse } from "@/lib/webhooks-out/trigger";
-import { checkEndpointUrl, configuredUrlPolicy, systemResolver, UrlRefusedError } from "@/lib/webhooks-out/url-rules";
+import { checkEndpointUrl, configuredUrlPolicy, systemResolver, UrlRefusedError } from "@/lib/http/url-rules";
 
 export type { ServiceOptions } from "@/lib/webhooks-out/access";
 
@@ -96,11 +96,24 @@ async function statsFor(db: Db, ids: string[]): Promise<Map<string, EndpointStat
   return stats;
 }
 
-function toView(row: EndpointRow, stats: EndpointStats): EndpointView {
+/**
+ * What a viewer sees of an endpoint URL: scheme and host only. Slack, Zapier and many others put
+ * the credential in the path or query, so only admins (who can change it anyway) see it whole.
+ */
+export function maskedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname === "/" && !parsed.search ? `${parsed.origin}/` : `${parsed.origin}/…`;
+  } catch {
+    return "…";
+  }
+}
+
+function toView(row: EndpointRow, stats: EndpointStats, viewer?: Pick<SessionUser, "role">): EndpointView {
   return {
     id: row.id,
     name: row.name,
-    url: row.url,
+    url: viewer && viewer.role !== "admin" ? maskedUrl(row.url) : row.url,
     events: row.events,
     headerNames: row.headerNames,
     status: row.status,
@@ -115,8 +128,8 @@ function toView(row: EndpointRow, stats: EndpointStats): EndpointView {
   };
 }
 
-async function viewOf(db: Db, row: EndpointRow): Promise<EndpointView> {
-  return toView(row, (await statsFor(db, [row.id])).get(row.id)!);
+async function viewOf(db: Db, row: EndpointRow, viewer?: Pick<SessionUser, "role">): Promise<EndpointView> {
+  return toView(row, (await statsFor(db, [row.id])).get(row.id)!, viewer);
 }
 
 async function checkedUrl(raw: string, options: ServiceOptions): Promise<string> {
@@ -151,7 +164,7 @@ export async function listEndpoints(user: SessionUser): Promise<EndpointList> {
     db,
     rows.map((r) => r.id),
   );
-  return { endpoints: rows.map((r) => toView(r, stats.get(r.id)!)), catalog: EVENT_CATALOG };
+  return { endpoints: rows.map((r) => toView(r, stats.get(r.id)!, user)), catalog: EVENT_CATALOG };
 }
 
 export async function getEndpoint(user: SessionUser, id: string, options: ServiceOptions = {}): Promise<EndpointDetail> {
@@ -170,7 +183,7 @@ export async function getEndpoint(user: SessionUser, id: string, options: Servic
     const found = byDay.get(day);
     return { day, succeeded: found?.succeeded ?? 0, failed: found?.failed ?? 0 };
   });
-  return { ...(await viewOf(db, row)), daily };
+  return { ...(await viewOf(db, row, user)), daily };
 }
 
 // ---------------------------------------------------------------------------------------------

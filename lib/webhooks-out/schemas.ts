@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { EVENT_TYPES } from "@/lib/webhooks-out/catalog";
 import { RESERVED_HEADERS } from "@/lib/webhooks-out/signing";
-import { URL_MAX_LENGTH } from "@/lib/webhooks-out/url-rules";
+import { URL_MAX_LENGTH } from "@/lib/http/url-rules";
 
 export const ALL_EVENTS = "*";
 export const MAX_HEADERS = 20;

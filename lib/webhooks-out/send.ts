@@ -9,7 +9,7 @@ import type { LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
 import { redactText } from "@/lib/log";
 import { parseRetryAfter } from "@/lib/integrations/kit/errors";
-import { checkUrlShape, resolveAllowedAddresses, UrlRefusedError, type ResolvedAddress, type Resolver, type UrlPolicy } from "@/lib/webhooks-out/url-rules";
+import { checkUrlShape, resolveAllowedAddresses, UrlRefusedError, type ResolvedAddress, type Resolver, type UrlPolicy } from "@/lib/http/url-rules";
 
 export const RESPONSE_BODY_LIMIT = 4096;
 export const MAX_REDIRECTS = 3;

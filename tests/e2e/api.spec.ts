@@ -4,8 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
 import { cronPath, JOBS } from "@/lib/jobs/registry";
-import { ADMIN, BASE_URL, CRON_SECRET, ROOT, SERVER_LOG } from "@/tests/e2e/env";
-import { apiClients, signIn, type ApiClients } from "@/tests/e2e/helpers";
+import { ADMIN, BASE_URL, SAME_ORIGIN, CRON_SECRET, ROOT, SERVER_LOG } from "@/tests/e2e/env";
+import { apiClients, signedInRequest, signIn, type ApiClients } from "@/tests/e2e/helpers";
 
 const STRIPE_KEY = "sk_test_PlugboardValidKey000000000001";
 const PUBLIC_ROUTES = new Set(["/api/health", "/api/setup"]);
@@ -104,6 +104,34 @@ test("a viewer can read but not change anything (403)", async () => {
   expect((await viewer.post("/api/integrations/stripe/test")).status()).toBe(403);
 });
 
+test("a change sent from another site with the admin's cookie is refused (403); same-origin ones go through", async () => {
+  const evil = { Origin: "http://evil.example" };
+  const attempts = [
+    admin.post("/api/leads", { headers: evil, data: { name: "Mallory", email: "m@evil.example" } }),
+    admin.post("/api/webhook-endpoints", { headers: evil, data: { url: "https://evil.example/hook", events: ["lead.created"] } }),
+    admin.post("/api/sms", { headers: evil, data: { to: "+15005550006", body: "hi" } }),
+    admin.post("/api/integrations/stripe/test", { headers: evil }),
+    admin.delete("/api/integrations/stripe", { headers: evil }),
+    admin.post("/api/setup", { headers: evil, data: {} }),
+    // A form post, which another site can send without asking the browser first.
+    admin.post("/api/leads", { headers: { ...evil, "content-type": "application/x-www-form-urlencoded" }, data: "name=M&email=m%40evil.example" }),
+    // No Origin and no Sec-Fetch-Site: not a browser on Plugboard's pages.
+    admin.post("/api/leads", { headers: { Origin: "" }, data: { name: "Mallory", email: "m@evil.example" } }),
+  ];
+  for (const response of await Promise.all(attempts)) {
+    expect(response.status(), await response.text()).toBe(403);
+    expect((await response.json()).error).toMatch(/^Refused: /);
+  }
+  const leads = await (await admin.get("/api/leads")).json();
+  expect(JSON.stringify(leads)).not.toContain("evil.example");
+  // A form body is refused even from Plugboard's own origin: changes take JSON.
+  const form = await admin.post("/api/leads", { headers: { "content-type": "application/x-www-form-urlencoded" }, data: "name=M&email=m%40acme.test" });
+  expect(form.status()).toBe(415);
+  // What a browser on Plugboard's pages sends passes the check (and meets the route's own validation).
+  const sameSite = await admin.post("/api/leads", { headers: { Origin: "", "Sec-Fetch-Site": "same-origin" }, data: {} });
+  expect(sameSite.status()).toBe(400);
+});
+
 test("bad input gets a 4xx that says what is wrong, never a 500", async () => {
   const post = (body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
     // A Buffer goes out byte for byte (Playwright would JSON-encode a string).
@@ -167,8 +195,21 @@ test("secrets never come back: not in responses, not in the server log", async (
 });
 
 test("sign-in is rate limited per account", async () => {
-  const context = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  const context = await playwrightRequest.newContext({ baseURL: BASE_URL, extraHTTPHeaders: SAME_ORIGIN });
   for (let i = 0; i < 5; i++) expect((await signIn(context, "locked@plugboard.test", "wrong password")).error).toMatch(/Wrong email or password/);
   expect((await signIn(context, "locked@plugboard.test", "wrong password")).error).toMatch(/Too many sign-in attempts/);
   await context.dispose();
+});
+
+test("signing out ends the session on the server: a kept copy of the cookie reads and writes nothing", async () => {
+  const browser = await signedInRequest(ADMIN.email, ADMIN.password);
+  const copy = await playwrightRequest.newContext({ baseURL: BASE_URL, extraHTTPHeaders: SAME_ORIGIN, storageState: await browser.storageState() });
+  expect((await copy.get("/api/integrations/status")).status()).toBe(200);
+  const { csrfToken } = (await (await browser.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  expect((await browser.post("/api/auth/signout", { form: { csrfToken, json: "true" }, maxRedirects: 0 })).status()).toBeLessThan(400);
+  expect((await copy.get("/api/integrations/status")).status()).toBe(401);
+  expect((await copy.post("/api/leads", { data: { name: "After sign-out", email: "after@acme.test" } })).status()).toBe(401);
+  // Another session of the same admin is untouched.
+  expect((await admin.get("/api/integrations/status")).status()).toBe(200);
+  await Promise.all([browser.dispose(), copy.dispose()]);
 });

@@ -4,6 +4,8 @@ import path from "node:path";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 export const BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+/** What a browser sends with a change from Plugboard's own pages; HTTP clients in tests send it too. */
+export const SAME_ORIGIN = { Origin: BASE_URL };
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const E2E_DIR = path.join(ROOT, "tests/.tmp/e2e");
 export const DATA_DIR = path.join(E2E_DIR, "data");

@@ -20,10 +20,12 @@ test("first admin through /setup, then a viewer through admin:create", async ({ 
 
   await page.getByLabel("Setup token").fill(SETUP_TOKEN);
   await page.getByRole("button", { name: "Create admin" }).click();
-  await expect(page).toHaveURL(/\/login/);
+  // Signed in straight away: no second time the password.
+  await expect(page).toHaveURL(/\/integrations$/);
+  await expect(page.getByRole("heading", { name: "Integrations" })).toBeVisible();
   expect(await (await request.get("/api/setup")).json()).toEqual({ open: false });
   await page.goto("/setup");
-  await expect(page).toHaveURL(/\/login/);
+  await expect(page).not.toHaveURL(/\/setup/);
 
   const out = runCli("scripts/admin-create.ts", ["--email", VIEWER.email, "--password", VIEWER.password, "--role", "viewer"]);
   expect(out).toContain(`created viewer ${VIEWER.email} in workspace "${ADMIN.workspace}"`);

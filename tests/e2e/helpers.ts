@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { expect, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
-import { ADMIN, BASE_URL, DATA_DIR, ROOT, VIEWER } from "@/tests/e2e/env";
+import { ADMIN, BASE_URL, SAME_ORIGIN, DATA_DIR, ROOT, VIEWER } from "@/tests/e2e/env";
 
 /** An HTTP client signed in through next-auth's credentials callback, as a browser would. */
 export async function signedInRequest(email: string, password: string): Promise<APIRequestContext> {
-  const context = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  const context = await playwrightRequest.newContext({ baseURL: BASE_URL, extraHTTPHeaders: SAME_ORIGIN });
   const result = await signIn(context, email, password);
   expect(result.error, `sign-in of ${email}`).toBeNull();
   return context;
@@ -25,7 +25,7 @@ export async function apiClients(users: { admin: Account; viewer: Account } = { 
   const [admin, viewer, anonymous] = await Promise.all([
     signedInRequest(users.admin.email, users.admin.password),
     signedInRequest(users.viewer.email, users.viewer.password),
-    playwrightRequest.newContext({ baseURL: BASE_URL }),
+    playwrightRequest.newContext({ baseURL: BASE_URL, extraHTTPHeaders: SAME_ORIGIN }),
   ]);
   return { admin, viewer, anonymous, dispose: async () => void (await Promise.all([admin.dispose(), viewer.dispose(), anonymous.dispose()])) };
 }

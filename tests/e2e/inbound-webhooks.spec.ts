@@ -6,7 +6,7 @@ import fs from "node:fs";
 import Stripe from "stripe";
 import twilio from "twilio";
 import { expect, test, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
-import { ADMIN, BASE_URL, MAILCHIMP_WEBHOOK_SECRET, SERVER_LOG, VIEWER } from "@/tests/e2e/env";
+import { ADMIN, BASE_URL, SAME_ORIGIN, MAILCHIMP_WEBHOOK_SECRET, SERVER_LOG, VIEWER } from "@/tests/e2e/env";
 import { signedInRequest, signInPage } from "@/tests/e2e/helpers";
 
 const STRIPE_KEY = "sk_test_PlugboardValidKey000000000001";
@@ -18,7 +18,7 @@ let anonymous: APIRequestContext;
 
 test.beforeAll(async () => {
   admin = await signedInRequest(ADMIN.email, ADMIN.password);
-  anonymous = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  anonymous = await playwrightRequest.newContext({ baseURL: BASE_URL, extraHTTPHeaders: SAME_ORIGIN });
 });
 test.afterAll(async () => {
   await admin.delete("/api/integrations/stripe");

@@ -38,6 +38,11 @@ export interface AuthField {
   help?: string;
   /** When present the form offers these values in a select instead of a free text input. */
   options?: { value: string; label: string }[];
+  /**
+   * A network address Plugboard connects to (a URL, or a bare host name): checked by the same
+   * address rules as webhook URLs before anything is sent to it.
+   */
+  address?: "url" | "host";
 }
 
 /**

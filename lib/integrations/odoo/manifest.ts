@@ -53,7 +53,7 @@ export const odooManifest: ApiKeyManifest = {
   },
   api: {},
   fields: [
-    { name: "url", label: "Odoo address", type: "url", secret: false, required: true, placeholder: "https://yourcompany.odoo.com" },
+    { name: "url", label: "Odoo address", type: "url", address: "url", secret: false, required: true, placeholder: "https://yourcompany.odoo.com" },
     { name: "database", label: "Database", type: "text", secret: false, required: true, placeholder: "yourcompany" },
     { name: "username", label: "Login", type: "email", secret: false, required: true, placeholder: "admin@yourcompany.com" },
     { name: "apiKey", label: "API key", type: "password", secret: true, required: true, help: "Preferences → Account Security → New API Key." },

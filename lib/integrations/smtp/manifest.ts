@@ -44,7 +44,7 @@ export const smtpManifest: ApiKeyManifest = {
   },
   api: {},
   fields: [
-    { name: "host", label: "Server", type: "text", secret: false, required: true, placeholder: "smtp.yourcompany.com" },
+    { name: "host", label: "Server", type: "text", address: "host", secret: false, required: true, placeholder: "smtp.yourcompany.com" },
     { name: "port", label: "Port", type: "number", secret: false, required: true, placeholder: "587", help: "587 for STARTTLS, 465 for implicit TLS." },
     {
       name: "security",

@@ -371,3 +371,27 @@ describe("getConnection", () => {
     expect(await getConnection(user, { providerId: "linkedin" })).toMatchObject({ providerId: "linkedin", connected: false });
   });
 });
+
+describe("addresses an admin types", () => {
+  it("obey the webhook address rules before anything is sent: loopback, private and metadata addresses are refused with a 400 naming the field", async () => {
+    const user = await signedIn(h.t.db);
+    const smtp = (host: string) => ({ host, port: "587", security: "starttls", username: "u", password: "p", fromEmail: "hi@acme.test" });
+    for (const [providerId, fields, field] of [
+      ["smtp", smtp("127.0.0.2"), "fields.host"],
+      ["smtp", smtp("169.254.169.254"), "fields.host"],
+      ["smtp", smtp("10.0.0.5"), "fields.host"],
+      ["smtp", smtp("[::ffff:127.0.0.2]"), "fields.host"],
+      ["odoo", { url: "http://10.1.2.3:8069", database: "db", username: "admin", apiKey: "k" }, "fields.url"],
+      ["odoo", { url: "https://169.254.169.254/latest/meta-data", database: "db", username: "admin", apiKey: "k" }, "fields.url"],
+      ["odoo", { url: "http://odoo.example.com", database: "db", username: "admin", apiKey: "k" }, "fields.url"],
+    ] as const) {
+      const refused = await rejection(connectApiKey(user, providerId, fields));
+      expect(refused.status, `${providerId} ${JSON.stringify(fields)}`).toBe(400);
+      expect(Object.keys(refused.fields ?? {})).toEqual([field]);
+      expect(refused.message).toMatch(/^(Server|Odoo address): /);
+    }
+    // Nothing was tried: no activity, no connection.
+    expect(await h.t.db.integrationActivity.count({ where: { workspaceId: user.workspaceId } })).toBe(0);
+    expect(await h.t.db.connection.count({ where: { workspaceId: user.workspaceId } })).toBe(0);
+  });
+});

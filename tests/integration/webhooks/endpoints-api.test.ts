@@ -157,9 +157,16 @@ describe("creating and listing endpoints", () => {
   it("keeps workspaces apart and viewers read-only", async () => {
     const created = await create(validBody());
     const id = (created.body.endpoint as { id: string }).id;
+    const fullUrl = (created.body.endpoint as { url: string }).url;
+    expect((await get(id)).body.url).toBe(fullUrl);
     auth.user = await colleague(h.t.db, admin, "viewer");
-    expect((await list()).status).toBe(200);
-    expect((await get(id)).status).toBe(200);
+    // Viewers see where events go, not the path or query (Slack and Zapier keep their token there).
+    const origin = new URL(fullUrl).origin;
+    expect(((await list()).body.endpoints as { url: string }[]).map((e) => e.url)).toEqual([`${origin}/…`]);
+    const seen = await get(id);
+    expect(seen.status).toBe(200);
+    expect(seen.body.url).toBe(`${origin}/…`);
+    expect(JSON.stringify(seen.body)).not.toContain(new URL(fullUrl).pathname);
     expect((await create(validBody())).status).toBe(403);
     expect((await patch(id, { name: "x" })).status).toBe(403);
     expect((await sendTest(id)).status).toBe(403);

@@ -7,7 +7,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { resetConfig } from "@/lib/config";
 import { createEndpoint } from "@/lib/webhooks-out/endpoints";
 import type { CreateEndpointInput } from "@/lib/webhooks-out/schemas";
-import type { ResolvedAddress, Resolver, UrlPolicy } from "@/lib/webhooks-out/url-rules";
+import type { ResolvedAddress, Resolver, UrlPolicy } from "@/lib/http/url-rules";
 import { createTestDatabase, truncateAll, type TestDatabase } from "@/tests/helpers/db";
 import { startWebhookReceiver, type FakeWebhookReceiver } from "@/tests/fakes/webhook-receiver";
 

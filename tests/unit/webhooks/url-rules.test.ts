@@ -1,7 +1,7 @@
 // Where webhooks may go: the address ranges refused by default (SSRF), the configured exceptions,
 // and the URL's own form.
 import { describe, expect, it } from "vitest";
-import { addressRefusal, checkEndpointUrl, checkUrlShape, refusedRange, UrlRefusedError, type Resolver, type UrlPolicy } from "@/lib/webhooks-out/url-rules";
+import { addressRefusal, checkEndpointUrl, checkUrlShape, refusedRange, UrlRefusedError, type Resolver, type UrlPolicy } from "@/lib/http/url-rules";
 
 const strict: UrlPolicy = { httpHosts: [], allowedNetworks: [] };
 const resolverOf =
