@@ -116,6 +116,8 @@ test("an admin connects two Stripe accounts, picks the default for payments, and
   await expect(testMode.getByTestId("integration-default-stripe")).toHaveCount(0);
   await expect(testMode.getByTestId("integration-used-by-default-stripe")).toHaveCount(0);
   await expect(testMode.getByRole("button", { name: "Make default for payments" })).toBeVisible();
+  await page.setViewportSize({ width: 1360, height: 1280 });
+  await page.screenshot({ path: path.join(ROOT, "test-results/dashboard-accounts.png"), animations: "disabled", fullPage: true });
   const status = await (await page.request.get("/api/integrations/status")).json();
   expect(status.defaults).toEqual({ payments: liveId });
 
