@@ -79,7 +79,8 @@ export function BatchProgress({ job }: { job: BatchJob }) {
 }
 
 /** Run a batch (create test events, or delete the ones Plugboard made in a range) and watch it. */
-export function BatchPanel({ calendar }: { calendar: string }) {
+/** `labelOf`: a calendar ref as the picker names it (with the account where a provider has several). */
+export function BatchPanel({ calendar, labelOf = (ref) => ref }: { calendar: string; labelOf?: (ref: string) => string }) {
   const queryClient = useQueryClient();
   const [plan, setPlan] = React.useState<Plan>(() => ({ title: "Plugboard test event", count: 20, first: toLocalInput(nextHour(24)), durationMinutes: 30, everyMinutes: 60 }));
   const [range, setRange] = React.useState(() => ({ start: toLocalInput(nextHour(-24 * 30)), end: toLocalInput(nextHour(24 * 60)) }));
@@ -195,7 +196,9 @@ export function BatchPanel({ calendar }: { calendar: string }) {
               <li key={j.id}>
                 <button type="button" className="flex w-full items-center gap-3 rounded-md px-2 py-1 text-left hover:bg-muted" onClick={() => setJobId(j.id)}>
                   <span className="w-14 shrink-0 capitalize">{j.operation}</span>
-                  <span className="w-28 shrink-0 truncate text-muted-foreground">{j.calendar}</span>
+                  <span className="w-28 shrink-0 truncate text-muted-foreground" title={labelOf(j.calendar)}>
+                    {labelOf(j.calendar)}
+                  </span>
                   <ProgressBar done={j.done} total={j.total} failed={j.failed} label={`Job ${j.id} progress`} className="h-1.5" />
                   <span className="w-20 shrink-0 text-right tabular-nums">
                     {j.done}/{j.total}

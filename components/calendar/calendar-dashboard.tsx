@@ -11,6 +11,7 @@ import { calendarKeys, useCalendars, useNextEvents, useSyncStatus } from "@/comp
 import { RangeCheck, WeeksGrid } from "@/components/calendar/availability-panel";
 import { BatchPanel } from "@/components/calendar/batch-panel";
 import { formatTimeRange } from "@/components/calendar/time-inputs";
+import { calendarOptions, syncAccountLabel, syncEntryFor } from "@/components/calendar/options";
 import type { SyncResponse } from "@/components/calendar/types";
 import { RelativeTime } from "@/components/format";
 import { useCurrentUser } from "@/components/shell/use-current-user";
@@ -31,10 +32,10 @@ export function CalendarDashboard() {
   const pathname = usePathname();
   const params = useSearchParams();
 
-  const options = React.useMemo(
-    () => (calendars.data?.providers ?? []).flatMap((p) => p.calendars.map((c) => ({ ref: c.ref, label: `${p.name} · ${c.name}${c.primary ? " (primary)" : ""}` }))),
-    [calendars.data],
-  );
+  const options = React.useMemo(() => calendarOptions(calendars.data?.providers ?? []), [calendars.data]);
+  const labelOf = React.useCallback((ref: string) => options.find((o) => o.ref === ref)?.label ?? ref, [options]);
+  // Each calendar provider once, for "Connect … on the Integrations page".
+  const providerNames = [...new Set((calendars.data?.providers ?? []).map((p) => p.name))];
   const requested = params.get("calendar");
   const calendar = options.find((o) => o.ref === requested)?.ref ?? options[0]?.ref ?? "";
   const choose = (ref: string) => router.replace(`${pathname}?${new URLSearchParams({ calendar: ref })}`, { scroll: false });
@@ -70,7 +71,7 @@ export function CalendarDashboard() {
               <CalendarOffIcon aria-hidden="true" className="size-8 text-muted-foreground" />
               <p className="font-medium">No calendar is connected</p>
               <p className="text-sm text-muted-foreground">
-                Connect Google Calendar or Outlook Calendar on the{" "}
+                Connect {providerNames.length ? providerNames.join(" or ") : "a calendar"} on the{" "}
                 <Link className="underline" href="/integrations">
                   Integrations
                 </Link>{" "}
@@ -99,7 +100,7 @@ export function CalendarDashboard() {
                 </div>
                 <div className="grid gap-4">
                   <WeeksGrid calendar={calendar} />
-                  {canEdit && <BatchPanel calendar={calendar} />}
+                  {canEdit && <BatchPanel calendar={calendar} labelOf={labelOf} />}
                 </div>
               </div>
             </>
@@ -110,7 +111,7 @@ export function CalendarDashboard() {
   );
 }
 
-function ProviderNotes({ providers }: { providers: { providerId: string; name: string; connected: boolean; message?: string }[] }) {
+function ProviderNotes({ providers }: { providers: { providerId: string; connectionId: string | null; accountLabel: string | null; connected: boolean; message?: string }[] }) {
   const problems = providers.filter((p) => p.connected && p.message);
   if (!problems.length) return null;
   return (
@@ -119,7 +120,11 @@ function ProviderNotes({ providers }: { providers: { providerId: string; name: s
       <AlertTitle>Some calendars could not be listed</AlertTitle>
       <AlertDescription>
         {problems.map((p) => (
-          <p key={p.providerId}>{p.message}</p>
+          // One note per account: name it, since two accounts of a provider say the same sentence.
+          <p key={p.connectionId ?? p.providerId}>
+            {p.accountLabel && <span className="font-medium">{p.accountLabel}: </span>}
+            {p.message}
+          </p>
         ))}
       </AlertDescription>
     </Alert>
@@ -129,8 +134,10 @@ function ProviderNotes({ providers }: { providers: { providerId: string; name: s
 function SyncControl({ calendar, canEdit }: { calendar: string; canEdit: boolean }) {
   const status = useSyncStatus();
   const queryClient = useQueryClient();
-  const providerId = calendar.split(":")[0];
-  const provider = status.data?.providers.find((p) => p.providerId === providerId);
+  const entries = status.data?.providers ?? [];
+  // The picked calendar's account: refs name their connection where a provider has several.
+  const provider = syncEntryFor(calendar, entries);
+  const account = syncAccountLabel(provider, entries);
   const sync = useMutation({
     mutationFn: () => apiFetch<SyncResponse & { results: { calendars: { ok: boolean; message?: string }[] }[] }>("/api/calendar/sync", { method: "POST", body: { calendar } }),
     onSuccess: (data) => {
@@ -142,6 +149,11 @@ function SyncControl({ calendar, canEdit }: { calendar: string; canEdit: boolean
 
   return (
     <div className="flex flex-wrap items-center gap-3 text-xs text-muted-foreground" data-testid="sync-status">
+      {account && (
+        <span className="font-medium text-foreground" data-testid="sync-account">
+          {account}
+        </span>
+      )}
       {provider?.usage && <span data-testid="sync-usage">{provider.usage}</span>}
       <span>
         Synced <RelativeTime value={provider?.lastSyncAt} />

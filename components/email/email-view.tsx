@@ -5,7 +5,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { CircleCheckIcon, LoaderCircleIcon, SendIcon } from "lucide-react";
 
 import { apiFetch } from "@/components/api/client";
-import type { Jsonify } from "@/components/api/types";
+import { joinNames, useProviderName, useProviders } from "@/components/api/catalog";
+import type { Jsonify, Provider } from "@/components/api/types";
 import { Problem } from "@/components/crm/problem";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
@@ -19,6 +20,8 @@ import type { EmailPreview, TemplateInfo, sendTestEmail } from "@/lib/email/dash
 
 type Preview = Jsonify<EmailPreview>;
 type TestAnswer = Jsonify<Awaited<ReturnType<typeof sendTestEmail>>>;
+
+const sendsEmail = (p: Provider) => p.slots.includes("email");
 
 export function EmailView() {
   const { user, canEdit } = useCurrentUser();
@@ -39,12 +42,23 @@ export function EmailView() {
     mutationFn: () => apiFetch<TestAnswer>("/api/email/test", { method: "POST", body: { template, language, ...(to.trim() ? { to: to.trim() } : {}) } }),
   });
   const info = templates.data?.templates.find((t) => t.id === template);
+  const senders = useProviders(sendsEmail);
+  const providerName = useProviderName();
 
   return (
     <div className="grid gap-6">
       <div className="grid gap-1">
         <h1 className="text-2xl font-semibold tracking-tight">Email</h1>
-        <p className="text-sm text-muted-foreground">The emails Plugboard sends, in English and German, through your connected SendGrid or SMTP server.</p>
+        <p className="text-sm text-muted-foreground">
+          The emails Plugboard sends, in English and German, through the email provider you connected
+          {senders.length
+            ? ` (${joinNames(
+                senders.map((p) => p.name),
+                "or",
+              )})`
+            : ""}
+          .
+        </p>
       </div>
 
       <div className="grid gap-6 lg:grid-cols-[20rem_1fr]">
@@ -106,7 +120,7 @@ export function EmailView() {
                       <CircleCheckIcon aria-hidden="true" />
                       <AlertTitle>Sent to {send.data.to}</AlertTitle>
                       <AlertDescription>
-                        <p>Through {send.data.result.provider === "smtp" ? "SMTP" : "SendGrid"}.</p>
+                        <p>Through {providerName(send.data.result.provider)}.</p>
                       </AlertDescription>
                     </Alert>
                   ) : (

@@ -7,7 +7,8 @@ import { ChevronDownIcon, CircleAlertIcon, FilterXIcon, RotateCwIcon } from "luc
 
 import { apiFetch, errorMessage } from "@/components/api/client";
 import { useInboundEvent, useInboundEvents } from "@/components/api/queries";
-import type { InboundEvent, InboundEventDetail, InboundState, SignatureVerdict } from "@/components/api/types";
+import { joinNames, useProviderName, useProviders } from "@/components/api/catalog";
+import type { InboundEvent, InboundEventDetail, InboundState, Provider, SignatureVerdict } from "@/components/api/types";
 import { RelativeTime, formatAbsolute, formatShortDateTime } from "@/components/format";
 import { EmptyRow, FilterSelect, ListHeading, LoadingRows, PageButtons, useUrlFilters } from "@/components/list/list-page";
 import { useCurrentUser } from "@/components/shell/use-current-user";
@@ -36,16 +37,11 @@ const SIGNATURES: { value: SignatureVerdict; label: string; variant: Variant }[]
   { value: "invalid", label: "Invalid", variant: "destructive" },
   { value: "stale", label: "Too old", variant: "warning" },
 ];
-const PROVIDERS = [
-  { value: "stripe", label: "Stripe" },
-  { value: "mailchimp", label: "Mailchimp" },
-  { value: "twilio", label: "Twilio" },
-];
+// The catalog claims "webhooks" exactly where a provider has an inbound slot (see the registry test).
+const receivesWebhooks = (p: Provider) => p.capabilities.includes("webhooks");
 const FILTER_KEYS = ["provider", "state", "signature", "type"] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 const PAGE_SIZE = 25;
-
-const providerLabel = (id: string) => PROVIDERS.find((p) => p.value === id)?.label ?? id;
 
 export function InboundEventsView() {
   const searchParams = useSearchParams();
@@ -60,6 +56,8 @@ export function InboundEventsView() {
   const [typeDraft, setTypeDraft] = React.useState(filters.type);
 
   const update = useUrlFilters();
+  const senders = useProviders(receivesWebhooks);
+  const providerOptions = React.useMemo(() => senders.map((p) => ({ value: p.id, label: p.name })), [senders]);
 
   const data = events.data;
   const total = data?.total ?? 0;
@@ -70,7 +68,14 @@ export function InboundEventsView() {
     <div className="grid gap-6">
       <ListHeading
         title="Inbound webhooks"
-        description="Every call Stripe, Mailchimp and Twilio made to Plugboard: stored before it was acknowledged, processed once."
+        description={`Every call ${
+          senders.length
+            ? joinNames(
+                senders.map((p) => p.name),
+                "and",
+              )
+            : "a provider"
+        } made to Plugboard: stored before it was acknowledged, processed once.`}
         fetching={events.isFetching}
         onRefresh={() => void events.refetch()}
       />
@@ -90,7 +95,7 @@ export function InboundEventsView() {
           id="filter-provider"
           label="Provider"
           allLabel="All providers"
-          options={PROVIDERS}
+          options={providerOptions}
           value={filters.provider}
           onChange={(v) => update({ provider: v })}
           className="sm:min-w-40"
@@ -234,6 +239,7 @@ function StateSummary({ counts, onPick }: { counts: Record<InboundState, number>
 
 function EventRow({ event, canEdit }: { event: InboundEvent; canEdit: boolean }) {
   const [open, setOpen] = React.useState(false);
+  const providerName = useProviderName();
   const queryClient = useQueryClient();
   const reprocess = useMutation({
     mutationFn: () => apiFetch<InboundEventDetail>(`/api/inbound-events/${encodeURIComponent(event.id)}/reprocess`, { method: "POST" }),
@@ -258,7 +264,7 @@ function EventRow({ event, canEdit }: { event: InboundEvent; canEdit: boolean })
             <RelativeTime value={event.receivedAt} />
           </span>
         </TableCell>
-        <TableCell className="font-medium">{providerLabel(event.provider)}</TableCell>
+        <TableCell className="font-medium">{providerName(event.provider)}</TableCell>
         <TableCell className="font-mono text-xs">{event.type}</TableCell>
         <TableCell>
           <Badge variant={signature?.variant ?? "outline"}>{signature?.label ?? event.signature}</Badge>

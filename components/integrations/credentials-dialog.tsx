@@ -7,6 +7,7 @@ import { CircleAlertIcon, ExternalLinkIcon, LoaderCircleIcon, LockIcon } from "l
 import { ApiRequestError, apiFetch } from "@/components/api/client";
 import { queryKeys } from "@/components/api/queries";
 import type { AuthField, IntegrationStatus, Provider, StatusResponse } from "@/components/api/types";
+import { withConnectionStatus } from "@/components/integrations/state";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
@@ -15,9 +16,10 @@ import { Label } from "@/components/ui/label";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/select";
 
 /**
- * - connect: POST /connect with every required field.
- * - edit: PATCH; empty fields keep their stored value.
- * - reconnect: PATCH after the provider rejected the stored credentials; secrets are required.
+ * - connect: POST /api/integrations/[id]/connect with every required field (a new account adds a
+ *   connection; an account that is already connected updates its own).
+ * - edit: PATCH /api/connections/[connectionId]; empty fields keep their stored value.
+ * - reconnect: the same PATCH after the provider rejected the stored credentials; secrets are required.
  */
 export type CredentialsMode = "connect" | "edit" | "reconnect";
 
@@ -38,15 +40,9 @@ function inputType(field: AuthField): React.HTMLInputTypeAttribute {
   return field.type;
 }
 
-/** Merges a status object the server sent back into the cached status list. */
-export function mergeStatus(queryClient: ReturnType<typeof useQueryClient>, providerId: string, status: IntegrationStatus | null) {
-  queryClient.setQueryData<StatusResponse>(queryKeys.status, (old) => {
-    if (!old) return old;
-    const integrations = { ...old.integrations };
-    if (status) integrations[providerId] = status;
-    else delete integrations[providerId];
-    return { ...old, integrations };
-  });
+/** Merges one connection's status the server sent back into the cached status answer (see withConnectionStatus). */
+export function mergeStatus(queryClient: ReturnType<typeof useQueryClient>, status: IntegrationStatus, removed = false) {
+  queryClient.setQueryData<StatusResponse>(queryKeys.status, (old) => (old ? withConnectionStatus(old, status, removed) : old));
 }
 
 function looksLikeStatus(value: unknown): value is IntegrationStatus {
@@ -56,6 +52,10 @@ function looksLikeStatus(value: unknown): value is IntegrationStatus {
 interface CredentialsDialogProps {
   provider: Provider;
   mode: CredentialsMode;
+  /** The connection an edit or reconnect changes. */
+  connection?: { id: string; accountLabel: string | null } | null;
+  /** Connecting one more account of a provider that already has one. */
+  another?: boolean;
   open: boolean;
   onOpenChange: (open: boolean) => void;
 }
@@ -71,7 +71,14 @@ export function CredentialsDialog(props: CredentialsDialogProps) {
   return <CredentialsDialogForm key={openings} {...props} />;
 }
 
-function CredentialsDialogForm({ provider, mode, open, onOpenChange }: CredentialsDialogProps) {
+/** Where the form goes: a connect names the provider; a change names the connection (several accounts may share a provider). */
+function credentialsRequest(provider: Provider, mode: CredentialsMode, connectionId: string | undefined): { url: string; method: "POST" | "PATCH" } {
+  if (mode === "connect") return { url: `/api/integrations/${encodeURIComponent(provider.id)}/connect`, method: "POST" };
+  if (connectionId) return { url: `/api/connections/${encodeURIComponent(connectionId)}`, method: "PATCH" };
+  return { url: `/api/integrations/${encodeURIComponent(provider.id)}`, method: "PATCH" };
+}
+
+function CredentialsDialogForm({ provider, mode, connection, another = false, open, onOpenChange }: CredentialsDialogProps) {
   const fields = React.useMemo(() => provider.authFields ?? [], [provider.authFields]);
   const queryClient = useQueryClient();
   const [values, setValues] = React.useState<Record<string, string>>({});
@@ -81,13 +88,12 @@ function CredentialsDialogForm({ provider, mode, open, onOpenChange }: Credentia
   const idPrefix = `cred-${provider.id}`;
 
   const mutation = useMutation({
-    mutationFn: (payload: Record<string, string>) =>
-      apiFetch<unknown>(`/api/integrations/${encodeURIComponent(provider.id)}${mode === "connect" ? "/connect" : ""}`, {
-        method: mode === "connect" ? "POST" : "PATCH",
-        body: { fields: payload },
-      }),
+    mutationFn: (payload: Record<string, string>) => {
+      const { url, method } = credentialsRequest(provider, mode, connection?.id);
+      return apiFetch<unknown>(url, { method, body: { fields: payload } });
+    },
     onSuccess: (data) => {
-      if (looksLikeStatus(data)) mergeStatus(queryClient, provider.id, data);
+      if (looksLikeStatus(data)) mergeStatus(queryClient, data);
       void queryClient.invalidateQueries({ queryKey: queryKeys.status });
       onOpenChange(false);
     },
@@ -155,8 +161,14 @@ function CredentialsDialogForm({ provider, mode, open, onOpenChange }: Credentia
     >
       <DialogContent data-testid={`credentials-dialog-${provider.id}`}>
         <DialogHeader>
-          <DialogTitle>{copy.title(provider.name)}</DialogTitle>
+          <DialogTitle>{mode === "connect" && another ? `Add another ${provider.name} account` : copy.title(provider.name)}</DialogTitle>
           <DialogDescription>
+            {mode !== "connect" && connection?.accountLabel && (
+              <>
+                Account: <span className="font-medium text-foreground">{connection.accountLabel}</span>.{" "}
+              </>
+            )}
+            {mode === "connect" && another && "Credentials of an account that is already connected update its connection. "}
             {mode === "edit"
               ? "Only the fields you fill in change. Secret fields left empty keep their stored value."
               : `Enter the credentials from your ${provider.name} account.`}{" "}

@@ -6,7 +6,7 @@ import { CircleAlertIcon, LoaderCircleIcon } from "lucide-react";
 
 import { apiFetch, errorMessage } from "@/components/api/client";
 import { queryKeys } from "@/components/api/queries";
-import type { Provider } from "@/components/api/types";
+import type { IntegrationStatus, Provider } from "@/components/api/types";
 import { mergeStatus } from "@/components/integrations/credentials-dialog";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogFooter, AlertDialogHeader, AlertDialogTitle } from "@/components/ui/alert-dialog";
@@ -14,11 +14,14 @@ import { Button } from "@/components/ui/button";
 
 export function DisconnectDialog({
   provider,
+  connection,
   open,
   onOpenChange,
   onDisconnected,
 }: {
   provider: Provider;
+  /** The connection to disconnect; its account is named when the provider has several. */
+  connection: { id: string; accountLabel: string | null; named: boolean };
   open: boolean;
   onOpenChange: (open: boolean) => void;
   /** `revoke`: whether the provider revoked the grant ("failed": it stays listed in the account's connected apps). */
@@ -26,9 +29,9 @@ export function DisconnectDialog({
 }) {
   const queryClient = useQueryClient();
   const mutation = useMutation({
-    mutationFn: () => apiFetch<{ ok: true; revoke?: string }>(`/api/integrations/${encodeURIComponent(provider.id)}`, { method: "DELETE" }),
+    mutationFn: () => apiFetch<{ ok: true; status: IntegrationStatus; revoke?: string }>(`/api/connections/${encodeURIComponent(connection.id)}`, { method: "DELETE" }),
     onSuccess: (answer) => {
-      mergeStatus(queryClient, provider.id, null);
+      mergeStatus(queryClient, answer.status, true);
       void queryClient.invalidateQueries({ queryKey: queryKeys.status });
       onDisconnected?.(answer);
       onOpenChange(false);
@@ -52,7 +55,13 @@ export function DisconnectDialog({
         <AlertDialogHeader>
           <AlertDialogTitle>Disconnect {provider.name}?</AlertDialogTitle>
           <AlertDialogDescription>
-            Plugboard deletes the stored credentials and stops calling {provider.name} for this workspace. Past activity stays in the log. You can connect again at any time.
+            {connection.named && connection.accountLabel && (
+              <>
+                Account: <span className="font-medium text-foreground">{connection.accountLabel}</span>.{" "}
+              </>
+            )}
+            Plugboard deletes the stored credentials and stops calling {connection.named ? "this account" : provider.name} for this workspace
+            {connection.named ? `; the other ${provider.name} accounts stay connected` : ""}. Past activity stays in the log. You can connect again at any time.
           </AlertDialogDescription>
         </AlertDialogHeader>
         {mutation.isError && (

@@ -15,7 +15,9 @@ import {
   PencilIcon,
   PlayIcon,
   PlugIcon,
+  PlusIcon,
   RefreshCwIcon,
+  StarIcon,
   TriangleAlertIcon,
   UnplugIcon,
 } from "lucide-react";
@@ -23,6 +25,7 @@ import {
 import { ApiRequestError, apiFetch } from "@/components/api/client";
 import { queryKeys } from "@/components/api/queries";
 import { errorCategoryLabel, type IntegrationStatus, type Provider, type TestResult } from "@/components/api/types";
+import type { CapabilitySlot } from "@/lib/integrations/kit/manifest";
 import { RelativeTime, formatNumber, useNow } from "@/components/format";
 import { IntegrationHealthSummary, RateLimitNote } from "@/components/health/health-status";
 import { CredentialsDialog, type CredentialsMode } from "@/components/integrations/credentials-dialog";
@@ -42,6 +45,33 @@ const CAPABILITY_LABELS: Record<string, string> = {
   api_key: "API key",
 };
 
+/** How a capability slot reads in "Default for …" and "Make default for …". */
+const SLOT_LABELS: Record<CapabilitySlot, string> = {
+  calendar: "calendar",
+  email: "email",
+  sms: "SMS",
+  payments: "payments",
+  inbound: "webhooks",
+  crm: "CRM",
+  marketing: "marketing",
+  storage: "storage",
+  social: "social",
+};
+
+export const slotLabel = (slot: string) => SLOT_LABELS[slot as CapabilitySlot] ?? slot;
+
+/** The card of one of a provider's live connections, when the workspace may hold several. */
+export interface ConnectionContext {
+  /** How many live connections the provider has (this one included). */
+  accounts: number;
+  /** Capability slots an admin made this connection the default of. */
+  defaultFor: string[];
+  /** No admin choice among the provider's connections, and this is the one used where nothing names an account. */
+  usedByDefault: boolean;
+  /** Shown in a group of the provider's cards, whose header carries the description, capabilities and health. */
+  grouped: boolean;
+}
+
 type DialogState = { kind: "credentials"; mode: CredentialsMode } | { kind: "disconnect" } | null;
 
 type TestOutcome = { kind: "result"; result: TestResult } | { kind: "request_failed"; message: string; forbidden: boolean };
@@ -51,26 +81,41 @@ export function IntegrationCard({
   status,
   canEdit,
   statusUnknown = false,
+  connection,
+  addAccount,
+  revokeFailed = false,
+  onDisconnected,
 }: {
   provider: Provider;
   status: IntegrationStatus | undefined;
   canEdit: boolean;
   /** The status request failed and there is no earlier answer: say so rather than "Not connected". */
   statusUnknown?: boolean;
+  /** Set on the card of a live connection. */
+  connection?: ConnectionContext;
+  /** The "Add another account" action, on the card of a provider's only connection. */
+  addAccount?: React.ReactNode;
+  /** The last disconnect of this provider could not revoke the grant at the provider. */
+  revokeFailed?: boolean;
+  onDisconnected?: (answer: { revoke?: string }) => void;
 }) {
   const state = cardState(provider, status, statusUnknown);
   const badge = STATE_BADGE[state];
   const connected = hasStoredConnection(state);
-  const titleId = `integration-${provider.id}-title`;
+  const titleId = React.useId();
   const [dialog, setDialog] = React.useState<DialogState>(null);
   const [testOutcome, setTestOutcome] = React.useState<TestOutcome | null>(null);
-  const [revokeFailed, setRevokeFailed] = React.useState(false);
   const queryClient = useQueryClient();
+  const grouped = connection?.grouped ?? false;
+  // Several accounts of the provider: say which one each card is, and address it by its id.
+  const several = (connection?.accounts ?? 0) > 1;
+  const connectionId = connected ? (status?.connectionId ?? null) : null;
+  const base = connectionId ? `/api/connections/${encodeURIComponent(connectionId)}` : `/api/integrations/${encodeURIComponent(provider.id)}`;
   // The auth method is already under the name; the chips list what the integration does.
   const capabilities = (provider.capabilities ?? []).filter((c) => c !== "api_key" && c !== "oauth");
 
   const test = useMutation({
-    mutationFn: () => apiFetch<TestResult>(`/api/integrations/${encodeURIComponent(provider.id)}/test`, { method: "POST" }),
+    mutationFn: () => apiFetch<TestResult>(`${base}/test`, { method: "POST" }),
     onMutate: () => setTestOutcome(null),
     onSuccess: (result) => setTestOutcome({ kind: "result", result }),
     onError: (error) =>
@@ -84,13 +129,16 @@ export function IntegrationCard({
 
   const pause = useMutation({
     mutationFn: (action: "pause" | "resume") =>
-      apiFetch<{ status: IntegrationStatus }>(`/api/connections/${encodeURIComponent(status?.connectionId ?? "")}/${action}`, { method: "POST" }),
+      apiFetch<{ status: IntegrationStatus }>(`/api/connections/${encodeURIComponent(connectionId ?? status?.connectionId ?? "")}/${action}`, { method: "POST" }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.status }),
   });
+
+  const calendarRef = several && connectionId ? `${provider.id}@${connectionId}` : provider.id;
 
   return (
     <Card
       data-testid={`integration-card-${provider.id}`}
+      data-connection-id={connectionId ?? undefined}
       data-state={state}
       aria-labelledby={titleId}
       role="article"
@@ -118,11 +166,14 @@ export function IntegrationCard({
             {badge.label}
           </Badge>
         </CardAction>
-        <CardDescription className="col-span-2 mt-2 line-clamp-3">{provider.description}</CardDescription>
+        {!grouped && <CardDescription className="col-span-2 mt-2 line-clamp-3">{provider.description}</CardDescription>}
       </CardHeader>
 
       <CardContent className="grid flex-1 content-start gap-4 px-5">
-        {capabilities.length > 0 && (
+        {connected && connectionId && connection && several && (
+          <DefaultControls provider={provider} connectionId={connectionId} context={connection} canEdit={canEdit} paused={state === "paused"} />
+        )}
+        {!grouped && capabilities.length > 0 && (
           <ul aria-label="Capabilities" className="flex flex-wrap gap-1.5">
             {capabilities.map((capability) => (
               <li key={capability} className="rounded-sm bg-muted px-1.5 py-0.5 text-[11px] leading-4 text-muted-foreground">
@@ -134,7 +185,7 @@ export function IntegrationCard({
 
         {connected && status && <ConnectionDetails providerId={provider.id} status={status} />}
         {connected && status && (status.usage ?? []).length > 0 && <UsageStats usage={status.usage} />}
-        {connected && <IntegrationHealthSummary providerId={provider.id} />}
+        {connected && !grouped && <IntegrationHealthSummary providerId={provider.id} />}
         {connected && status && status.circuitState !== "closed" && <CircuitNotice providerName={provider.name} state={status.circuitState} />}
         {connected && status?.lastError && (
           <div data-testid={`integration-last-error-${provider.id}`} className="rounded-md border border-destructive/20 bg-destructive/5 px-3 py-2 text-xs">
@@ -150,7 +201,7 @@ export function IntegrationCard({
         {canEdit && (state === "not_configured" || state === "not_connected") && <OAuthSetupNotice provider={provider} />}
         {state === "needs_reauth" && <p className="text-xs text-muted-foreground">{provider.name} no longer accepts the stored credentials. Reconnect to resume syncing.</p>}
         <TestResultView providerId={provider.id} pending={test.isPending} outcome={testOutcome} />
-        {!provider.comingSoon && <RateLimitNote providerId={provider.id} />}
+        {!provider.comingSoon && !grouped && <RateLimitNote providerId={provider.id} />}
         {revokeFailed && !connected && (
           <p data-testid={`integration-revoke-failed-${provider.id}`} className="text-xs text-muted-foreground">
             Disconnected. {provider.name} did not confirm that it revoked Plugboard&apos;s access; you can remove Plugboard from your {provider.name} account&apos;s connected apps.
@@ -170,11 +221,12 @@ export function IntegrationCard({
             onOpen={setDialog}
           />
         )}
+        {canEdit && connected && addAccount}
         {!canEdit && provider.comingSoon && <span className="text-xs text-muted-foreground">Not available yet</span>}
         {!canEdit && !provider.comingSoon && <span className="text-xs text-muted-foreground">Read-only</span>}
         {connected && provider.category === "calendar" && (
           <Button asChild variant="outline" size="sm" data-testid={`integration-calendar-${provider.id}`}>
-            <Link href={`/calendar?calendar=${encodeURIComponent(provider.id)}`}>
+            <Link href={`/calendar?calendar=${encodeURIComponent(calendarRef)}`}>
               <CalendarDaysIcon aria-hidden="true" />
               Calendar
             </Link>
@@ -193,6 +245,7 @@ export function IntegrationCard({
         <CredentialsDialog
           provider={provider}
           mode={dialog?.kind === "credentials" ? dialog.mode : "connect"}
+          connection={connectionId ? { id: connectionId, accountLabel: status?.accountLabel ?? null } : null}
           open={dialog?.kind === "credentials"}
           onOpenChange={(open) => {
             if (!open) setDialog(null);
@@ -200,14 +253,15 @@ export function IntegrationCard({
           }}
         />
       )}
-      {canEdit && connected && (
+      {canEdit && connected && connectionId && (
         <DisconnectDialog
           provider={provider}
+          connection={{ id: connectionId, accountLabel: status?.accountLabel ?? null, named: several }}
           open={dialog?.kind === "disconnect"}
           onOpenChange={(open) => !open && setDialog(null)}
           onDisconnected={(answer) => {
             setTestOutcome(null);
-            setRevokeFailed(answer.revoke === "failed");
+            onDisconnected?.(answer);
           }}
         />
       )}
@@ -325,6 +379,111 @@ function ConnectAction({ provider, label, onOpen }: { provider: Provider; label:
         </Button>
       );
   }
+}
+
+/**
+ * Which of the provider's accounts is used where nothing names one: a badge per capability this
+ * connection is the admin-chosen default of, "Make default for …" (admins) for the others, and —
+ * when no admin chose — "Used by default" on the connection Plugboard falls back on.
+ */
+function DefaultControls({
+  provider,
+  connectionId,
+  context,
+  canEdit,
+  paused,
+}: {
+  provider: Provider;
+  connectionId: string;
+  context: ConnectionContext;
+  canEdit: boolean;
+  paused: boolean;
+}) {
+  const queryClient = useQueryClient();
+  const makeDefault = useMutation({
+    mutationFn: (slot: string) =>
+      apiFetch<{ slot: string; connectionId: string }>(`/api/connections/${encodeURIComponent(connectionId)}/default`, { method: "PUT", body: { slot } }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.status }),
+  });
+  const slots = provider.slots ?? [];
+  const chosen = slots.filter((slot) => context.defaultFor.includes(slot));
+  const open = slots.filter((slot) => !context.defaultFor.includes(slot));
+  if (!chosen.length && !context.usedByDefault && !(canEdit && open.length)) return null;
+  return (
+    <div className="grid gap-2" data-testid={`integration-defaults-${provider.id}`}>
+      <div className="flex flex-wrap items-center gap-1.5">
+        {chosen.map((slot) => (
+          <Badge
+            key={slot}
+            variant="secondary"
+            data-testid={`integration-default-${provider.id}`}
+            data-slot-name={slot}
+            title={`Plugboard uses this account for ${slotLabel(slot)} where nothing names one`}
+          >
+            <StarIcon aria-hidden="true" />
+            Default for {slotLabel(slot)}
+          </Badge>
+        ))}
+        {context.usedByDefault && (
+          <Badge
+            variant="outline"
+            data-testid={`integration-used-by-default-${provider.id}`}
+            title={`No admin chose a default ${provider.name} account: Plugboard uses this one where nothing names an account`}
+          >
+            Used by default
+          </Badge>
+        )}
+        {canEdit &&
+          open.map((slot) => (
+            <Button
+              key={slot}
+              variant="outline"
+              size="sm"
+              className="h-7 px-2 text-xs"
+              disabled={makeDefault.isPending || paused}
+              title={paused ? "Resume this account before making it the default" : undefined}
+              onClick={() => makeDefault.mutate(slot)}
+              data-testid={`integration-make-default-${provider.id}`}
+              data-slot-name={slot}
+            >
+              {makeDefault.isPending && makeDefault.variables === slot ? <LoaderCircleIcon aria-hidden="true" className="animate-spin" /> : <StarIcon aria-hidden="true" />}
+              Make default for {slotLabel(slot)}
+            </Button>
+          ))}
+      </div>
+      {makeDefault.isError && (
+        <p role="alert" className="text-xs text-destructive">
+          {makeDefault.error.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Connects one more account of a provider that has one: API-key providers open the credentials
+ * form (a new account adds a connection); OAuth providers go through the consent page, where the
+ * user signs in with the other account.
+ */
+export function AddAccountAction({ provider, onOpenKeyForm }: { provider: Provider; onOpenKeyForm: () => void }) {
+  const testId = `integration-add-account-${provider.id}`;
+  if (provider.authType === "oauth2" && oauthConfigured(provider)) {
+    return (
+      <Button asChild variant="outline" size="sm" data-testid={testId}>
+        <a href={`/api/integrations/${encodeURIComponent(provider.id)}/oauth/start`}>
+          <PlusIcon aria-hidden="true" />
+          Add another account
+        </a>
+      </Button>
+    );
+  }
+  if (provider.authFields.length === 0) return null;
+  return (
+    <Button variant="outline" size="sm" onClick={onOpenKeyForm} data-testid={testId}>
+      <PlusIcon aria-hidden="true" />
+      Add another account
+    </Button>
+  );
 }
 
 function ConnectionDetails({ providerId, status }: { providerId: string; status: IntegrationStatus }) {

@@ -5,11 +5,11 @@ import { CircleAlertIcon, EyeIcon, InboxIcon, SearchIcon } from "lucide-react";
 
 import { errorMessage } from "@/components/api/client";
 import { useCatalog, useIntegrationStatus } from "@/components/api/queries";
-import { CATEGORY_LABELS, CATEGORY_ORDER, type IntegrationStatus, type Provider, type ProviderCategory } from "@/components/api/types";
-import { IntegrationCard } from "@/components/integrations/integration-card";
+import { CATEGORY_LABELS, CATEGORY_ORDER, type ProviderCategory } from "@/components/api/types";
 import { OAuthFlash } from "@/components/integrations/oauth-flash";
-import { cardState } from "@/components/integrations/state";
-import { SummaryStrip, type SummaryCounts } from "@/components/integrations/summary-strip";
+import { ProviderSection } from "@/components/integrations/provider-cards";
+import { countStates, providerCards, searchCards, type ProviderCards } from "@/components/integrations/state";
+import { SummaryStrip } from "@/components/integrations/summary-strip";
 import { PageHeader, RefreshControl } from "@/components/shell/page-header";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
@@ -18,38 +18,31 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 
-function groupByCategory(providers: Provider[]) {
-  const groups = new Map<string, Provider[]>();
-  for (const provider of providers) {
-    const list = groups.get(provider.category) ?? [];
-    list.push(provider);
-    groups.set(provider.category, list);
+/**
+ * Category sections in display order. Within one: providers with several accounts first, each a
+ * full-width group of its cards; then the other available providers, alphabetically; coming soon last.
+ */
+function groupByCategory(cards: ProviderCards[]) {
+  const groups = new Map<string, ProviderCards[]>();
+  for (const card of cards) {
+    const list = groups.get(card.provider.category) ?? [];
+    list.push(card);
+    groups.set(card.provider.category, list);
   }
   const known = CATEGORY_ORDER.filter((c) => groups.has(c));
   const unknown = [...groups.keys()].filter((c) => !CATEGORY_ORDER.includes(c as ProviderCategory)).sort();
   // Categories with something to connect come first; all-"coming soon" ones after them.
-  const allComingSoon = (c: string) => groups.get(c)!.every((p) => p.comingSoon);
+  const allComingSoon = (c: string) => groups.get(c)!.every((card) => card.provider.comingSoon);
   const ordered = [...known, ...unknown].sort((a, b) => Number(allComingSoon(a)) - Number(allComingSoon(b)));
+  const rank = (card: ProviderCards) => (card.provider.comingSoon ? 2 : card.connections.length > 1 ? 0 : 1);
   return ordered.map((category) => ({
     category,
     label: CATEGORY_LABELS[category as ProviderCategory] ?? category,
-    // Available first, coming soon last; alphabetical within each.
-    providers: groups
+    cards: groups
       .get(category)!
       .slice()
-      .sort((a, b) => Number(a.comingSoon) - Number(b.comingSoon) || a.name.localeCompare(b.name)),
+      .sort((a, b) => rank(a) - rank(b) || a.provider.name.localeCompare(b.provider.name)),
   }));
-}
-
-function countStates(providers: Provider[], statuses: Record<string, IntegrationStatus>): SummaryCounts {
-  const counts: SummaryCounts = { active: 0, error: 0, notConnected: 0 };
-  for (const provider of providers) {
-    const state = cardState(provider, statuses[provider.id]);
-    if (state === "active" || state === "connecting") counts.active++;
-    else if (state === "error" || state === "needs_reauth") counts.error++;
-    else if (state === "not_connected" || state === "not_configured") counts.notConnected++;
-  }
-  return counts;
 }
 
 export function IntegrationsDashboard() {
@@ -59,14 +52,9 @@ export function IntegrationsDashboard() {
   const [search, setSearch] = React.useState("");
 
   const providers = React.useMemo(() => catalog.data?.providers ?? [], [catalog.data]);
-  const statuses = React.useMemo(() => status.data?.integrations ?? {}, [status.data]);
-  const counts = React.useMemo(() => countStates(providers, statuses), [providers, statuses]);
-
-  const filtered = React.useMemo(() => {
-    const q = search.trim().toLowerCase();
-    if (!q) return providers;
-    return providers.filter((p) => [p.name, p.description, p.category, ...p.capabilities].some((t) => t.toLowerCase().includes(q)));
-  }, [providers, search]);
+  const cards = React.useMemo(() => providerCards(providers, status.data), [providers, status.data]);
+  const counts = React.useMemo(() => countStates(cards), [cards]);
+  const filtered = React.useMemo(() => searchCards(cards, search), [cards, search]);
   const groups = React.useMemo(() => groupByCategory(filtered), [filtered]);
 
   const loading = catalog.isPending || (status.isPending && !status.isError);
@@ -137,7 +125,14 @@ export function IntegrationsDashboard() {
         <>
           <div className="relative max-w-sm">
             <SearchIcon aria-hidden="true" className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-muted-foreground" />
-            <Input type="search" aria-label="Search integrations" placeholder="Search integrations" value={search} onChange={(e) => setSearch(e.target.value)} className="pl-9" />
+            <Input
+              type="search"
+              aria-label="Search integrations"
+              placeholder="Search integrations and accounts"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              className="pl-9"
+            />
           </div>
           {groups.length === 0 ? (
             <EmptyState title="No integrations match your search" body={`Nothing matches “${search.trim()}”.`} />
@@ -148,8 +143,8 @@ export function IntegrationsDashboard() {
                   {group.label}
                 </h2>
                 <div className="grid items-start gap-4 sm:grid-cols-2 xl:grid-cols-3">
-                  {group.providers.map((provider) => (
-                    <IntegrationCard key={provider.id} provider={provider} status={statuses[provider.id]} canEdit={canEdit} statusUnknown={!status.data} />
+                  {group.cards.map((card) => (
+                    <ProviderSection key={card.provider.id} cards={card} canEdit={canEdit} statusUnknown={!status.data} />
                   ))}
                 </div>
               </section>

@@ -2,6 +2,7 @@ import { CircleAlertIcon, CircleCheckIcon, CircleDashedIcon } from "lucide-react
 
 import { cn } from "@/lib/utils";
 
+/** Connections by state (a provider with several accounts counts each), and providers with none. */
 export interface SummaryCounts {
   active: number;
   error: number;
@@ -12,21 +13,21 @@ const ITEMS = [
   {
     key: "active",
     label: "Active",
-    hint: "Connected and healthy",
+    hint: "Connected accounts that are healthy",
     icon: CircleCheckIcon,
     tone: "text-[color-mix(in_oklch,var(--success)_75%,black)] bg-success/10",
   },
   {
     key: "error",
     label: "Need attention",
-    hint: "Errors or expired credentials",
+    hint: "Accounts with errors or expired credentials",
     icon: CircleAlertIcon,
     tone: "text-destructive bg-destructive/10",
   },
   {
     key: "notConnected",
     label: "Not connected",
-    hint: "Available to connect",
+    hint: "Providers with no account connected",
     icon: CircleDashedIcon,
     tone: "text-muted-foreground bg-muted",
   },

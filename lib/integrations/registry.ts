@@ -14,7 +14,15 @@ import { sendgridManifest } from "@/lib/integrations/sendgrid/manifest";
 import { smtpManifest } from "@/lib/integrations/smtp/manifest";
 import { stripeManifest } from "@/lib/integrations/stripe/manifest";
 import { twilioManifest } from "@/lib/integrations/twilio/manifest";
-import type { AuthField, CapabilitySlot, EndpointSetting, OAuthSetup, PortsBySlot, ProviderManifest } from "@/lib/integrations/kit/manifest";
+import {
+  CAPABILITY_SLOTS,
+  type AuthField,
+  type CapabilitySlot,
+  type EndpointSetting,
+  type OAuthSetup,
+  type PortsBySlot,
+  type ProviderManifest,
+} from "@/lib/integrations/kit/manifest";
 import { xManifest } from "@/lib/integrations/x/manifest";
 
 const registered: ProviderManifest[] = [
@@ -92,6 +100,12 @@ export interface CatalogEntry {
   category: ProviderManifest["category"];
   description: string;
   capabilities: ProviderManifest["capabilities"];
+  /**
+   * The capability slots the provider fills, which an admin can make one of its connections the
+   * default of (PUT /api/connections/[id]/default). Without "inbound": webhooks arrive addressed
+   * to a provider, so nobody chooses a default for them.
+   */
+  slots: CapabilitySlot[];
   authType: ProviderManifest["authType"];
   status: ProviderManifest["status"];
   available: boolean;
@@ -111,6 +125,7 @@ export function catalogEntry(manifest: ProviderManifest): CatalogEntry {
     category: manifest.category,
     description: manifest.description,
     capabilities: [...manifest.capabilities],
+    slots: CAPABILITY_SLOTS.filter((slot) => slot !== "inbound" && manifest.status === "available" && Boolean(manifest.slots?.[slot])),
     authType: manifest.authType,
     status: manifest.status,
     available: manifest.status === "available",

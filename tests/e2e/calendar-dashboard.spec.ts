@@ -1,6 +1,7 @@
 // The calendar page in a real browser, against the fake Google Calendar and Graph the test server
 // runs: run a batch and watch its progress bar, check availability (busy, then free after a
-// delete batch), sync, switch to Outlook; a viewer sees it read-only.
+// delete batch), sync, switch to Outlook; a viewer sees it read-only; with a second Google
+// account, the picker and the sync status name the account, and each ref reaches its own.
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { ADMIN, ROOT, VIEWER } from "@/tests/e2e/env";
@@ -84,4 +85,34 @@ test("a viewer sees availability but no batch controls", async ({ page }) => {
   await expect(page.getByTestId("availability-check")).toBeVisible();
   await expect(page.getByTestId("batch-panel")).toHaveCount(0);
   await expect(page.getByTestId("sync-now")).toHaveCount(0);
+});
+
+test("with two Google accounts, the picker names each and a calendar is its own account's", async ({ page }) => {
+  expect(runCli("tests/e2e/seed-calendars.ts", [ADMIN.email, "--second-google"])).toContain("seeded");
+  await signIn(page, ADMIN.email, ADMIN.password);
+  // A card per account; each card's Calendar link opens its own account's calendar.
+  const cards = page.getByTestId("integration-card-google-calendar");
+  await expect(cards).toHaveCount(2);
+  const second = cards.filter({ hasText: "second@plugboard.test" });
+  const secondId = (await second.getAttribute("data-connection-id"))!;
+  await second.getByTestId("integration-calendar-google-calendar").click();
+  await expect(page).toHaveURL(new RegExp(`calendar=google-calendar%40${secondId}$`));
+  const picker = page.getByLabel("Calendar", { exact: true });
+  await expect(picker).toHaveValue(`google-calendar@${secondId}`);
+  await expect(picker.locator("option:checked")).toHaveText(/^Google Calendar · second@plugboard\.test · /);
+  const first = picker.locator("option", { hasText: /^Google Calendar · owner@plugboard\.test · .*\(primary\)$/ });
+  const firstRef = (await first.getAttribute("value"))!;
+  expect(firstRef).toMatch(/^google-calendar@[a-z0-9]+$/i);
+  expect(firstRef).not.toBe(`google-calendar@${secondId}`);
+
+  await expect(page.getByTestId("availability-weeks").getByRole("grid")).toBeVisible();
+  await page.getByTestId("sync-now").click();
+  await expect(page.getByTestId("sync-account")).toHaveText("second@plugboard.test");
+  await expect(page.getByTestId("sync-usage")).toHaveText(/^\d+ upcoming \/ \d+ total$/);
+
+  await picker.selectOption(firstRef);
+  await expect(page).toHaveURL(new RegExp(`calendar=${encodeURIComponent(firstRef)}$`));
+  await expect(page.getByTestId("sync-account")).toHaveText("owner@plugboard.test");
+  const free = await checkRange(page, `${year}-03-04T09:15`, `${year}-03-04T09:45`);
+  await expect(free.getByTestId("availability-verdict")).toHaveText("Available");
 });

@@ -134,6 +134,9 @@ test("the Inbound webhooks page lists events with filters, and an admin reproces
   const table = page.getByTestId("inbound-events-table");
   await expect(table.locator('[data-type="payment_intent.succeeded"]')).toContainText("Processed");
   await expect(page.getByTestId("inbound-count-processed")).toContainText(/[1-9]/);
+  // The providers that send webhooks, and their names, come from the catalog.
+  await expect(page.getByLabel("Provider", { exact: true }).locator("option")).toHaveText(["All providers", "Mailchimp", "Stripe", "Twilio"]);
+  await expect(table.locator('[data-type="payment_intent.succeeded"]')).toContainText("Stripe");
 
   await page.getByLabel("State", { exact: true }).selectOption("failed");
   await expect(page).toHaveURL(/state=failed/);

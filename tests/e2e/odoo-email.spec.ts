@@ -154,6 +154,8 @@ test("the admin's pages: leads and their sync, webinars, email preview and a tes
   await expect(page.getByTestId("email-preview-text")).toContainText("Datum und Uhrzeit:");
   await page.getByTestId("email-send-test").click();
   await expect(page.getByTestId("email-test-result")).toContainText(`Sent to ${ADMIN.email}`);
+  // The provider's name comes from the catalog.
+  await expect(page.getByTestId("email-test-result")).toContainText("Through SMTP.");
   await page.getByRole("tab", { name: "HTML" }).click();
   await expect(page.frameLocator("iframe[title='HTML preview']").locator("body")).toContainText("Guten Tag");
   await page.screenshot({ path: "test-results/email.png", fullPage: true, animations: "disabled" });

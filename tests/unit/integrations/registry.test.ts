@@ -91,6 +91,17 @@ describe("provider registry", () => {
     expect(entries.find((e) => e.id === "linkedin")!.authFields).toEqual([]);
     expect(entries.find((e) => e.id === "mailchimp")!.authFields.map((f) => f.name)).toEqual(["apiKey"]);
   });
+
+  it("lists the slots a connection of the provider can be made the default of, without inbound", () => {
+    const slotsOf = (id: string) => catalog().find((e) => e.id === id)!.slots;
+    expect(slotsOf("stripe")).toEqual(["payments"]);
+    expect(slotsOf("smtp")).toEqual(["email"]);
+    expect(slotsOf("google-calendar")).toEqual(["calendar"]);
+    // Stripe, Twilio and Mailchimp receive webhooks too: no default is chosen for those.
+    expect(slotsOf("twilio")).toEqual(["sms"]);
+    expect(slotsOf("mailchimp")).toEqual(["marketing"]);
+    expect(slotsOf("s3")).toEqual([]);
+  });
 });
 
 // The catalog card shows `capabilities` as chips and the search matches them: each must be backed
