@@ -79,8 +79,10 @@ export async function startFakeServer(
       else respond();
     });
   });
-  // Keep-alive sockets would hold close() open; the SDKs reconnect as needed.
-  server.keepAliveTimeout = 1_000;
+  // Connections kept for 5 s (Node's default), as a provider's would be. Clients drop a connection
+  // before the timeout the server announces, by a second at least (Node's agent, undici), so a
+  // shorter one would make every request open a new connection. close() ends them all.
+  server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());

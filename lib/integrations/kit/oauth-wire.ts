@@ -1,7 +1,9 @@
 // The OAuth 2.0 wire format shared by the providers without an SDK of their own (LinkedIn, X,
-// Mailchimp) and the error mapping every provider uses: RFC 6749 token requests as form posts,
-// token answers as JSON, and error codes (`invalid_grant` …) mapped onto the pipeline's categories.
+// Mailchimp) and Google's refreshes, and the error mapping every provider uses: RFC 6749 token
+// requests as form posts (over the kit's keep-alive HTTP client), token answers as JSON, and error
+// codes (`invalid_grant` …) mapped onto the pipeline's categories.
 import { categoryForStatus, classifyError, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/integrations/kit/errors";
+import { httpRequest, type HttpAnswer } from "@/lib/integrations/kit/http-client";
 import type { TokenSet } from "@/lib/integrations/kit/oauth";
 
 /** Token-endpoint error codes that mean the grant or the client is no longer good: the admin must reconnect. */
@@ -48,8 +50,8 @@ export function classifyOAuthError(error: unknown): ProviderError {
   return error instanceof ProviderError ? error : classifyError(error);
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
+function readBody(answer: HttpAnswer): unknown {
+  const text = answer.body;
   if (!text) return {};
   try {
     return JSON.parse(text);
@@ -72,11 +74,8 @@ export async function postForm(url: string, params: Record<string, string | unde
     const { clientId, clientSecret } = options.basicAuth;
     headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}`;
   }
-  const body = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => typeof e[1] === "string"));
-  const response = await fetch(url, { method: "POST", headers, body, signal: options.signal });
-  const json = await readBody(response);
-  if (!response.ok) throw oauthError(options.providerName, response.status, json, response.headers.get("retry-after"));
-  return (json && typeof json === "object" ? json : {}) as Json;
+  const body = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => typeof e[1] === "string")).toString();
+  return jsonAnswer(await httpRequest(url, { method: "POST", headers, body, signal: options.signal }), options.providerName);
 }
 
 /** An RFC 6749 token request: the JSON answer, which must carry an access token. */
@@ -88,9 +87,16 @@ export async function postTokenRequest(url: string, params: Record<string, strin
 
 /** GETs a JSON resource with the access token (identity endpoints). */
 export async function getJson(url: string, options: { providerName: string; signal: AbortSignal; authorization: string }): Promise<Json> {
-  const response = await fetch(url, { headers: { authorization: options.authorization, accept: "application/json" }, signal: options.signal });
-  const json = await readBody(response);
-  if (!response.ok) throw oauthError(options.providerName, response.status, json, response.headers.get("retry-after"));
+  return jsonAnswer(
+    await httpRequest(url, { method: "GET", headers: { authorization: options.authorization, accept: "application/json" }, signal: options.signal }),
+    options.providerName,
+  );
+}
+
+/** A 2xx answer's JSON object, or the classified ProviderError for any other status. */
+function jsonAnswer(answer: HttpAnswer, providerName: string): Json {
+  const json = readBody(answer);
+  if (answer.status < 200 || answer.status > 299) throw oauthError(providerName, answer.status, json, answer.headers["retry-after"]);
   return (json && typeof json === "object" ? json : {}) as Json;
 }
 
