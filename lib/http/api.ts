@@ -41,7 +41,31 @@ export function describeZodError(error: z.ZodError, prefix = ""): { message: str
   return { message, fields };
 }
 
+/**
+ * Where a value holds text PostgreSQL cannot store — a NUL character, or half of a surrogate pair
+ * (not UTF-8) — as a field path and the problem; null when all its text can be stored. Refused up
+ * front so such input is a 400 naming the field, never a failed save after a provider call.
+ */
+export function unstorableText(value: unknown, path: string[] = [], depth = 0): { field: string; problem: string } | null {
+  const problem = (text: string) => (text.includes("\u0000") ? "contains a NUL character" : !text.isWellFormed() ? "contains an unpaired surrogate (not valid Unicode)" : null);
+  const field = () => path.join(".") || "(body)";
+  if (typeof value === "string") {
+    const why = problem(value);
+    return why ? { field: field(), problem: why } : null;
+  }
+  if (!value || typeof value !== "object" || depth > 64) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const keyWhy = problem(key);
+    if (keyWhy) return { field: field(), problem: `has a key that ${keyWhy}` };
+    const found = unstorableText(inner, [...path, key], depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
 export function validate<T>(schema: ZodType<T>, value: unknown, what = ""): T {
+  const unstorable = unstorableText(value, what ? [what] : []);
+  if (unstorable) throw badRequest(`Invalid ${unstorable.field}: ${unstorable.problem}`, { [unstorable.field]: `Text ${unstorable.problem}` });
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const { message, fields } = describeZodError(parsed.error, what);

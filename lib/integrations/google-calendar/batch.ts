@@ -72,15 +72,22 @@ function headerMap(lines: string[]): Record<string, string> {
   return out;
 }
 
-/** The parts of a multipart body: the text between boundary lines, without the closing part. */
+/**
+ * The parts of a multipart body, without the closing part. A delimiter is a line of its own
+ * (RFC 2046 §5.1.1): at the start of the body or after a line break, "--" and the boundary, "--"
+ * more for the last one, then optional transport padding up to the line end. The line break
+ * before a delimiter belongs to it; "--boundary" inside a line is content (e.g. in a JSON text).
+ */
 export function multipartParts(body: string, boundary: string): string[] {
-  const delimiter = `--${boundary}`;
+  const escaped = boundary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const delimiter = new RegExp(`(?:^|\\r?\\n)--${escaped}(--)?[ \\t]*(?=\\r?\\n|$)`, "g");
   const parts: string[] = [];
-  const segments = body.split(delimiter);
-  // segments[0] is the preamble; a segment starting with "--" follows the closing delimiter.
-  for (const segment of segments.slice(1)) {
-    if (segment.startsWith("--")) break;
-    parts.push(segment.replace(/^[ \t]*\r?\n/, "").replace(/\r?\n$/, ""));
+  let start = -1;
+  for (const m of body.matchAll(delimiter)) {
+    if (start >= 0) parts.push(body.slice(start, m.index));
+    if (m[1]) return parts;
+    const end = m.index + m[0].length;
+    start = body.startsWith("\r\n", end) ? end + 2 : body.startsWith("\n", end) ? end + 1 : end;
   }
   return parts;
 }

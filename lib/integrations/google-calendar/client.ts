@@ -5,7 +5,7 @@
 import crypto from "node:crypto";
 import type { calendar_v3 } from "googleapis/build/src/apis/calendar";
 import type { OAuth2Client } from "googleapis-common";
-import { isValidTimeZone, localDateTime, parseDateTimeIn } from "@/lib/integrations/kit/time";
+import { isValidTimeZone, localDateTimeWithOffset, parseDateTimeIn } from "@/lib/integrations/kit/time";
 import { config } from "@/lib/config";
 import type { BatchOperation, BatchOutcome, CalendarClient, CalendarInfo, EventDraft, ProviderEvent, SyncPage, SyncPosition } from "@/lib/integrations/kit/ports/calendar";
 import { endpointUrl } from "@/lib/integrations/kit/endpoints";
@@ -152,8 +152,9 @@ export function toGoogleEvent(draft: EventDraft): calendar_v3.Schema$Event {
       ? { start: { date: draft.startDate, timeZone: draft.timeZone }, end: { date: draft.endDate, timeZone: draft.timeZone } }
       : {
           // Wall-clock time in the event's zone (Google takes it without an offset beside timeZone).
-          start: { dateTime: localDateTime(draft.start, draft.timeZone), timeZone: draft.timeZone },
-          end: { dateTime: localDateTime(draft.end, draft.timeZone), timeZone: draft.timeZone },
+          // With the offset: the wall clock alone is ambiguous in the hour that repeats in autumn.
+          start: { dateTime: localDateTimeWithOffset(draft.start, draft.timeZone), timeZone: draft.timeZone },
+          end: { dateTime: localDateTimeWithOffset(draft.end, draft.timeZone), timeZone: draft.timeZone },
         };
   return {
     ...(draft.idempotencyKey ? { id: googleEventId(draft.idempotencyKey) } : {}),

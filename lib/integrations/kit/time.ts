@@ -119,6 +119,27 @@ export function localDateTime(instant: number, timeZone: string): string {
   return `${formatDate(w.year, w.month, w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
 }
 
+/** "+02:00": how far `timeZone` is ahead of UTC at an instant, as RFC 3339 writes it. */
+export function offsetText(instant: number, timeZone: string): string {
+  const minutes = Math.round(offsetAt(instant, timeZone) / 60_000);
+  const sign = minutes < 0 ? "-" : "+";
+  return `${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+}
+
+/**
+ * "2026-10-25T02:30:00+02:00": the wall clock with its offset. Unambiguous also in the hour that
+ * repeats when clocks go back, where the wall clock alone names two instants.
+ */
+export function localDateTimeWithOffset(instant: number, timeZone: string): string {
+  return `${localDateTime(instant, timeZone)}${offsetText(instant, timeZone)}`;
+}
+
+/** The wall clock at `instant` shows twice in `timeZone` (the repeated hour when clocks go back). */
+export function isRepeatedWallClock(instant: number, timeZone: string): boolean {
+  const wall = localDateTime(instant, timeZone);
+  return [-60, -30, 30, 60].some((minutes) => localDateTime(instant + minutes * 60_000, timeZone) === wall);
+}
+
 export function addDays(date: string, days: number): string {
   const d = parseDate(date);
   const next = new Date(Date.UTC(d.year, d.month - 1, d.day) + days * DAY_MS);

@@ -2,7 +2,7 @@
 // for UTC (Prefer: outlook.timezone) so times parse the same way whatever the mailbox's zone;
 // batches use Graph's JSON $batch (at most 20 requests); sync uses calendarView delta links.
 import crypto from "node:crypto";
-import { isValidTimeZone, localDateTime, zonedToInstant } from "@/lib/integrations/kit/time";
+import { isRepeatedWallClock, isValidTimeZone, localDateTime, zonedToInstant } from "@/lib/integrations/kit/time";
 import type { BatchOperation, BatchOutcome, CalendarClient, CalendarInfo, EventDraft, ProviderEvent, SyncPage } from "@/lib/integrations/kit/ports/calendar";
 import { config } from "@/lib/config";
 import { classifyGraphError, graphFailure, graphFetch } from "@/lib/integrations/outlook-calendar/graph";
@@ -71,12 +71,21 @@ export function graphTransactionId(idempotencyKey: string): string {
   return crypto.createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 36);
 }
 
+/**
+ * Graph's dateTimeTimeZone: the wall clock beside the zone, which takes no offset. In the hour that
+ * repeats when clocks go back the wall clock names two instants, so that one is sent in UTC.
+ */
+export function graphDateTime(instant: number, zone: string): { dateTime: string; timeZone: string } {
+  if (isRepeatedWallClock(instant, zone)) return { dateTime: localDateTime(instant, "UTC"), timeZone: "UTC" };
+  return { dateTime: localDateTime(instant, zone), timeZone: zone };
+}
+
 export function toGraphEvent(draft: EventDraft): Record<string, unknown> {
   const zone = isValidTimeZone(draft.timeZone) ? draft.timeZone : "UTC";
   const timing =
     draft.allDay === true
       ? { isAllDay: true, start: { dateTime: `${draft.startDate}T00:00:00`, timeZone: zone }, end: { dateTime: `${draft.endDate}T00:00:00`, timeZone: zone } }
-      : { isAllDay: false, start: { dateTime: localDateTime(draft.start, zone), timeZone: zone }, end: { dateTime: localDateTime(draft.end, zone), timeZone: zone } };
+      : { isAllDay: false, start: graphDateTime(draft.start, zone), end: graphDateTime(draft.end, zone) };
   // Graph keeps one reminder per event: the shortest popup (or any) reminder wins.
   const reminder = draft.reminders?.filter((r) => r.method === "popup").sort((a, b) => a.minutes - b.minutes)[0] ?? draft.reminders?.[0];
   return {

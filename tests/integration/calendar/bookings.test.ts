@@ -63,7 +63,7 @@ describe("bookings on Google Calendar", () => {
     }
     const insert = h.google.calls.find((c) => c.method === "POST")!;
     expect(insert.query).toMatchObject({ conferenceDataVersion: "1", sendUpdates: "all" });
-    expect(insert.body).toMatchObject({ start: { dateTime: `${year}-12-01T10:00:00`, timeZone: "Europe/Berlin" } });
+    expect(insert.body).toMatchObject({ start: { dateTime: `${year}-12-01T10:00:00+01:00`, timeZone: "Europe/Berlin" } });
     expect(insert.body).toMatchObject({ conferenceData: { createRequest: { conferenceSolutionKey: { type: "hangoutsMeet" } } } });
 
     const row = await h.t.db.calendarEvent.findFirstOrThrow({ where: { localReference: "BK-1042" } });

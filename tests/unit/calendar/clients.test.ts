@@ -62,8 +62,8 @@ describe("Google Calendar client (googleapis)", () => {
     );
     expect(created.id).toBe(googleEventId("k1"));
     expect(created.meetingUrl).toMatch(/^https:\/\/meet\.google\.com\//);
-    // Sent as wall-clock time in the event's zone; Google keeps it with its offset.
-    expect(google.calls[0]!.body).toMatchObject({ start: { dateTime: "2026-12-01T10:00:00", timeZone: "Europe/Berlin" } });
+    // Sent as wall-clock time in the event's zone with its offset (unambiguous in the repeated hour).
+    expect(google.calls[0]!.body).toMatchObject({ start: { dateTime: "2026-12-01T10:00:00+01:00", timeZone: "Europe/Berlin" } });
     const stored = google.listEvents("primary")[0]!;
     expect(stored.start).toEqual({ dateTime: "2026-12-01T10:00:00+01:00", timeZone: "Europe/Berlin" });
     expect(created.allDay ? 0 : created.start).toBe(at("2026-12-01T09:00:00Z"));

@@ -1,7 +1,7 @@
 // The multipart/mixed builder and parser for Google's batch endpoint, on the wire format
 // Google documents (CRLF line breaks, application/http parts, Content-ID: <response-…>).
 import { describe, expect, it } from "vitest";
-import { boundaryOf, buildBatchBody, matchResponses, parseBatchResponse, type BatchRequestPart } from "@/lib/integrations/google-calendar/batch";
+import { boundaryOf, buildBatchBody, matchResponses, multipartParts, parseBatchResponse, type BatchRequestPart } from "@/lib/integrations/google-calendar/batch";
 
 const parts: BatchRequestPart[] = [
   { id: "item-0", method: "POST", path: "/calendar/v3/calendars/primary/events?conferenceDataVersion=1", body: { summary: "Café ☕" } },
@@ -87,6 +87,31 @@ describe("Google batch answer", () => {
     expect(parsed.map((p) => p.status)).toEqual([204, 429]);
     const matched = matchResponses([...parts, { id: "item-2", method: "GET", path: "/x" }], parsed);
     expect(matched[2]).toMatchObject({ id: "item-2", status: 500 });
+  });
+
+  it("splits only at delimiter lines (RFC 2046): the boundary inside a line is content, padding after a delimiter is allowed", () => {
+    const b = "batch_x";
+    const body = [
+      "preamble mentioning --batch_x in passing",
+      "--batch_x  ",
+      "Content-Type: application/http",
+      "",
+      "HTTP/1.1 200 OK",
+      "",
+      '{"summary":"ends with --batch_x","note":"--batch_x--"}',
+      "--batch_x",
+      "second",
+      "--batch_xy is another boundary",
+      "--batch_x--",
+      "epilogue",
+    ].join("\r\n");
+    expect(multipartParts(body, b)).toEqual([
+      'Content-Type: application/http\r\n\r\nHTTP/1.1 200 OK\r\n\r\n{"summary":"ends with --batch_x","note":"--batch_x--"}',
+      "second\r\n--batch_xy is another boundary",
+    ]);
+    // Regular-expression characters in a boundary are taken literally.
+    expect(multipartParts("--a.b+c\r\none\r\n--a.b+c--", "a.b+c")).toEqual(["one"]);
+    expect(multipartParts("--aXbXc\r\none\r\n--aXbXc--", "a.b+c")).toEqual([]);
   });
 
   it("refuses an answer that is not multipart", () => {
