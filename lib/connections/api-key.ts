@@ -259,13 +259,7 @@ export const FRESHLY_CONNECTED = {
  * Frees an account id for the connection `keeping` it: a disconnected row that last held it lets
  * go; a live one means the account is connected already (409 naming that connection).
  */
-export async function releaseAccount(
-  tx: Prisma.TransactionClient,
-  workspaceId: string,
-  manifest: { id: string; name: string },
-  accountId: string,
-  keeping: string | null,
-): Promise<void> {
+async function releaseAccount(tx: Prisma.TransactionClient, workspaceId: string, manifest: { id: string; name: string }, accountId: string, keeping: string | null): Promise<void> {
   const holder = await tx.connection.findFirst({
     where: { workspaceId, providerId: manifest.id, accountId, ...(keeping ? { id: { not: keeping } } : {}) },
     select: { id: true, status: true },

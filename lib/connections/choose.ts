@@ -11,8 +11,9 @@ import { ApiError, notFound } from "@/lib/http/api";
 import { CAPABILITY_SLOTS, type CapabilitySlot } from "@/lib/integrations/kit/manifest";
 import { getProvider, hasSlot, providersWith } from "@/lib/integrations/registry";
 
-/** A connection that holds credentials (possibly failing or paused). */
+/** A connection that holds credentials (possibly failing or paused): as a query filter, and as a test of a row. */
 export const LIVE = { status: { notIn: ["disconnected" as const, "connecting" as const] } };
+export const isLive = (row: { status: string }): boolean => row.status !== "disconnected" && row.status !== "connecting";
 
 /** The fields the choice looks at. */
 export interface Choosable {
@@ -81,7 +82,7 @@ export async function onlyProviderConnection<T extends { id: string; status: str
   find: (where: { workspaceId: string; providerId: string }) => Promise<T[]>,
 ): Promise<T | null> {
   const rows = await find({ workspaceId, providerId });
-  const live = rows.filter((r) => r.status !== "disconnected" && r.status !== "connecting");
+  const live = rows.filter(isLive);
   if (live.length === 1) return live[0]!;
   if (live.length > 1) {
     const name = getProvider(providerId)?.name ?? providerId;

@@ -11,7 +11,7 @@
 // the connection's secrets. `run` turns a failure into the one API error mapping (failures.ts).
 import { getDb, type Db } from "@/lib/db/client";
 import { ApiError } from "@/lib/http/api";
-import { LIVE, rankConnections, readDefaults } from "@/lib/connections/choose";
+import { isLive, LIVE, rankConnections, readDefaults } from "@/lib/connections/choose";
 import { providerFailure } from "@/lib/connections/failures";
 import { getConnectionAccessToken } from "@/lib/connections/oauth/access";
 import { oauthSettings } from "@/lib/connections/oauth/tokens";
@@ -107,11 +107,6 @@ async function readCredentials(db: Db, row: Row, name: string, actor: string): P
   }
 }
 
-function usable(row: Row): boolean {
-  // "error" after a passing failure still holds working credentials; the pipeline heals it.
-  return row.status !== "disconnected" && row.status !== "connecting";
-}
-
 function opened(db: Db, row: Row, credentials: Credentials, options: OpenOptions): OpenConnection {
   const providerName = getProvider(row.providerId)?.name ?? row.providerId;
   const secrets = { ...credentials.fields, ...(credentials.accessToken ? { accessToken: credentials.accessToken } : {}) };
@@ -140,7 +135,8 @@ export async function openConnection(workspaceId: string, connectionId: string, 
   const row = (await db.connection.findFirst({ where: { id: connectionId, workspaceId }, select: CONNECTION_SELECT })) as Row | null;
   if (!row) throw new ApiError(404, "No such connection in this workspace");
   const name = getProvider(row.providerId)?.name ?? row.providerId;
-  if (!usable(row)) throw new ConnectionUnavailableError(`${name} is not connected in this workspace: connect it under Integrations first`);
+  // "error" after a passing failure still holds working credentials; the pipeline heals it.
+  if (!isLive(row)) throw new ConnectionUnavailableError(`${name} is not connected in this workspace: connect it under Integrations first`);
   if (row.needsReauth) throw new ConnectionUnavailableError(`${name} needs to be reconnected: it no longer accepts the stored authorisation`);
   if (row.pausedAt) throw new ConnectionUnavailableError(`${name} is paused: resume it on the Integrations page to use it again`);
   return opened(db, row, await readCredentials(db, row, name, options.actor), options);

@@ -5,7 +5,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import type { CircuitState, ConnectionStatus, ErrorCategory } from "@/lib/generated/prisma/enums";
 import { providerIds } from "@/lib/integrations/registry";
 import type { CapabilitySlot } from "@/lib/integrations/kit/manifest";
-import { rankConnections, readDefaults } from "@/lib/connections/choose";
+import { isLive, rankConnections, readDefaults } from "@/lib/connections/choose";
 
 export interface UsageStat {
   label: string;
@@ -158,17 +158,15 @@ export async function workspaceStatus(workspaceId: string, db?: Db): Promise<Wor
   const integrations: Record<string, IntegrationStatus> = {};
   for (const id of providerIds) {
     const own = rows.filter((r) => r.providerId === id);
-    const live = own.filter((r) => r.status !== "disconnected" && r.status !== "connecting");
+    const live = own.filter(isLive);
     const shown = live.length ? rankConnections(live, chosen)[0] : own.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())[0];
     integrations[id] = statusFromRow(id, shown ?? null);
   }
-  const connections = rows
-    .filter((r) => r.status !== "disconnected" && r.status !== "connecting")
-    .map((r) => ({
-      ...statusFromRow(r.providerId, r),
-      connectionId: r.id,
-      defaultFor: (Object.entries(defaults) as [CapabilitySlot, string][]).filter(([, id]) => id === r.id).map(([slot]) => slot),
-    }));
+  const connections = rows.filter(isLive).map((r) => ({
+    ...statusFromRow(r.providerId, r),
+    connectionId: r.id,
+    defaultFor: (Object.entries(defaults) as [CapabilitySlot, string][]).filter(([, id]) => id === r.id).map(([slot]) => slot),
+  }));
   return { integrations, connections, defaults };
 }
 

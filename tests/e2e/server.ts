@@ -3,22 +3,12 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { startFakeProviders } from "@/tests/fakes/serve";
+import { ANY_FREE_PORTS, startFakeProviders } from "@/tests/fakes/serve";
 import { BASE_URL, CRON_SECRET, DATA_DIR, E2E_DIR, E2E_PORT, FAKES_FILE, MAILCHIMP_WEBHOOK_SECRET, ROOT, SERVER_LOG, SETUP_TOKEN } from "@/tests/e2e/env";
 
 fs.rmSync(E2E_DIR, { recursive: true, force: true });
 fs.mkdirSync(DATA_DIR, { recursive: true });
-const fakes = await startFakeProviders({
-  stripePort: 0,
-  sendgridPort: 0,
-  odooPort: 0,
-  smtpPort: 0,
-  twilioPort: 0,
-  mailchimpPort: 0,
-  oauthPort: 0,
-  googleCalendarPort: 0,
-  graphPort: 0,
-});
+const fakes = await startFakeProviders(ANY_FREE_PORTS);
 fs.writeFileSync(
   FAKES_FILE,
   JSON.stringify({

@@ -81,6 +81,19 @@ export interface FakePorts {
   graphPort?: number;
 }
 
+/** Every fake on a free port the system picks: for tests, which must not collide with each other or a running app. */
+export const ANY_FREE_PORTS: Required<FakePorts> = {
+  stripePort: 0,
+  sendgridPort: 0,
+  odooPort: 0,
+  smtpPort: 0,
+  twilioPort: 0,
+  mailchimpPort: 0,
+  oauthPort: 0,
+  googleCalendarPort: 0,
+  graphPort: 0,
+};
+
 function port(value: string | undefined, fallback: number): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);

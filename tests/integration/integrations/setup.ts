@@ -6,7 +6,7 @@ import { resetConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { createTestDatabase, truncateAll, type TestDatabase } from "@/tests/helpers/db";
 import { createUser, createWorkspace } from "@/tests/helpers/factories";
-import { startFakeProviders, type FakeProviders } from "@/tests/fakes/serve";
+import { ANY_FREE_PORTS, startFakeProviders, type FakeProviders } from "@/tests/fakes/serve";
 
 export interface IntegrationHarness {
   t: TestDatabase;
@@ -22,17 +22,7 @@ const ENV = {
 };
 
 export async function startHarness(): Promise<IntegrationHarness> {
-  const fakes = await startFakeProviders({
-    stripePort: 0,
-    sendgridPort: 0,
-    odooPort: 0,
-    smtpPort: 0,
-    twilioPort: 0,
-    mailchimpPort: 0,
-    oauthPort: 0,
-    googleCalendarPort: 0,
-    graphPort: 0,
-  });
+  const fakes = await startFakeProviders(ANY_FREE_PORTS);
   const previous: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries({ ...ENV, ...fakes.env })) {
     previous[k] = process.env[k];

@@ -7,7 +7,7 @@ import { classifySendGridError, createSendGrid, sendgridAdapter } from "@/lib/in
 import { classifyStripeError, createStripeClient, describeBalance, stripeAdapter } from "@/lib/integrations/stripe/client";
 import { scrubSecrets } from "@/lib/integrations/kit/secrets";
 import { ProviderError } from "@/lib/integrations/kit/errors";
-import { startFakeProviders, type FakeProviders } from "@/tests/fakes/serve";
+import { ANY_FREE_PORTS, startFakeProviders, type FakeProviders } from "@/tests/fakes/serve";
 import { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 import { maskStripeKey, STRIPE_KEYS } from "@/tests/fakes/stripe";
 
@@ -25,17 +25,7 @@ async function failure(fn: () => Promise<unknown>, classify: (e: unknown) => Pro
 }
 
 beforeAll(async () => {
-  fakes = await startFakeProviders({
-    stripePort: 0,
-    sendgridPort: 0,
-    odooPort: 0,
-    smtpPort: 0,
-    twilioPort: 0,
-    mailchimpPort: 0,
-    oauthPort: 0,
-    googleCalendarPort: 0,
-    graphPort: 0,
-  });
+  fakes = await startFakeProviders(ANY_FREE_PORTS);
   for (const [k, v] of Object.entries(fakes.env)) {
     saved[k] = process.env[k];
     process.env[k] = v;
