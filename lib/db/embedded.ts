@@ -2,9 +2,11 @@
 // served over the PostgreSQL wire protocol on 127.0.0.1 so that the app, `npm run admin:create`,
 // `db:migrate` and the jobs/ CLIs all connect to it as to any PostgreSQL server — one process owns
 // the data folder, every other process is a client.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { gateConnection } from "@/lib/db/password-gate";
 
 const STATE_FILE = "embedded-db.json";
 
@@ -17,10 +19,12 @@ export interface EmbeddedServer {
 interface ServerState {
   pid: number;
   port: number;
+  /** Generated for each run; the state file is 0600, so only the data folder's owner can read it. */
+  password: string;
 }
 
-export function embeddedUrl(port: number): string {
-  return `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+export function embeddedUrl(port: number, password: string): string {
+  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres?sslmode=disable`;
 }
 
 function canConnect(port: number, timeoutMs = 1_000): Promise<boolean> {
@@ -54,8 +58,8 @@ export async function findRunningEmbeddedServer(dataDir: string): Promise<string
   } catch {
     return null;
   }
-  if (!processAlive(state.pid) || !(await canConnect(state.port))) return null;
-  return embeddedUrl(state.port);
+  if (typeof state.password !== "string" || !processAlive(state.pid) || !(await canConnect(state.port))) return null;
+  return embeddedUrl(state.port, state.password);
 }
 
 /** Folders 0700, files 0600, below and including `dir` (symbolic links are left alone). */
@@ -90,16 +94,35 @@ export async function startEmbeddedServer(options: { dataDir: string; port?: num
   restrictToOwner(dataDir);
   // The server multiplexes connections onto PGlite's single session and keeps a transaction's
   // statements together; keepQueriesTogether (below) also keeps each extended-protocol query
-  // together, so a small pool per client process is safe.
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 64 });
+  // together, so a small pool per client process is safe. It does not listen itself: pglite-socket
+  // lets anyone in, so our listener signs each client in with this run's password first
+  // (lib/db/password-gate.ts) and only then hands the connection over.
+  const server = new PGLiteSocketServer({ db, maxConnections: 64 });
   keepQueriesTogether(server as unknown as { queryQueue: QueryQueue });
-  await server.start();
-  const port = Number(server.getServerConn().split(":").pop());
+  (server as unknown as { active: boolean }).active = true;
+  const password = crypto.randomBytes(24).toString("base64url");
+  const sockets = new Set<net.Socket>();
+  const listener = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    gateConnection(socket, password, (admitted) => {
+      // handleConnection attaches its data listener synchronously; resuming then replays the
+      // StartupMessage the gate put back.
+      void (server as unknown as { handleConnection(socket: net.Socket): Promise<void> }).handleConnection(admitted);
+      admitted.resume();
+    });
+  });
+  listener.maxConnections = 64 + 16;
+  await new Promise<void>((resolve, reject) => {
+    listener.once("error", reject);
+    listener.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (listener.address() as net.AddressInfo).port;
   const stateFile = path.join(dataDir, STATE_FILE);
-  fs.writeFileSync(stateFile, JSON.stringify({ pid: process.pid, port } satisfies ServerState), { mode: 0o600 });
+  fs.writeFileSync(stateFile, JSON.stringify({ pid: process.pid, port, password } satisfies ServerState), { mode: 0o600 });
   let stopped = false;
   return {
-    url: embeddedUrl(port),
+    url: embeddedUrl(port, password),
     port,
     async stop() {
       if (stopped) return;
@@ -110,7 +133,10 @@ export async function startEmbeddedServer(options: { dataDir: string; port?: num
       } catch {
         // already gone
       }
+      const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
       await server.stop();
+      for (const socket of sockets) socket.destroy();
+      await closed;
       await db.close();
       restrictToOwner(dataDir);
     },
