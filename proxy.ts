@@ -2,6 +2,7 @@
 // (requireUser), so a mistake here never opens an endpoint on its own.
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { pathProblem } from "@/lib/http/path-rules";
 import { crossSiteProblem } from "@/lib/http/same-origin";
 
 // Reachable without a session: sign-in and setup, health, provider webhooks (signature-checked;
@@ -17,6 +18,10 @@ const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  const badPath = pathProblem(pathname);
+  if (badPath) return pathname.startsWith("/api/") ? NextResponse.json({ error: badPath }, { status: 400 }) : new NextResponse(badPath, { status: 400 });
+  // Provider webhooks pass on at once: public anyway and signature-checked by their handlers.
+  if (pathname.startsWith("/api/webhooks/")) return NextResponse.next();
   // Before anything else, also for public routes (setup): no change from another site.
   const crossSite = pathname.startsWith("/api/") ? crossSiteProblem(request) : null;
   if (crossSite) return NextResponse.json({ error: crossSite }, { status: 403 });
@@ -36,7 +41,6 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything except Next's assets, public files and provider webhooks (public anyway and
-  // signature-checked by their handlers; skipping the guard keeps acknowledgements fast).
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|favicon.svg|providers/|api/webhooks/|.*\\.(?:svg|png|jpg|ico|webp)$).*)"],
+  // Everything except Next's assets and public files.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|favicon.svg|providers/|.*\\.(?:svg|png|jpg|ico|webp)$).*)"],
 };

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { CircleCheckIcon, PlugZapIcon } from "lucide-react";
 
-import { safeCallbackPath } from "@/components/auth/callback-url";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { LoginForm } from "@/components/auth/login-form";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { CircleAlertIcon, LoaderCircleIcon } from "lucide-react";
 
-import { describeSignInError, safeCallbackPath } from "@/components/auth/callback-url";
+import { describeSignInError, safeCallbackPath } from "@/lib/auth/callback-url";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";

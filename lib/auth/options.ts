@@ -1,6 +1,7 @@
 // next-auth configuration: email + password (credentials provider) with JWT sessions.
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { isSameSiteCallback } from "@/lib/auth/callback-url";
 import { getDb } from "@/lib/db/client";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { endSession, startSession } from "@/lib/auth/sessions";
@@ -33,6 +34,11 @@ export const authOptions: NextAuthOptions = {
     },
   },
   callbacks: {
+    // next-auth's default throws (a 500) on a callbackUrl URL cannot parse, such as `\\host`
+    // posted with the sign-in form; anything not on this site goes to the home page instead.
+    async redirect({ url, baseUrl }) {
+      return isSameSiteCallback(url, baseUrl) ? new URL(url, baseUrl).href : baseUrl;
+    },
     async jwt({ token, user }) {
       if (user) {
         const u = user as unknown as { id: string; role: "admin" | "viewer"; workspaceId: string; workspaceName: string };

@@ -1,7 +1,7 @@
 // Where the login page sends the browser after signing in: only paths on this site. Every known
 // open-redirect trick falls back to the dashboard.
 import { describe, expect, it } from "vitest";
-import { safeCallbackPath } from "@/components/auth/callback-url";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 
 const ORIGIN = "https://plugboard.example.com";
 

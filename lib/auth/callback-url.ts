@@ -9,7 +9,18 @@ const PLACEHOLDER_ORIGIN = "http://plugboard.invalid";
  * "/", which is how `/%09/evil.example` used to pass a prefix check. Never back to /login itself.
  */
 export function safeCallbackPath(raw: string | null | undefined, origin?: string): string {
-  const fallback = "/integrations";
+  const path = sameSitePath(raw, origin);
+  if (!path || path === "/login" || path.startsWith("/login/") || path.startsWith("/login?") || path.startsWith("/login#")) return "/integrations";
+  return path;
+}
+
+/** Whether `raw` is a path or URL on this site (what next-auth may be handed as a callback URL). */
+export function isSameSiteCallback(raw: string, origin?: string): boolean {
+  return sameSitePath(raw, origin) !== null;
+}
+
+function sameSitePath(raw: string | null | undefined, origin?: string): string | null {
+  const fallback = null;
   if (!raw) return fallback;
   if (/[\u0000-\u001f\u007f-\u009f\\]/.test(raw)) return fallback;
   let expected: string;
@@ -22,11 +33,10 @@ export function safeCallbackPath(raw: string | null | undefined, origin?: string
   }
   if (url.origin !== expected) return fallback;
   // Relative paths must be absolute on the site ("/…"); a full URL must be this origin's.
-  if (!raw.startsWith("/") && !(origin && raw.startsWith(`${expected}/`))) return fallback;
+  if (!raw.startsWith("/") && !(origin && (raw === expected || raw.startsWith(`${expected}/`)))) return fallback;
   const path = url.pathname + url.search + url.hash;
   // "//host" as a pathname would be read as another host when navigated to.
   if (path.startsWith("//")) return fallback;
-  if (url.pathname === "/login" || url.pathname.startsWith("/login/")) return fallback;
   return path;
 }
 
