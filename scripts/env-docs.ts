@@ -1,5 +1,5 @@
-// Writes .env.example, the provider table, the configuration table, the event catalog and the job
-// table in README.md, and vercel.json's crons, from the code (lib/config, the provider manifests,
+// Writes .env.example, the provider table, the configuration table, the event catalog, the job table
+// and the demo's table of test keys in README.md, and vercel.json's crons, from the code (lib/config, the provider manifests,
 // lib/webhooks-out/catalog.ts, lib/jobs/registry.ts), so neither can drift from it. `npm run docs:env` rewrites them; `--check`
 // only reports whether they are current.
 import fs from "node:fs";
@@ -7,6 +7,7 @@ import path from "node:path";
 import { renderEnvExample, renderReadmeTable, README_END, README_START } from "@/lib/env-docs";
 import { EVENTS_END, EVENTS_START, renderEventCatalog, replaceBetween } from "@/lib/events/docs";
 import { PROVIDERS_END, PROVIDERS_START, renderProviderTable } from "@/lib/integrations/docs";
+import { DEMO_END, DEMO_START, renderDemoTable } from "@/tests/fakes/demo";
 import { JOBS_END, JOBS_START, renderJobsTable, renderVercelJson } from "@/lib/jobs/docs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -20,6 +21,7 @@ let newReadme = replaceBetween(readme, PROVIDERS_START, PROVIDERS_END, renderPro
 newReadme = replaceBetween(newReadme, README_START, README_END, renderReadmeTable());
 newReadme = replaceBetween(newReadme, EVENTS_START, EVENTS_END, renderEventCatalog());
 newReadme = replaceBetween(newReadme, JOBS_START, JOBS_END, renderJobsTable());
+newReadme = replaceBetween(newReadme, DEMO_START, DEMO_END, renderDemoTable());
 const newEnv = renderEnvExample();
 const newVercel = renderVercelJson(vercel);
 if (check) {
@@ -32,5 +34,5 @@ if (check) {
   fs.writeFileSync(envFile, newEnv);
   fs.writeFileSync(readmeFile, newReadme);
   fs.writeFileSync(vercelFile, newVercel);
-  console.log("wrote .env.example, the README provider table, configuration table, event catalog and job table, and vercel.json's crons");
+  console.log("wrote .env.example, the README provider table, configuration table, event catalog, job table and demo table, and vercel.json's crons");
 }

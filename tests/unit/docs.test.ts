@@ -6,6 +6,7 @@ import { renderEnvExample, renderReadmeTable } from "@/lib/env-docs";
 import { settingsDocumentation } from "@/lib/config";
 import { PROVIDERS_END, PROVIDERS_START, renderProviderTable } from "@/lib/integrations/docs";
 import { providerEnvironment, providers } from "@/lib/integrations/registry";
+import { DEMO_END, DEMO_START, renderDemoTable } from "@/tests/fakes/demo";
 
 describe("configuration documentation", () => {
   it(".env.example is current", () => {
@@ -23,6 +24,25 @@ describe("configuration documentation", () => {
       if (s.name !== "NODE_ENV" && s.name !== "PLUGBOARD_EMBEDDED") expect(env).toContain(`${s.name}=`);
     }
     for (const p of providerEnvironment()) expect(env).toContain(`${p.env}=`);
+  });
+});
+
+describe("the README script table", () => {
+  it("names only scripts package.json has, and every script a person runs", () => {
+    const readme = fs.readFileSync("README.md", "utf8");
+    const table = readme.slice(readme.indexOf("| Script | What it does |"), readme.indexOf("\n\n", readme.indexOf("| Script | What it does |")));
+    const named = new Set([...table.matchAll(/`npm (?:run )?([\w:-]*\w)/g)].map((m) => m[1]!));
+    const scripts = Object.keys((JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts);
+    for (const name of named) expect(scripts, name).toContain(name);
+    // Not in the table: the per-job shortcuts (its job row says so), install hooks and the parts of npm test.
+    const internal = /^(job:.*|postinstall|test:.*|typecheck|lint|format|build|db:generate)$/;
+    expect(scripts.filter((name) => !internal.test(name) && !named.has(name))).toEqual([]);
+  });
+});
+
+describe("the README demo table", () => {
+  it("is current", () => {
+    expect(fs.readFileSync("README.md", "utf8")).toContain(`${DEMO_START}\n${renderDemoTable()}\n${DEMO_END}`);
   });
 });
 
