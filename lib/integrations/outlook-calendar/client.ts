@@ -6,6 +6,7 @@ import { isRepeatedWallClock, isValidTimeZone, localDateTime, zonedToInstant } f
 import type { BatchOperation, BatchOutcome, CalendarClient, CalendarInfo, EventDraft, ProviderEvent, SyncPage } from "@/lib/integrations/kit/ports/calendar";
 import { config } from "@/lib/config";
 import { classifyGraphError, graphFailure, graphFetch } from "@/lib/integrations/outlook-calendar/graph";
+import type { GraphOperation } from "@/lib/integrations/outlook-calendar/permissions";
 import { ianaTimeZone } from "@/lib/integrations/outlook-calendar/graph-time-zones";
 
 const UTC_PREFERENCE = 'outlook.timezone="UTC"';
@@ -145,7 +146,7 @@ function batchOutcome(op: BatchOperation, item: BatchResponseItem | undefined): 
     return { ok: true, status, event };
   }
   if (op.kind === "delete" && (status === 404 || status === 410)) return { ok: true, status, event: null };
-  const failure = graphFailure(status, body, header(item.headers, "retry-after"));
+  const failure = graphFailure(status, body, header(item.headers, "retry-after"), op.kind === "get" ? "events.read" : "events.write");
   return { ok: false, status, category: failure.category, message: failure.message, ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}) };
 }
 
@@ -155,8 +156,8 @@ export interface OutlookCalendarClientOptions {
 
 export function createOutlookCalendarClient(accessToken: string, options: OutlookCalendarClientOptions = {}): CalendarClient {
   let mailboxZone: Promise<string | null> | undefined;
-  const get = <T>(path: string, signal: AbortSignal, headers: Record<string, string> = {}) =>
-    graphFetch<T>(accessToken, { path, signal, headers: { Prefer: UTC_PREFERENCE, ...headers } }).then((r) => r.body);
+  const get = <T>(operation: GraphOperation, path: string, signal: AbortSignal, headers: Record<string, string> = {}) =>
+    graphFetch<T>(accessToken, { path, signal, operation, headers: { Prefer: UTC_PREFERENCE, ...headers } }).then((r) => r.body);
 
   const client: CalendarClient = {
     providerId: "outlook-calendar",
@@ -169,7 +170,11 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
       const out: CalendarInfo[] = [];
       let path: string | undefined = "/me/calendars?$select=id,name,isDefaultCalendar,canEdit&$top=100";
       while (path) {
-        const page: { value?: { id: string; name?: string; isDefaultCalendar?: boolean; canEdit?: boolean }[]; "@odata.nextLink"?: string } = await get(path, signal);
+        const page: { value?: { id: string; name?: string; isDefaultCalendar?: boolean; canEdit?: boolean }[]; "@odata.nextLink"?: string } = await get(
+          "calendars.list",
+          path,
+          signal,
+        );
         for (const c of page.value ?? []) out.push({ id: c.id, name: c.name ?? c.id, primary: c.isDefaultCalendar === true, timeZone: zone, canEdit: c.canEdit !== false });
         path = page["@odata.nextLink"];
       }
@@ -178,7 +183,7 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
 
     // Every calendar of a mailbox shares the mailbox's time zone.
     timeZone(_calendarId, signal) {
-      mailboxZone ??= get<{ timeZone?: string }>("/me/mailboxSettings", signal).then((s) => ianaTimeZone(s.timeZone));
+      mailboxZone ??= get<{ timeZone?: string }>("mailboxSettings.get", "/me/mailboxSettings", signal).then((s) => ianaTimeZone(s.timeZone));
       return mailboxZone.catch((error) => {
         mailboxZone = undefined;
         throw error;
@@ -197,7 +202,7 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
       const events: ProviderEvent[] = [];
       let path: string | undefined = `${calendarPath(calendarId)}/calendarView?${query}`;
       while (path) {
-        const page: { value?: GraphEvent[]; "@odata.nextLink"?: string } = await get(path, signal);
+        const page: { value?: GraphEvent[]; "@odata.nextLink"?: string } = await get("events.read", path, signal);
         for (const e of page.value ?? []) if (!e.isCancelled) events.push(fromGraphEvent(e));
         path = page["@odata.nextLink"];
       }
@@ -211,19 +216,27 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
         body: toGraphEvent(draft),
         headers: { Prefer: UTC_PREFERENCE },
         signal,
+        operation: "events.write",
       });
       return fromGraphEvent(body);
     },
 
     async updateEvent(_calendarId, eventId, draft, signal) {
       const { transactionId: _ignored, ...patch } = toGraphEvent(draft);
-      const { body } = await graphFetch<GraphEvent>(accessToken, { method: "PATCH", path: `/me/events/${enc(eventId)}`, body: patch, headers: { Prefer: UTC_PREFERENCE }, signal });
+      const { body } = await graphFetch<GraphEvent>(accessToken, {
+        method: "PATCH",
+        path: `/me/events/${enc(eventId)}`,
+        body: patch,
+        headers: { Prefer: UTC_PREFERENCE },
+        signal,
+        operation: "events.write",
+      });
       return fromGraphEvent(body);
     },
 
     async deleteEvent(_calendarId, eventId, signal) {
       try {
-        await graphFetch(accessToken, { method: "DELETE", path: `/me/events/${enc(eventId)}`, signal });
+        await graphFetch(accessToken, { method: "DELETE", path: `/me/events/${enc(eventId)}`, signal, operation: "events.write" });
       } catch (error) {
         const status = classifyGraphError(error).statusCode;
         if (status === 404 || status === 410) return;
@@ -247,7 +260,7 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
         const query = new URLSearchParams({ startDateTime: new Date(position.window.start).toISOString(), endDateTime: new Date(position.window.end).toISOString() });
         path = `${calendarPath(calendarId)}/calendarView/delta?${query}`;
       }
-      const page: { value?: GraphEvent[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string } = await get(path, signal, {
+      const page: { value?: GraphEvent[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string } = await get("events.delta", path, signal, {
         Prefer: `${UTC_PREFERENCE}, odata.maxpagesize=100`,
       });
       const rows = page.value ?? [];
