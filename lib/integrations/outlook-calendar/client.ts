@@ -7,7 +7,7 @@ import type { BatchOperation, BatchOutcome, CalendarClient, CalendarInfo, EventD
 import { config } from "@/lib/config";
 import { classifyGraphError, graphFailure, graphFetch } from "@/lib/integrations/outlook-calendar/graph";
 import type { GraphOperation } from "@/lib/integrations/outlook-calendar/permissions";
-import { ianaTimeZone } from "@/lib/integrations/outlook-calendar/graph-time-zones";
+import { ianaTimeZone, UnknownTimeZoneError } from "@/lib/integrations/outlook-calendar/graph-time-zones";
 
 const UTC_PREFERENCE = 'outlook.timezone="UTC"';
 const DAY_MS = 86_400_000;
@@ -46,6 +46,19 @@ function graphInstant(value: GraphDateTime | undefined): number {
   return zonedToInstant(m[1]!, m[2]!, zone) + Number(m[3] ?? 0) * 1000;
 }
 
+/**
+ * The zone an event was made in, which only labels it (its times come in UTC): Graph also reports
+ * custom zones there ("tzone://Microsoft/Custom"), and an event is not unreadable for that.
+ */
+function originalZone(name: string | undefined): string | null {
+  try {
+    return ianaTimeZone(name);
+  } catch (error) {
+    if (error instanceof UnknownTimeZoneError) return null;
+    throw error;
+  }
+}
+
 export function fromGraphEvent(e: GraphEvent): ProviderEvent {
   const base = {
     id: e.id ?? "",
@@ -53,7 +66,7 @@ export function fromGraphEvent(e: GraphEvent): ProviderEvent {
     title: e.subject || "(no title)",
     status: e.isCancelled ? ("cancelled" as const) : e.showAs === "tentative" ? ("tentative" as const) : ("confirmed" as const),
     busy: e.showAs !== "free",
-    timeZone: ianaTimeZone(e.originalStartTimeZone) ?? null,
+    timeZone: originalZone(e.originalStartTimeZone),
     meetingUrl: e.onlineMeeting?.joinUrl ?? null,
     updatedAt: e.lastModifiedDateTime ? Date.parse(e.lastModifiedDateTime) : null,
   };
@@ -142,8 +155,14 @@ function batchOutcome(op: BatchOperation, item: BatchResponseItem | undefined): 
   if (!item) return { ok: false, status: 500, category: "transient", message: "Microsoft Graph's $batch answer had no response for this request" };
   const { status, body } = item;
   if (status >= 200 && status < 300) {
-    const event = body && typeof body === "object" && typeof (body as GraphEvent).id === "string" ? fromGraphEvent(body as GraphEvent) : null;
-    return { ok: true, status, event };
+    try {
+      const event = body && typeof body === "object" && typeof (body as GraphEvent).id === "string" ? fromGraphEvent(body as GraphEvent) : null;
+      return { ok: true, status, event };
+    } catch (error) {
+      // This answer only: the other items of the $batch stand.
+      if (error instanceof UnknownTimeZoneError) return { ok: false, status, category: error.category, message: error.message };
+      throw error;
+    }
   }
   if (op.kind === "delete" && (status === 404 || status === 410)) return { ok: true, status, event: null };
   const failure = graphFailure(status, body, header(item.headers, "retry-after"), op.kind === "get" ? "events.read" : "events.write");
