@@ -1,6 +1,7 @@
 // A fake Microsoft Graph (v1.0) for Outlook calendars: Bearer tokens, events shaped like Graph's
 // (dates as {dateTime, timeZone} in UTC, "@odata.etag"), errors as {"error": {"code", "message"}},
-// JSON $batch (at most 20 requests; answers in any order, with per-request statuses and headers),
+// JSON $batch (at most 20 requests; answers in any order, with per-request statuses and headers;
+// a request whose dependsOn failed answers 424 Failed Dependency),
 // calendarView, calendarView/delta with @odata.nextLink / @odata.deltaLink and "@removed" rows
 // (410 SyncStateNotFound once delta tokens are expired), transactionId de-duplication and Teams
 // meetings. The base URL is `<url>/v1.0`.
@@ -398,7 +399,7 @@ export async function startFakeGraph(options: { port?: number; oauth?: TokenAuth
     }
     const f = failures.take({ method, path: url.pathname, body });
     if (f) {
-      const code = f.code ?? (f.status === 429 ? "TooManyRequests" : f.status >= 500 ? "ServiceUnavailable" : "ErrorInvalidRequest");
+      const code = f.code ?? (f.status === 429 ? "TooManyRequests" : f.status === 424 ? "FailedDependency" : f.status >= 500 ? "ServiceUnavailable" : "ErrorInvalidRequest");
       return record({
         status: f.status,
         headers: f.retryAfter !== undefined ? { "Retry-After": String(f.retryAfter) } : {},
@@ -443,10 +444,18 @@ export async function startFakeGraph(options: { port?: number; oauth?: TokenAuth
     if (requests.length > GRAPH_BATCH_LIMIT) return sendJson(res, 400, graphError("BadRequest", `Number of batch request steps exceeds the maximum of ${GRAPH_BATCH_LIMIT}.`));
     const ids = new Set<string>();
     const responses: { id: string; status: number; headers: Record<string, string>; body?: unknown }[] = [];
-    for (const raw of requests as { id?: unknown; method?: unknown; url?: unknown; headers?: Record<string, string>; body?: unknown }[]) {
+    for (const raw of requests as { id?: unknown; method?: unknown; url?: unknown; headers?: Record<string, string>; body?: unknown; dependsOn?: unknown }[]) {
       const id = String(raw.id ?? "");
       if (!id || ids.has(id)) return sendJson(res, 400, graphError("BadRequest", "Batch request ids must be unique and not empty."));
       ids.add(id);
+      // dependsOn: run after those requests, and only if they succeeded; otherwise 424 Failed Dependency.
+      const dependsOn = Array.isArray(raw.dependsOn) ? raw.dependsOn.map(String) : [];
+      if (dependsOn.some((d) => !responses.some((r) => r.id === d)))
+        return sendJson(res, 400, graphError("BadRequest", `Request ${id} depends on a request that is not before it in the batch.`));
+      if (dependsOn.some((d) => responses.find((r) => r.id === d)!.status >= 400)) {
+        responses.push({ id, status: 424, headers: { "Content-Type": "application/json" }, body: graphError("FailedDependency", "Failed dependency.") });
+        continue;
+      }
       const method = String(raw.method ?? "GET").toUpperCase();
       const url = String(raw.url ?? "");
       if (/^https?:/i.test(url)) return sendJson(res, 400, graphError("BadRequest", "Batch request urls must be relative."));

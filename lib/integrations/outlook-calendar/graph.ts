@@ -49,6 +49,9 @@ export function graphFailure(
   if (status === 403 && operation && code && ACCESS_DENIED_CODES.has(code)) return { category: "auth", message: missingPermissionMessage(operation), code };
   let category = categoryForStatus(status);
   if (status === 404 || status === 410) category = "permanent";
+  // 424 Failed Dependency: a $batch request not run because one it depends on failed (throttled,
+  // say); on its own, later, it may well succeed.
+  if (status === 424) category = "transient";
   const said = message?.replace(/\.+$/, "") || `HTTP ${status}`;
   const text =
     category === "auth"
