@@ -2,7 +2,8 @@
 // its items are stored first (so progress can be read from any instance and a stopped job can be
 // resumed), then sent in provider batches — Google's multipart batch, Graph's $batch — a few at
 // a time. Every item has its own result: one failure never stops the others, and items the
-// provider throttled (429) are sent again after its Retry-After, alone.
+// provider throttled or failed for the moment (429, 503, Graph's 424) are sent again after their
+// Retry-After, alone.
 import crypto from "node:crypto";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/session";
@@ -31,7 +32,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { CalendarBatchOperation } from "@/lib/generated/prisma/enums";
 import { badRequest, notFound } from "@/lib/http/api";
 import { logger } from "@/lib/log";
-import { backoffDelay, ProviderError, safeMessage, type ErrorCategory } from "@/lib/pipeline";
+import { backoffDelay, CATEGORY_POLICY, ProviderError, safeMessage, type ErrorCategory } from "@/lib/pipeline";
 
 // ---------------------------------------------------------------------------------------------
 // Input
@@ -420,8 +421,8 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * Sends the items' operations in provider batches, `concurrency` batches at a time. Items the
- * provider throttled go again — only they — after the longest Retry-After among them, up to
+ * Sends the items' operations in provider batches, `concurrency` batches at a time. Items that
+ * failed retryably go again — only they — after the longest Retry-After among them, up to
  * `maxRetries` times. `settle` is called per batch with the items that are finished.
  */
 async function sendInBatches(
@@ -461,7 +462,9 @@ async function sendInBatches(
       const finished: Settled[] = [];
       part.forEach((item, i) => {
         const outcome = outcomes[i]!;
-        if (!outcome.ok && outcome.category === "rate_limit" && result.ok && round < options.maxRetries) {
+        // Throttled (429, Google's 403 rate limits), briefly failing (Google's 500/503 backendError,
+        // Graph's 503) or failed only because another request did (Graph's 424): worth sending again.
+        if (!outcome.ok && CATEGORY_POLICY[outcome.category].retryable && result.ok && round < options.maxRetries) {
           throttled.push(item);
           wait = Math.max(
             wait,

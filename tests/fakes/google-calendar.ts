@@ -18,10 +18,91 @@ function rfc3339(instant: number, zone: string): string {
 import { CallFailureQueue, sendJson, startFakeServer, type CallInfo, type FakeServerBase, type InjectedFailure, type RecordedRequest } from "@/tests/fakes/http";
 
 export const GOOGLE_TOKENS = {
+  /** Granted https://www.googleapis.com/auth/calendar (every Calendar method). */
   valid: "ya29.PlugboardGoogleValidToken0000000001",
   /** Well-formed but unknown: always 401. */
   invalid: "ya29.PlugboardGoogleWrongToken000000009",
 } as const;
+
+const AUTH = "https://www.googleapis.com/auth/";
+
+/**
+ * Each method's "Authorization scopes" in Google's Calendar API reference (the discovery
+ * document's lists): a token needs one of them, or the call is refused with 403.
+ */
+export const GOOGLE_METHOD_SCOPES: Record<string, readonly string[]> = Object.fromEntries(
+  Object.entries({
+    "calendarList.list": ["calendar", "calendar.calendarlist", "calendar.calendarlist.readonly", "calendar.readonly"],
+    "calendars.get": ["calendar", "calendar.app.created", "calendar.calendars", "calendar.calendars.readonly", "calendar.readonly"],
+    "events.list": [
+      "calendar",
+      "calendar.app.created",
+      "calendar.events",
+      "calendar.events.freebusy",
+      "calendar.events.owned",
+      "calendar.events.owned.readonly",
+      "calendar.events.public.readonly",
+      "calendar.events.readonly",
+      "calendar.readonly",
+    ],
+    "events.get": [
+      "calendar",
+      "calendar.app.created",
+      "calendar.events",
+      "calendar.events.freebusy",
+      "calendar.events.owned",
+      "calendar.events.owned.readonly",
+      "calendar.events.public.readonly",
+      "calendar.events.readonly",
+      "calendar.readonly",
+    ],
+    "events.insert": ["calendar", "calendar.app.created", "calendar.events", "calendar.events.owned"],
+    "events.patch": ["calendar", "calendar.app.created", "calendar.events", "calendar.events.owned"],
+    "events.update": ["calendar", "calendar.app.created", "calendar.events", "calendar.events.owned"],
+    "events.delete": ["calendar", "calendar.app.created", "calendar.events", "calendar.events.owned"],
+    "events.move": ["calendar", "calendar.events", "calendar.events.owned"],
+    "freebusy.query": ["calendar", "calendar.events.freebusy", "calendar.freebusy", "calendar.readonly"],
+  }).map(([method, scopes]) => [method, scopes.map((scope) => AUTH + scope)]),
+);
+
+/** The Calendar API method a request calls (names as in the reference), or null for an unknown route. */
+function methodOf(verb: string, path: string): string | null {
+  if (path === "/calendar/v3/users/me/calendarList") return verb === "GET" ? "calendarList.list" : null;
+  if (path === "/calendar/v3/freeBusy") return verb === "POST" ? "freebusy.query" : null;
+  if (/^\/calendar\/v3\/calendars\/[^/]+$/.test(path)) return verb === "GET" ? "calendars.get" : null;
+  if (/^\/calendar\/v3\/calendars\/[^/]+\/events$/.test(path)) return verb === "GET" ? "events.list" : verb === "POST" ? "events.insert" : null;
+  if (/^\/calendar\/v3\/calendars\/[^/]+\/events\/[^/]+\/move$/.test(path)) return verb === "POST" ? "events.move" : null;
+  if (/^\/calendar\/v3\/calendars\/[^/]+\/events\/[^/]+$/.test(path))
+    return ({ GET: "events.get", PATCH: "events.patch", PUT: "events.update", DELETE: "events.delete" } as Record<string, string>)[verb] ?? null;
+  return null;
+}
+
+/** Google's answer to a token without any of the method's scopes. */
+function insufficientScopes(method: string) {
+  const [resource, verb] = method.split(".") as [string, string];
+  const rpc = `calendar.v3.${resource[0]!.toUpperCase()}${resource.slice(1)}.${verb[0]!.toUpperCase()}${verb.slice(1)}`;
+  return {
+    error: {
+      code: 403,
+      message: "Request had insufficient authentication scopes.",
+      errors: [{ message: "Insufficient Permission", domain: "global", reason: "insufficientPermissions" }],
+      status: "PERMISSION_DENIED",
+      details: [
+        {
+          "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+          reason: "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+          domain: "googleapis.com",
+          metadata: { method: rpc, service: "calendar-json.googleapis.com" },
+        },
+      ],
+    },
+  };
+}
+
+/** Who issued a token and what it may do: the fake OAuth server (tests/fakes/oauth.ts). */
+export interface TokenAuthority {
+  grantedScopes(provider: "google" | "microsoft", token: string): string[] | undefined;
+}
 
 export const GOOGLE_BATCH_LIMIT = 1000;
 
@@ -87,7 +168,8 @@ export interface CallFailure {
 }
 
 export interface FakeGoogleCalendar extends FakeServerBase {
-  tokens: Set<string>;
+  /** Tokens this fake knows itself, with the scopes each was granted (besides those the OAuth fake issued). */
+  tokens: Map<string, readonly string[]>;
   calendars: Map<string, FakeGoogleCalendarInfo>;
   addCalendar(info: FakeGoogleCalendarInfo): void;
   /** Stores an event directly (as if made elsewhere); `primary` names the primary calendar. */
@@ -134,8 +216,11 @@ interface Answer {
 
 const BASE32HEX = /^[a-v0-9]{5,1024}$/;
 
-export async function startFakeGoogleCalendar(options: { port?: number } = {}): Promise<FakeGoogleCalendar> {
-  const tokens = new Set<string>([GOOGLE_TOKENS.valid]);
+const FULL_ACCESS = [`${AUTH}calendar`];
+
+export async function startFakeGoogleCalendar(options: { port?: number; oauth?: TokenAuthority } = {}): Promise<FakeGoogleCalendar> {
+  const tokens = new Map<string, readonly string[]>([[GOOGLE_TOKENS.valid, FULL_ACCESS]]);
+  const scopesOf = (token: string) => tokens.get(token) ?? options.oauth?.grantedScopes("google", token);
   const calendars = new Map<string, FakeGoogleCalendarInfo>();
   const events = new Map<string, Map<string, StoredEvent>>();
   const calls: GoogleCall[] = [];
@@ -369,7 +454,10 @@ export async function startFakeGoogleCalendar(options: { port?: number } = {}): 
       return answer;
     }
     const bearer = authorization ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
-    if (!bearer || !tokens.has(bearer)) return record({ status: 401, body: googleError(401, "authError", "Invalid Credentials") });
+    const granted = bearer ? scopesOf(bearer) : undefined;
+    if (!granted) return record({ status: 401, body: googleError(401, "authError", "Invalid Credentials") });
+    const apiMethod = methodOf(method, url.pathname);
+    if (apiMethod && !GOOGLE_METHOD_SCOPES[apiMethod]!.some((scope) => granted.includes(scope))) return record({ status: 403, body: insufficientScopes(apiMethod) });
     const f = callFailures.take({ method, path: url.pathname, body });
     if (f) {
       const reason = f.reason ?? (f.status === 429 || f.status === 403 ? "rateLimitExceeded" : f.status >= 500 ? "backendError" : "failed");
@@ -497,7 +585,7 @@ export async function startFakeGoogleCalendar(options: { port?: number } = {}): 
       calendars.clear();
       addCalendar(DEFAULT_PRIMARY);
       tokens.clear();
-      tokens.add(GOOGLE_TOKENS.valid);
+      tokens.set(GOOGLE_TOKENS.valid, FULL_ACCESS);
     },
   };
 }

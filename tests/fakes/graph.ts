@@ -1,17 +1,48 @@
 // A fake Microsoft Graph (v1.0) for Outlook calendars: Bearer tokens, events shaped like Graph's
 // (dates as {dateTime, timeZone} in UTC, "@odata.etag"), errors as {"error": {"code", "message"}},
-// JSON $batch (at most 20 requests; answers in any order, with per-request statuses and headers),
+// JSON $batch (at most 20 requests; answers in any order, with per-request statuses and headers;
+// a request whose dependsOn failed answers 424 Failed Dependency),
 // calendarView, calendarView/delta with @odata.nextLink / @odata.deltaLink and "@removed" rows
 // (410 SyncStateNotFound once delta tokens are expired), transactionId de-duplication and Teams
 // meetings. The base URL is `<url>/v1.0`.
 import crypto from "node:crypto";
 import type http from "node:http";
 import { CallFailureQueue, sendJson, startFakeServer, type CallInfo, type FakeServerBase, type InjectedFailure, type RecordedRequest } from "@/tests/fakes/http";
+import type { TokenAuthority } from "@/tests/fakes/google-calendar";
 
 export const GRAPH_TOKENS = {
+  /** Granted User.Read, Calendars.ReadWrite and MailboxSettings.Read. */
   valid: "eyJ0eXAiOiJKV1QifQ.PlugboardGraphValidToken.0000000001",
   invalid: "eyJ0eXAiOiJKV1QifQ.PlugboardGraphWrongToken.0000000009",
 } as const;
+
+const VALID_GRANT = ["User.Read", "Calendars.ReadWrite", "MailboxSettings.Read"];
+
+const CALENDAR_READ = ["Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite"];
+const CALENDAR_WRITE = ["Calendars.ReadWrite"];
+
+/**
+ * The delegated permissions each endpoint's "Permissions" table lists (least privileged and
+ * higher): a token needs one of them. GET /me answers as the directory does (Authorization_
+ * RequestDenied), the mailbox endpoints as Exchange does (ErrorAccessDenied).
+ */
+function permissionsFor(method: string, path: string): { accepted: readonly string[]; directory?: true } | null {
+  if (path === "/v1.0/me")
+    return method === "GET"
+      ? { accepted: ["User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"], directory: true }
+      : null;
+  if (path === "/v1.0/me/mailboxSettings") return method === "GET" ? { accepted: ["MailboxSettings.Read", "MailboxSettings.ReadWrite"] } : null;
+  if (path === "/v1.0/me/calendars") return method === "GET" ? { accepted: CALENDAR_READ } : null;
+  if (/^\/v1\.0\/me\/(?:calendar|calendars\/[^/]+)\/calendarView\/delta$/.test(path))
+    return method === "GET" ? { accepted: ["Calendars.Read", "Calendars.ReadBasic", "Calendars.ReadWrite"] } : null;
+  if (/^\/v1\.0\/me\/(?:calendar|calendars\/[^/]+)\/calendarView$/.test(path)) return method === "GET" ? { accepted: CALENDAR_READ } : null;
+  if (/^\/v1\.0\/me\/(?:calendar|calendars\/[^/]+)\/events$/.test(path)) return method === "POST" ? { accepted: CALENDAR_WRITE } : null;
+  if (/^\/v1\.0\/me\/events\/[^/]+$/.test(path)) return { accepted: method === "GET" ? CALENDAR_READ : CALENDAR_WRITE };
+  return null;
+}
+
+/** "https://graph.microsoft.com/Calendars.Read" and "calendars.read" are the same permission. */
+const permissionName = (scope: string) => scope.replace(/^https:\/\/graph\.microsoft\.com\//i, "").toLowerCase();
 
 export const GRAPH_BATCH_LIMIT = 20;
 
@@ -75,7 +106,8 @@ export interface FakeGraphCalendarInfo {
 export interface FakeGraph extends FakeServerBase {
   /** `<url>/v1.0`: MICROSOFT_GRAPH_API_BASE for the app. */
   baseUrl: string;
-  tokens: Set<string>;
+  /** Tokens this fake knows itself, with the permissions each was granted (besides those the OAuth fake issued). */
+  tokens: Map<string, readonly string[]>;
   calendars: Map<string, FakeGraphCalendarInfo>;
   /** The mailbox's time zone (Graph reports Windows names for many mailboxes). */
   mailboxTimeZone: string;
@@ -139,8 +171,12 @@ interface Answer {
   body?: unknown;
 }
 
-export async function startFakeGraph(options: { port?: number } = {}): Promise<FakeGraph> {
-  const tokens = new Set<string>([GRAPH_TOKENS.valid]);
+export async function startFakeGraph(options: { port?: number; oauth?: TokenAuthority } = {}): Promise<FakeGraph> {
+  const tokens = new Map<string, readonly string[]>([[GRAPH_TOKENS.valid, VALID_GRANT]]);
+  const grantOf = (authorization: string | undefined) => {
+    const bearer = authorization ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
+    return bearer ? (tokens.get(bearer) ?? options.oauth?.grantedScopes("microsoft", bearer)) : undefined;
+  };
   const calendars = new Map<string, FakeGraphCalendarInfo>();
   const events = new Map<string, Stored>();
   const calls: GraphCall[] = [];
@@ -350,11 +386,20 @@ export async function startFakeGraph(options: { port?: number } = {}): Promise<F
       calls.push({ method, path: url.pathname, query, body, viaBatch, status: answer.status });
       return answer;
     };
-    const bearer = authorization ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
-    if (!bearer || !tokens.has(bearer)) return record({ status: 401, body: graphError("InvalidAuthenticationToken", "Access token is empty or invalid.") });
+    const granted = grantOf(authorization)?.map(permissionName);
+    if (!granted) return record({ status: 401, body: graphError("InvalidAuthenticationToken", "Access token is empty or invalid.") });
+    const needs = permissionsFor(method, url.pathname);
+    if (needs && !needs.accepted.some((p) => granted.includes(p.toLowerCase()))) {
+      return record({
+        status: 403,
+        body: needs.directory
+          ? graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+          : graphError("ErrorAccessDenied", "Access is denied. Check credentials and try again."),
+      });
+    }
     const f = failures.take({ method, path: url.pathname, body });
     if (f) {
-      const code = f.code ?? (f.status === 429 ? "TooManyRequests" : f.status >= 500 ? "ServiceUnavailable" : "ErrorInvalidRequest");
+      const code = f.code ?? (f.status === 429 ? "TooManyRequests" : f.status === 424 ? "FailedDependency" : f.status >= 500 ? "ServiceUnavailable" : "ErrorInvalidRequest");
       return record({
         status: f.status,
         headers: f.retryAfter !== undefined ? { "Retry-After": String(f.retryAfter) } : {},
@@ -393,18 +438,24 @@ export async function startFakeGraph(options: { port?: number } = {}): Promise<F
   baseUrl = `${base.url}/v1.0`;
 
   function handleBatch(req: RecordedRequest, res: http.ServerResponse, body: unknown) {
-    const bearer = req.headers.authorization;
-    if (!bearer || !tokens.has(/^Bearer\s+(.+)$/i.exec(bearer)?.[1]?.trim() ?? ""))
-      return sendJson(res, 401, graphError("InvalidAuthenticationToken", "Access token is empty or invalid."));
+    if (!grantOf(req.headers.authorization)) return sendJson(res, 401, graphError("InvalidAuthenticationToken", "Access token is empty or invalid."));
     const requests = (body as { requests?: unknown })?.requests;
     if (!Array.isArray(requests) || requests.length === 0) return sendJson(res, 400, graphError("BadRequest", "Invalid batch payload format."));
     if (requests.length > GRAPH_BATCH_LIMIT) return sendJson(res, 400, graphError("BadRequest", `Number of batch request steps exceeds the maximum of ${GRAPH_BATCH_LIMIT}.`));
     const ids = new Set<string>();
     const responses: { id: string; status: number; headers: Record<string, string>; body?: unknown }[] = [];
-    for (const raw of requests as { id?: unknown; method?: unknown; url?: unknown; headers?: Record<string, string>; body?: unknown }[]) {
+    for (const raw of requests as { id?: unknown; method?: unknown; url?: unknown; headers?: Record<string, string>; body?: unknown; dependsOn?: unknown }[]) {
       const id = String(raw.id ?? "");
       if (!id || ids.has(id)) return sendJson(res, 400, graphError("BadRequest", "Batch request ids must be unique and not empty."));
       ids.add(id);
+      // dependsOn: run after those requests, and only if they succeeded; otherwise 424 Failed Dependency.
+      const dependsOn = Array.isArray(raw.dependsOn) ? raw.dependsOn.map(String) : [];
+      if (dependsOn.some((d) => !responses.some((r) => r.id === d)))
+        return sendJson(res, 400, graphError("BadRequest", `Request ${id} depends on a request that is not before it in the batch.`));
+      if (dependsOn.some((d) => responses.find((r) => r.id === d)!.status >= 400)) {
+        responses.push({ id, status: 424, headers: { "Content-Type": "application/json" }, body: graphError("FailedDependency", "Failed dependency.") });
+        continue;
+      }
       const method = String(raw.method ?? "GET").toUpperCase();
       const url = String(raw.url ?? "");
       if (/^https?:/i.test(url)) return sendJson(res, 400, graphError("BadRequest", "Batch request urls must be relative."));
@@ -481,7 +532,7 @@ export async function startFakeGraph(options: { port?: number } = {}): Promise<F
       calendars.set(DEFAULT_CALENDAR.id, DEFAULT_CALENDAR);
       mailboxTimeZone = "W. Europe Standard Time";
       tokens.clear();
-      tokens.add(GRAPH_TOKENS.valid);
+      tokens.set(GRAPH_TOKENS.valid, VALID_GRANT);
     },
   };
   return fake;

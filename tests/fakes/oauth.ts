@@ -105,6 +105,12 @@ export interface FakeOAuth extends FakeServerBase {
   revokeRefreshToken(token: string): void;
   isRefreshTokenValid(token: string): boolean;
   isAccessTokenValid(token: string): boolean;
+  /**
+   * The scopes granted with a live access token of this provider (as the consent or seedGrant gave
+   * them), undefined for an unknown, expired or revoked one: how the fake resource servers
+   * (Google Calendar, Graph) decide what a token may do.
+   */
+  grantedScopes(provider: OAuthProviderKind, token: string): string[] | undefined;
   /** Every token value the fake ever issued (for "no token leaks" checks). */
   issuedTokens(): string[];
   /**
@@ -589,6 +595,10 @@ export async function startFakeOAuth(options: { port?: number } = {}): Promise<F
     },
     isRefreshTokenValid: (token) => !!refreshTokens.get(token) && !refreshTokens.get(token)!.revoked,
     isAccessTokenValid: (token) => !!accessTokens.get(token) && !accessTokens.get(token)!.revoked,
+    grantedScopes(provider, token) {
+      const t = accessTokens.get(token);
+      return t && t.provider === provider && !t.revoked && t.expiresAt > Date.now() ? [...t.scopes] : undefined;
+    },
     issuedTokens: () => [...issued],
     async consent(authorizeUrl, choice = {}) {
       const page = await fetch(authorizeUrl, { redirect: "manual" });

@@ -121,8 +121,9 @@ export async function startFakeProviders(options: FakePorts = {}): Promise<FakeP
   const twilio = await start(() => startFakeTwilio({ port: options.twilioPort ?? port(process.env.FAKE_TWILIO_PORT, 12115) }));
   const mailchimp = await start(() => startFakeMailchimp({ port: options.mailchimpPort ?? port(process.env.FAKE_MAILCHIMP_PORT, 12116) }));
   const oauth = await start(() => startFakeOAuth({ port: options.oauthPort ?? port(process.env.FAKE_OAUTH_PORT, 12117) }));
-  const googleCalendar = await start(() => startFakeGoogleCalendar({ port: options.googleCalendarPort ?? port(process.env.FAKE_GOOGLE_CALENDAR_PORT, 12118) }));
-  const graph = await start(() => startFakeGraph({ port: options.graphPort ?? port(process.env.FAKE_GRAPH_PORT, 12119) }));
+  // The calendar APIs also accept the OAuth fake's access tokens, with the scopes they were granted.
+  const googleCalendar = await start(() => startFakeGoogleCalendar({ port: options.googleCalendarPort ?? port(process.env.FAKE_GOOGLE_CALENDAR_PORT, 12118), oauth }));
+  const graph = await start(() => startFakeGraph({ port: options.graphPort ?? port(process.env.FAKE_GRAPH_PORT, 12119), oauth }));
   return {
     stripe,
     sendgrid,

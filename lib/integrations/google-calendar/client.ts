@@ -12,6 +12,7 @@ import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { buildBatchBody, matchResponses, newBoundary, parseBatchResponse, type BatchRequestPart } from "@/lib/integrations/google-calendar/batch";
 import { googleCalendarManifest } from "@/lib/integrations/google-calendar/manifest";
 import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/integrations/kit/errors";
+import { missingScopeMessage, type GoogleMethod } from "@/lib/integrations/google-calendar/scopes";
 
 const NAME = "Google Calendar";
 
@@ -69,9 +70,24 @@ const RATE_LIMIT_REASONS = new Set(["rateLimitExceeded", "userRateLimitExceeded"
 // or event (read-only calendar, not the organizer) and say nothing about the connection.
 const AUTH_403_REASONS = new Set(["insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "PERMISSION_DENIED", "authError", "forbidden_token"]);
 
-/** Category and message for a failed Google answer (whole request or one batch part). */
-export function googleFailure(status: number, body: unknown, retryAfter?: string | null): { category: ErrorCategory; message: string; retryAfterMs?: number; reason?: string } {
+// A 403 for a scope the grant lacks ("Request had insufficient authentication scopes."): the
+// classic reason, or the ErrorInfo reason of the newer error details.
+const SCOPE_REASONS = new Set(["insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"]);
+
+/**
+ * Category and message for a failed Google answer (whole request or one batch part). With the
+ * method that was called, a missing scope is named, with the consent box that grants it.
+ */
+export function googleFailure(
+  status: number,
+  body: unknown,
+  retryAfter?: string | null,
+  method?: GoogleMethod,
+): { category: ErrorCategory; message: string; retryAfterMs?: number; reason?: string } {
   const { message, reason } = googleErrorBody(body);
+  if (status === 403 && method && ((reason && SCOPE_REASONS.has(reason)) || /insufficient authentication scopes/i.test(message ?? ""))) {
+    return { category: "auth", message: missingScopeMessage(method), reason: reason ?? "insufficientPermissions" };
+  }
   let category = categoryForStatus(status);
   if (status === 403) category = reason && RATE_LIMIT_REASONS.has(reason) ? "rate_limit" : reason && !AUTH_403_REASONS.has(reason) ? "permanent" : "auth";
   if (status === 404 || status === 410) category = "permanent";
@@ -95,12 +111,12 @@ function headerOf(headers: unknown, name: string): string | undefined {
 }
 
 /** Maps a googleapis (gaxios) error onto the pipeline's categories; network errors go to the generic rules. */
-export function classifyGoogleError(error: unknown): ProviderError {
+export function classifyGoogleError(error: unknown, method?: GoogleMethod): ProviderError {
   if (error instanceof ProviderError) return error;
   const response = isObj(error) && isObj(error.response) ? error.response : undefined;
   const status = typeof response?.status === "number" ? response.status : isObj(error) && typeof error.status === "number" ? error.status : undefined;
   if (status !== undefined && status >= 400) {
-    const failure = googleFailure(status, response?.data, headerOf(response?.headers, "retry-after"));
+    const failure = googleFailure(status, response?.data, headerOf(response?.headers, "retry-after"), method);
     return new ProviderError(failure.message, { category: failure.category, statusCode: status, retryAfterMs: failure.retryAfterMs, providerCode: failure.reason, cause: error });
   }
   const generic = classifyGeneric(error);
@@ -201,6 +217,8 @@ function batchPart(op: BatchOperation, index: number): BatchRequestPart {
   }
 }
 
+const BATCH_METHOD: Record<BatchOperation["kind"], GoogleMethod> = { create: "events.insert", delete: "events.delete", get: "events.get", move: "events.move" };
+
 function batchOutcome(op: BatchOperation, status: number, body: unknown, headers: Record<string, string>): BatchOutcome {
   if (status >= 200 && status < 300) {
     const event = isObj(body) && typeof body.id === "string" ? fromGoogleEvent(body as calendar_v3.Schema$Event) : null;
@@ -209,7 +227,7 @@ function batchOutcome(op: BatchOperation, status: number, body: unknown, headers
   // Deleting what is already gone is done; creating what already exists under our own id is done.
   if (op.kind === "delete" && (status === 404 || status === 410)) return { ok: true, status, event: null };
   if (op.kind === "create" && status === 409 && op.draft.idempotencyKey) return { ok: true, status, event: eventFromDraft(googleEventId(op.draft.idempotencyKey), op.draft) };
-  const failure = googleFailure(status, body, headers["retry-after"]);
+  const failure = googleFailure(status, body, headers["retry-after"], BATCH_METHOD[op.kind]);
   return { ok: false, status, category: failure.category, message: failure.message, ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}) };
 }
 
@@ -225,6 +243,11 @@ export async function createGoogleCalendarClient(accessToken: string, options: G
   const api = calendar({ version: "v3", auth, rootUrl: `${root}/`, retry: false });
   const zones = new Map<string, string | null>();
   const opts = (signal: AbortSignal) => ({ signal, retry: false });
+  /** A call of `method`, its failure classified knowing the method (so a missing scope is named). */
+  const calling = <T>(method: GoogleMethod, call: Promise<T>): Promise<T> =>
+    call.catch((error: unknown) => {
+      throw classifyGoogleError(error, method);
+    });
 
   const client: CalendarClient = {
     providerId: "google-calendar",
@@ -236,7 +259,7 @@ export async function createGoogleCalendarClient(accessToken: string, options: G
       const out: CalendarInfo[] = [];
       let pageToken: string | undefined;
       do {
-        const { data } = await api.calendarList.list({ maxResults: 250, pageToken }, opts(signal));
+        const { data } = await calling("calendarList.list", api.calendarList.list({ maxResults: 250, pageToken }, opts(signal)));
         for (const c of data.items ?? []) {
           if (!c.id) continue;
           out.push({
@@ -256,7 +279,7 @@ export async function createGoogleCalendarClient(accessToken: string, options: G
 
     async timeZone(calendarId, signal) {
       if (zones.has(calendarId)) return zones.get(calendarId) ?? null;
-      const { data } = await api.calendars.get({ calendarId }, opts(signal));
+      const { data } = await calling("calendars.get", api.calendars.get({ calendarId }, opts(signal)));
       zones.set(calendarId, data.timeZone ?? null);
       return data.timeZone ?? null;
     },
@@ -265,18 +288,21 @@ export async function createGoogleCalendarClient(accessToken: string, options: G
       const events: ProviderEvent[] = [];
       let pageToken: string | undefined;
       do {
-        const { data } = await api.events.list(
-          {
-            calendarId,
-            // Google's bounds are exclusive: events ending after timeMin and starting before timeMax.
-            timeMin: new Date(range.start).toISOString(),
-            timeMax: new Date(range.end).toISOString(),
-            singleEvents: true,
-            orderBy: "startTime",
-            maxResults: 2500,
-            pageToken,
-          },
-          opts(signal),
+        const { data } = await calling(
+          "events.list",
+          api.events.list(
+            {
+              calendarId,
+              // Google's bounds are exclusive: events ending after timeMin and starting before timeMax.
+              timeMin: new Date(range.start).toISOString(),
+              timeMax: new Date(range.end).toISOString(),
+              singleEvents: true,
+              orderBy: "startTime",
+              maxResults: 2500,
+              pageToken,
+            },
+            opts(signal),
+          ),
         );
         if (data.timeZone) zones.set(calendarId, data.timeZone);
         for (const item of data.items ?? []) if (item.status !== "cancelled") events.push(fromGoogleEvent(item));
@@ -287,15 +313,15 @@ export async function createGoogleCalendarClient(accessToken: string, options: G
 
     async createEvent(calendarId, draft, signal) {
       try {
-        const { data } = await api.events.insert(
-          { calendarId, conferenceDataVersion: 1, sendUpdates: draft.notifyAttendees ? "all" : "none", requestBody: toGoogleEvent(draft) },
-          opts(signal),
+        const { data } = await calling(
+          "events.insert",
+          api.events.insert({ calendarId, conferenceDataVersion: 1, sendUpdates: draft.notifyAttendees ? "all" : "none", requestBody: toGoogleEvent(draft) }, opts(signal)),
         );
         return fromGoogleEvent(data);
       } catch (error) {
         // Sent before (a retry after a lost answer): the event exists under our id.
         if (draft.idempotencyKey && classifyGoogleError(error).statusCode === 409) {
-          const { data } = await api.events.get({ calendarId, eventId: googleEventId(draft.idempotencyKey) }, opts(signal));
+          const { data } = await calling("events.get", api.events.get({ calendarId, eventId: googleEventId(draft.idempotencyKey) }, opts(signal)));
           return fromGoogleEvent(data);
         }
         throw error;
@@ -304,16 +330,16 @@ export async function createGoogleCalendarClient(accessToken: string, options: G
 
     async updateEvent(calendarId, eventId, draft, signal) {
       const { id: _ignored, ...body } = toGoogleEvent(draft);
-      const { data } = await api.events.patch(
-        { calendarId, eventId, conferenceDataVersion: 1, sendUpdates: draft.notifyAttendees ? "all" : "none", requestBody: body },
-        opts(signal),
+      const { data } = await calling(
+        "events.patch",
+        api.events.patch({ calendarId, eventId, conferenceDataVersion: 1, sendUpdates: draft.notifyAttendees ? "all" : "none", requestBody: body }, opts(signal)),
       );
       return fromGoogleEvent(data);
     },
 
     async deleteEvent(calendarId, eventId, signal) {
       try {
-        await api.events.delete({ calendarId, eventId, sendUpdates: "all" }, opts(signal));
+        await calling("events.delete", api.events.delete({ calendarId, eventId, sendUpdates: "all" }, opts(signal)));
       } catch (error) {
         const status = classifyGoogleError(error).statusCode;
         if (status === 404 || status === 410) return;
@@ -340,15 +366,18 @@ export async function createGoogleCalendarClient(accessToken: string, options: G
     },
 
     async syncPage(calendarId, position: SyncPosition, signal): Promise<SyncPage> {
-      const { data } = await api.events.list(
-        {
-          calendarId,
-          maxResults: 250,
-          // Without a sync token this is the full sync; deleted events are only of interest after it.
-          ...(position.cursor ? { syncToken: position.cursor } : { showDeleted: false }),
-          ...(position.continuation ? { pageToken: position.continuation } : {}),
-        },
-        opts(signal),
+      const { data } = await calling(
+        "events.list",
+        api.events.list(
+          {
+            calendarId,
+            maxResults: 250,
+            // Without a sync token this is the full sync; deleted events are only of interest after it.
+            ...(position.cursor ? { syncToken: position.cursor } : { showDeleted: false }),
+            ...(position.continuation ? { pageToken: position.continuation } : {}),
+          },
+          opts(signal),
+        ),
       );
       if (data.timeZone) zones.set(calendarId, data.timeZone);
       const items = data.items ?? [];

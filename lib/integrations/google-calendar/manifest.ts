@@ -1,4 +1,9 @@
 import type { OAuthManifest } from "@/lib/integrations/kit/manifest";
+import { GOOGLE_SCOPES } from "@/lib/integrations/google-calendar/scopes";
+
+// calendarList.list and calendars.get are outside calendar.events: without their (read-only,
+// granular) scopes Google answers 403 to listing calendars and reading a calendar's time zone.
+const CALENDAR_SCOPES = [GOOGLE_SCOPES.events, GOOGLE_SCOPES.freeBusy, GOOGLE_SCOPES.calendarList, GOOGLE_SCOPES.calendars];
 
 export const googleCalendarManifest: OAuthManifest = {
   id: "google-calendar",
@@ -22,9 +27,10 @@ export const googleCalendarManifest: OAuthManifest = {
     tokenUrl: { env: "GOOGLE_OAUTH_TOKEN_URL", default: "https://oauth2.googleapis.com/token", description: "Google OAuth token endpoint" },
     revokeUrl: { env: "GOOGLE_OAUTH_REVOKE_URL", default: "https://oauth2.googleapis.com/revoke", description: "Google OAuth token revocation" },
     userinfoUrl: { env: "GOOGLE_OAUTH_USERINFO_URL", default: "https://openidconnect.googleapis.com/v1/userinfo", description: "Google OpenID Connect userinfo" },
-    // Events (create, move, cancel, read) and free/busy, plus who the account is.
-    scopes: ["openid", "email", "https://www.googleapis.com/auth/calendar.events", "https://www.googleapis.com/auth/calendar.events.freebusy"],
-    requiredScopes: ["email", "https://www.googleapis.com/auth/calendar.events", "https://www.googleapis.com/auth/calendar.events.freebusy"],
+    // Events (create, move, cancel, read), free/busy, the calendar list and each calendar's time
+    // zone, plus who the account is.
+    scopes: ["openid", "email", ...CALENDAR_SCOPES],
+    requiredScopes: ["email", ...CALENDAR_SCOPES],
     pkce: true,
     clientIdEnv: "GOOGLE_CLIENT_ID",
     clientSecretEnv: "GOOGLE_CLIENT_SECRET",

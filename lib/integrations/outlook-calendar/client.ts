@@ -6,7 +6,8 @@ import { isRepeatedWallClock, isValidTimeZone, localDateTime, zonedToInstant } f
 import type { BatchOperation, BatchOutcome, CalendarClient, CalendarInfo, EventDraft, ProviderEvent, SyncPage } from "@/lib/integrations/kit/ports/calendar";
 import { config } from "@/lib/config";
 import { classifyGraphError, graphFailure, graphFetch } from "@/lib/integrations/outlook-calendar/graph";
-import { ianaTimeZone } from "@/lib/integrations/outlook-calendar/graph-time-zones";
+import type { GraphOperation } from "@/lib/integrations/outlook-calendar/permissions";
+import { ianaTimeZone, UnknownTimeZoneError } from "@/lib/integrations/outlook-calendar/graph-time-zones";
 
 const UTC_PREFERENCE = 'outlook.timezone="UTC"';
 const DAY_MS = 86_400_000;
@@ -45,6 +46,19 @@ function graphInstant(value: GraphDateTime | undefined): number {
   return zonedToInstant(m[1]!, m[2]!, zone) + Number(m[3] ?? 0) * 1000;
 }
 
+/**
+ * The zone an event was made in, which only labels it (its times come in UTC): Graph also reports
+ * custom zones there ("tzone://Microsoft/Custom"), and an event is not unreadable for that.
+ */
+function originalZone(name: string | undefined): string | null {
+  try {
+    return ianaTimeZone(name);
+  } catch (error) {
+    if (error instanceof UnknownTimeZoneError) return null;
+    throw error;
+  }
+}
+
 export function fromGraphEvent(e: GraphEvent): ProviderEvent {
   const base = {
     id: e.id ?? "",
@@ -52,7 +66,7 @@ export function fromGraphEvent(e: GraphEvent): ProviderEvent {
     title: e.subject || "(no title)",
     status: e.isCancelled ? ("cancelled" as const) : e.showAs === "tentative" ? ("tentative" as const) : ("confirmed" as const),
     busy: e.showAs !== "free",
-    timeZone: ianaTimeZone(e.originalStartTimeZone) ?? null,
+    timeZone: originalZone(e.originalStartTimeZone),
     meetingUrl: e.onlineMeeting?.joinUrl ?? null,
     updatedAt: e.lastModifiedDateTime ? Date.parse(e.lastModifiedDateTime) : null,
   };
@@ -141,11 +155,17 @@ function batchOutcome(op: BatchOperation, item: BatchResponseItem | undefined): 
   if (!item) return { ok: false, status: 500, category: "transient", message: "Microsoft Graph's $batch answer had no response for this request" };
   const { status, body } = item;
   if (status >= 200 && status < 300) {
-    const event = body && typeof body === "object" && typeof (body as GraphEvent).id === "string" ? fromGraphEvent(body as GraphEvent) : null;
-    return { ok: true, status, event };
+    try {
+      const event = body && typeof body === "object" && typeof (body as GraphEvent).id === "string" ? fromGraphEvent(body as GraphEvent) : null;
+      return { ok: true, status, event };
+    } catch (error) {
+      // This answer only: the other items of the $batch stand.
+      if (error instanceof UnknownTimeZoneError) return { ok: false, status, category: error.category, message: error.message };
+      throw error;
+    }
   }
   if (op.kind === "delete" && (status === 404 || status === 410)) return { ok: true, status, event: null };
-  const failure = graphFailure(status, body, header(item.headers, "retry-after"));
+  const failure = graphFailure(status, body, header(item.headers, "retry-after"), op.kind === "get" ? "events.read" : "events.write");
   return { ok: false, status, category: failure.category, message: failure.message, ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}) };
 }
 
@@ -155,8 +175,8 @@ export interface OutlookCalendarClientOptions {
 
 export function createOutlookCalendarClient(accessToken: string, options: OutlookCalendarClientOptions = {}): CalendarClient {
   let mailboxZone: Promise<string | null> | undefined;
-  const get = <T>(path: string, signal: AbortSignal, headers: Record<string, string> = {}) =>
-    graphFetch<T>(accessToken, { path, signal, headers: { Prefer: UTC_PREFERENCE, ...headers } }).then((r) => r.body);
+  const get = <T>(operation: GraphOperation, path: string, signal: AbortSignal, headers: Record<string, string> = {}) =>
+    graphFetch<T>(accessToken, { path, signal, operation, headers: { Prefer: UTC_PREFERENCE, ...headers } }).then((r) => r.body);
 
   const client: CalendarClient = {
     providerId: "outlook-calendar",
@@ -169,7 +189,11 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
       const out: CalendarInfo[] = [];
       let path: string | undefined = "/me/calendars?$select=id,name,isDefaultCalendar,canEdit&$top=100";
       while (path) {
-        const page: { value?: { id: string; name?: string; isDefaultCalendar?: boolean; canEdit?: boolean }[]; "@odata.nextLink"?: string } = await get(path, signal);
+        const page: { value?: { id: string; name?: string; isDefaultCalendar?: boolean; canEdit?: boolean }[]; "@odata.nextLink"?: string } = await get(
+          "calendars.list",
+          path,
+          signal,
+        );
         for (const c of page.value ?? []) out.push({ id: c.id, name: c.name ?? c.id, primary: c.isDefaultCalendar === true, timeZone: zone, canEdit: c.canEdit !== false });
         path = page["@odata.nextLink"];
       }
@@ -178,7 +202,7 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
 
     // Every calendar of a mailbox shares the mailbox's time zone.
     timeZone(_calendarId, signal) {
-      mailboxZone ??= get<{ timeZone?: string }>("/me/mailboxSettings", signal).then((s) => ianaTimeZone(s.timeZone));
+      mailboxZone ??= get<{ timeZone?: string }>("mailboxSettings.get", "/me/mailboxSettings", signal).then((s) => ianaTimeZone(s.timeZone));
       return mailboxZone.catch((error) => {
         mailboxZone = undefined;
         throw error;
@@ -197,7 +221,7 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
       const events: ProviderEvent[] = [];
       let path: string | undefined = `${calendarPath(calendarId)}/calendarView?${query}`;
       while (path) {
-        const page: { value?: GraphEvent[]; "@odata.nextLink"?: string } = await get(path, signal);
+        const page: { value?: GraphEvent[]; "@odata.nextLink"?: string } = await get("events.read", path, signal);
         for (const e of page.value ?? []) if (!e.isCancelled) events.push(fromGraphEvent(e));
         path = page["@odata.nextLink"];
       }
@@ -211,19 +235,27 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
         body: toGraphEvent(draft),
         headers: { Prefer: UTC_PREFERENCE },
         signal,
+        operation: "events.write",
       });
       return fromGraphEvent(body);
     },
 
     async updateEvent(_calendarId, eventId, draft, signal) {
       const { transactionId: _ignored, ...patch } = toGraphEvent(draft);
-      const { body } = await graphFetch<GraphEvent>(accessToken, { method: "PATCH", path: `/me/events/${enc(eventId)}`, body: patch, headers: { Prefer: UTC_PREFERENCE }, signal });
+      const { body } = await graphFetch<GraphEvent>(accessToken, {
+        method: "PATCH",
+        path: `/me/events/${enc(eventId)}`,
+        body: patch,
+        headers: { Prefer: UTC_PREFERENCE },
+        signal,
+        operation: "events.write",
+      });
       return fromGraphEvent(body);
     },
 
     async deleteEvent(_calendarId, eventId, signal) {
       try {
-        await graphFetch(accessToken, { method: "DELETE", path: `/me/events/${enc(eventId)}`, signal });
+        await graphFetch(accessToken, { method: "DELETE", path: `/me/events/${enc(eventId)}`, signal, operation: "events.write" });
       } catch (error) {
         const status = classifyGraphError(error).statusCode;
         if (status === 404 || status === 410) return;
@@ -247,7 +279,7 @@ export function createOutlookCalendarClient(accessToken: string, options: Outloo
         const query = new URLSearchParams({ startDateTime: new Date(position.window.start).toISOString(), endDateTime: new Date(position.window.end).toISOString() });
         path = `${calendarPath(calendarId)}/calendarView/delta?${query}`;
       }
-      const page: { value?: GraphEvent[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string } = await get(path, signal, {
+      const page: { value?: GraphEvent[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string } = await get("events.delta", path, signal, {
         Prefer: `${UTC_PREFERENCE}, odata.maxpagesize=100`,
       });
       const rows = page.value ?? [];

@@ -2,6 +2,7 @@
 // Errors arrive as `{"error": {"code", "message"}}`; 429 and 503 carry Retry-After (seconds).
 import { endpointUrl } from "@/lib/integrations/kit/endpoints";
 import { outlookCalendarManifest } from "@/lib/integrations/outlook-calendar/manifest";
+import { ACCESS_DENIED_CODES, missingPermissionMessage, type GraphOperation } from "@/lib/integrations/outlook-calendar/permissions";
 import { categoryForStatus, classifyError as classifyGeneric, parseRetryAfter, ProviderError, type ErrorCategory } from "@/lib/integrations/kit/errors";
 
 const NAME = "Microsoft Graph";
@@ -17,6 +18,8 @@ export class GraphError extends Error {
     message: string,
     readonly code: string | undefined,
     readonly retryAfter: string | undefined,
+    /** What was being done, so a 403 for a missing permission can name it. */
+    readonly operation?: GraphOperation,
   ) {
     super(message);
     this.name = "GraphError";
@@ -32,11 +35,23 @@ function graphErrorBody(body: unknown): { code?: string; message?: string } {
   return { code: typeof error.code === "string" ? error.code : undefined, message: typeof error.message === "string" ? error.message : undefined };
 }
 
-/** Category and message for a failed Graph answer (whole request or one $batch item). */
-export function graphFailure(status: number, body: unknown, retryAfter?: string | null): { category: ErrorCategory; message: string; retryAfterMs?: number; code?: string } {
+/**
+ * Category and message for a failed Graph answer (whole request or one $batch item). With the
+ * operation that was attempted, a 403 for a permission the grant lacks names the permission.
+ */
+export function graphFailure(
+  status: number,
+  body: unknown,
+  retryAfter?: string | null,
+  operation?: GraphOperation,
+): { category: ErrorCategory; message: string; retryAfterMs?: number; code?: string } {
   const { code, message } = graphErrorBody(body);
+  if (status === 403 && operation && code && ACCESS_DENIED_CODES.has(code)) return { category: "auth", message: missingPermissionMessage(operation), code };
   let category = categoryForStatus(status);
   if (status === 404 || status === 410) category = "permanent";
+  // 424 Failed Dependency: a $batch request not run because one it depends on failed (throttled,
+  // say); on its own, later, it may well succeed.
+  if (status === 424) category = "transient";
   const said = message?.replace(/\.+$/, "") || `HTTP ${status}`;
   const text =
     category === "auth"
@@ -51,7 +66,7 @@ export function graphFailure(status: number, body: unknown, retryAfter?: string 
 export function classifyGraphError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof GraphError) {
-    const failure = graphFailure(error.status, { error: { code: error.code, message: error.message } }, error.retryAfter);
+    const failure = graphFailure(error.status, { error: { code: error.code, message: error.message } }, error.retryAfter, error.operation);
     return new ProviderError(failure.message, { category: failure.category, statusCode: error.status, retryAfterMs: failure.retryAfterMs, providerCode: error.code, cause: error });
   }
   const generic = classifyGeneric(error);
@@ -68,6 +83,8 @@ export interface GraphRequest {
   body?: unknown;
   headers?: Record<string, string>;
   signal: AbortSignal;
+  /** What the request does (names the missing permission when Graph refuses it). */
+  operation?: GraphOperation;
 }
 
 /**
@@ -107,7 +124,7 @@ export async function graphFetch<T = unknown>(accessToken: string, request: Grap
   }
   if (!response.ok) {
     const { code, message } = graphErrorBody(body);
-    throw new GraphError(response.status, message ?? `HTTP ${response.status}`, code, response.headers.get("retry-after") ?? undefined);
+    throw new GraphError(response.status, message ?? `HTTP ${response.status}`, code, response.headers.get("retry-after") ?? undefined, request.operation);
   }
   return { status: response.status, body: body as T };
 }

@@ -33,8 +33,9 @@ export const outlookCalendarManifest: OAuthManifest = {
       description: "Microsoft identity platform token endpoint ({tenant}: MICROSOFT_TENANT)",
     },
     userinfoUrl: { env: "MICROSOFT_OAUTH_USERINFO_URL", default: "https://graph.microsoft.com/oidc/userinfo", description: "Microsoft OpenID Connect userinfo" },
-    scopes: ["openid", "profile", "offline_access", "User.Read", "Calendars.ReadWrite"],
-    requiredScopes: ["User.Read", "Calendars.ReadWrite"],
+    // MailboxSettings.Read: the mailbox's time zone (GET /me/mailboxSettings), which every calendar shares.
+    scopes: ["openid", "profile", "offline_access", "User.Read", "Calendars.ReadWrite", "MailboxSettings.Read"],
+    requiredScopes: ["User.Read", "Calendars.ReadWrite", "MailboxSettings.Read"],
     pkce: true,
     clientIdEnv: "MICROSOFT_CLIENT_ID",
     clientSecretEnv: "MICROSOFT_CLIENT_SECRET",

@@ -104,6 +104,22 @@ describe("batch create on Google Calendar", () => {
     expect(throttled).toMatchObject({ status: "succeeded", attempts: 2 });
   });
 
+  it("sends items Google failed for the moment (500/503 backendError, 403 userRateLimitExceeded) again, after Retry-After", async () => {
+    const { user } = await adminWithCalendars(h.t.db);
+    const summary = (c: { body: unknown }) => (c.body as { summary?: string } | undefined)?.summary ?? "";
+    h.google.failCalls({ status: 503, retryAfter: 1, match: (c) => summary(c) === "Session 1" });
+    h.google.failCalls({ status: 500, reason: "backendError", match: (c) => summary(c) === "Session 2" });
+    h.google.failCalls({ status: 403, reason: "userRateLimitExceeded", message: "User Rate Limit Exceeded", match: (c) => summary(c) === "Session 3" });
+    const job = await createBatchJob(user, post({ calendar: "google-calendar", events: events(5) }));
+    const { waits, sleep } = sleeper();
+    const done = await withEnv({ PIPELINE_BACKOFF_CAP_MS: "60000" }, () => runBatchJob(job.id, { sleep, concurrency: 1 }));
+
+    expect(done).toMatchObject({ status: "completed", succeeded: 5, failed: 0, requests: 2 });
+    expect(h.google.calls.slice(-3).map(summary).sort()).toEqual(["Session 1", "Session 2", "Session 3"]);
+    expect(waits).toEqual([1000]);
+    expect(h.google.listEvents("primary")).toHaveLength(5);
+  });
+
   it("gives up on an item still throttled after the configured retries", async () => {
     const { user } = await adminWithCalendars(h.t.db);
     h.google.failCalls({ status: 429, retryAfter: 1, match: (c) => (c.body as { summary?: string })?.summary === "Session 1" }, 10);
@@ -152,6 +168,33 @@ describe("batch create on Outlook", () => {
     expect(h.graph.listEvents("primary")).toHaveLength(45);
     const row = await h.t.db.calendarEvent.findFirstOrThrow({ where: { localReference: "REF-0" } });
     expect(row.etag).toMatch(/^W\//);
+  });
+});
+
+describe("batch create on Outlook: items failed for the moment", () => {
+  it("sends items answered 429, 503 and 424 Failed Dependency again, after their Retry-After", async () => {
+    const { user } = await adminWithCalendars(h.t.db);
+    const subject = (c: { body: unknown }) => (c.body as { subject?: string } | undefined)?.subject ?? "";
+    h.graph.failCalls({ status: 429, retryAfter: 2, match: (c) => subject(c) === "Session 1" });
+    h.graph.failCalls({ status: 424, match: (c) => subject(c) === "Session 2" });
+    h.graph.failCalls({ status: 503, retryAfter: 1, match: (c) => subject(c) === "Session 3" });
+    const job = await createBatchJob(user, post({ calendar: "outlook-calendar", timeZone: "Europe/Berlin", events: events(5) }));
+    const { waits, sleep } = sleeper();
+    const done = await withEnv({ PIPELINE_BACKOFF_CAP_MS: "60000" }, () => runBatchJob(job.id, { sleep, concurrency: 1 }));
+
+    expect(done).toMatchObject({ status: "completed", succeeded: 5, failed: 0, requests: 2 });
+    const [first, retry] = h.graph.batchRequests().map((r) => (JSON.parse(r.body) as { requests: { body: { subject: string } }[] }).requests.map((q) => q.body.subject));
+    expect(first).toHaveLength(5);
+    expect(retry!.sort()).toEqual(["Session 1", "Session 2", "Session 3"]);
+    // The longest Retry-After among them (the 424 carries none of its own).
+    expect(waits).toEqual([2000]);
+    expect(h.graph.listEvents("primary")).toHaveLength(5);
+    const items = await h.t.db.calendarBatchItem.findMany({ where: { jobId: job.id, position: { in: [1, 2, 3] } } });
+    expect(items.map((i) => [i.status, i.attempts])).toEqual([
+      ["succeeded", 2],
+      ["succeeded", 2],
+      ["succeeded", 2],
+    ]);
   });
 });
 

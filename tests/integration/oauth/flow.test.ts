@@ -231,7 +231,7 @@ describe("what the provider refuses", () => {
 
     // Microsoft reports Graph scopes in its own spelling; X must grant offline access.
     for (const [providerId, granted, missing] of [
-      ["outlook-calendar", ["openid", "profile", "offline_access", "User.Read"], "Calendars.ReadWrite"],
+      ["outlook-calendar", ["openid", "profile", "offline_access", "User.Read", "MailboxSettings.Read"], "Calendars.ReadWrite"],
       ["x", ["tweet.read", "tweet.write", "users.read"], "offline.access"],
     ] as const) {
       const started = await startOAuth(user, providerId);
