@@ -95,7 +95,7 @@ export function inboundWebhookRoute(method: "GET" | "POST", fixedTarget?: Webhoo
     const base = { url, publicUrl: `${publicBaseUrl()}${url.pathname}${url.search}`, headers: request.headers, params, receivedAt };
     if (method === "GET") {
       if (!endpoint.get) throw new ApiError(405, "This webhook address takes POST requests only", undefined, { allow: "POST" });
-      return send(await endpoint.get({ ...base, method, rawBody: "" } satisfies InboundRequest));
+      return send(await endpoint.get({ ...base, method, rawBody: "" } satisfies InboundRequest, candidateLookup(await getDb(), provider)));
     }
     const rawBody = await readWebhookBody(request);
     const bytes = Buffer.byteLength(rawBody);
