@@ -88,6 +88,9 @@ const schema = z.object({
   INBOUND_WEBHOOK_BODY_LIMIT_BYTES: int(256 * 1024).describe("Largest provider webhook body accepted (413 beyond)"),
   INBOUND_WEBHOOK_MAX_ATTEMPTS: int(5).describe("Processing attempts of an inbound webhook event before it stays failed (the dashboard can still re-run it)"),
   INBOUND_WEBHOOK_RETRY_BASE_SECONDS: int(60).describe("Delay before the first retry of a failed inbound event; doubles per attempt (run by /api/cron/inbound-webhooks)"),
+  INBOUND_WEBHOOK_REFUSED_RETENTION_HOURS: int(24).describe(
+    "Hours the record of a refused inbound webhook delivery (bad or missing signature) is kept (pruned by /api/cron/prune)",
+  ),
   MAILCHIMP_WEBHOOK_SECRET: optionalString.describe(
     "Old Mailchimp webhook URL shape only (/api/webhooks/mailchimp?secret=…&workspace=…), which lets any holder write into any workspace: each connection's card shows its own URL. Unset: the old shape is refused",
   ),

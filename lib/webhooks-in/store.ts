@@ -105,6 +105,17 @@ export async function refuseDelivery(db: Db, provider: string, refused: RefusedD
   throw new ApiError(refused.verdict === "missing" ? 401 : 400, refused.reason);
 }
 
+/**
+ * Drops the records of refused deliveries older than INBOUND_WEBHOOK_REFUSED_RETENTION_HOURS
+ * (the prune job). They hold no body, only why a request was refused: worth a look for a day,
+ * and anyone can post them, so unpruned they grow without bound.
+ */
+export async function pruneRefusedDeliveries(db: Db, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - config().INBOUND_WEBHOOK_REFUSED_RETENTION_HOURS * 3600_000);
+  const { count } = await db.inboundEvent.deleteMany({ where: { state: "rejected", receivedAt: { lt: cutoff } } });
+  return count;
+}
+
 export interface ProcessOutcome {
   /** False when another worker holds the event or it needs no processing. */
   claimed: boolean;
