@@ -88,6 +88,15 @@ const schema = z.object({
   INBOUND_WEBHOOK_BODY_LIMIT_BYTES: int(256 * 1024).describe("Largest provider webhook body accepted (413 beyond)"),
   INBOUND_WEBHOOK_MAX_ATTEMPTS: int(5).describe("Processing attempts of an inbound webhook event before it stays failed (the dashboard can still re-run it)"),
   INBOUND_WEBHOOK_RETRY_BASE_SECONDS: int(60).describe("Delay before the first retry of a failed inbound event; doubles per attempt (run by /api/cron/inbound-webhooks)"),
+  INBOUND_WEBHOOK_MAX_REFUSALS_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe(
+      "Refused inbound webhook deliveries (bad or missing signature, unknown connection) one client address may cause per window; beyond, 429 with Retry-After and nothing recorded",
+    ),
+  INBOUND_WEBHOOK_REFUSAL_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600).describe("Window of INBOUND_WEBHOOK_MAX_REFUSALS_PER_ADDRESS"),
   INBOUND_WEBHOOK_REFUSED_RETENTION_HOURS: int(24).describe(
     "Hours the record of a refused inbound webhook delivery (bad or missing signature) is kept (pruned by /api/cron/prune)",
   ),
