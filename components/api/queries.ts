@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 
 import { apiFetch } from "@/components/api/client";
+import type { ConnectionWebhookUrl } from "@/lib/webhooks-in/url-secrets";
 import type { ActivityResponse, CatalogResponse, InboundEventDetail, InboundEventsResponse, StatusResponse } from "@/components/api/types";
 
 export const queryKeys = {
@@ -11,6 +12,7 @@ export const queryKeys = {
   activity: (params: Record<string, string>) => ["activity", params] as const,
   inboundEvents: (params: Record<string, string>) => ["inbound-events", params] as const,
   inboundEvent: (id: string) => ["inbound-events", "detail", id] as const,
+  connectionWebhookUrl: (connectionId: string) => ["connections", connectionId, "webhook-url"] as const,
 };
 
 export const STATUS_REFRESH_MS = 15_000;
@@ -59,5 +61,14 @@ export function useInboundEvent(id: string, enabled: boolean) {
     queryKey: queryKeys.inboundEvent(id),
     queryFn: ({ signal }) => apiFetch<InboundEventDetail>(`/api/inbound-events/${encodeURIComponent(id)}`, { signal }),
     enabled,
+  });
+}
+
+/** The webhook URL of a connection whose provider addresses webhooks per connection (Mailchimp): whole for admins, masked for viewers. */
+export function useConnectionWebhookUrl(connectionId: string) {
+  return useQuery({
+    queryKey: queryKeys.connectionWebhookUrl(connectionId),
+    queryFn: ({ signal }) => apiFetch<ConnectionWebhookUrl>(`/api/connections/${encodeURIComponent(connectionId)}/webhook-url`, { signal }),
+    staleTime: Infinity,
   });
 }

@@ -23,9 +23,10 @@ import {
 } from "lucide-react";
 
 import { ApiRequestError, apiFetch } from "@/components/api/client";
-import { queryKeys } from "@/components/api/queries";
+import { queryKeys, useConnectionWebhookUrl } from "@/components/api/queries";
 import { errorCategoryLabel, type IntegrationStatus, type Provider, type TestResult } from "@/components/api/types";
 import type { CapabilitySlot } from "@/lib/integrations/kit/manifest";
+import { CopyField } from "@/components/copy-field";
 import { RelativeTime, formatNumber, useNow } from "@/components/format";
 import { IntegrationHealthSummary, RateLimitNote } from "@/components/health/health-status";
 import { CredentialsDialog, type CredentialsMode } from "@/components/integrations/credentials-dialog";
@@ -36,6 +37,8 @@ import { STATE_BADGE, cardState, hasStoredConnection, oauthConfigured, type Card
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
 import { cn } from "@/lib/utils";
 
 const CAPABILITY_LABELS: Record<string, string> = {
@@ -184,6 +187,7 @@ export function IntegrationCard({
         )}
 
         {connected && status && <ConnectionDetails providerId={provider.id} status={status} />}
+        {connected && connectionId && provider.connectionWebhookUrl && <ConnectionWebhookUrl provider={provider} connectionId={connectionId} />}
         {connected && status && (status.usage ?? []).length > 0 && <UsageStats usage={status.usage} />}
         {connected && !grouped && <IntegrationHealthSummary providerId={provider.id} />}
         {connected && status && status.circuitState !== "closed" && <CircuitNotice providerName={provider.name} state={status.circuitState} />}
@@ -266,6 +270,31 @@ export function IntegrationCard({
         />
       )}
     </Card>
+  );
+}
+
+/** The URL to register at the provider for this connection's webhooks; viewers get it with the secret masked. */
+function ConnectionWebhookUrl({ provider, connectionId }: { provider: Provider; connectionId: string }) {
+  const answer = useConnectionWebhookUrl(connectionId);
+  const inputId = React.useId();
+  return (
+    <div className="grid gap-1.5" data-testid={`integration-webhook-url-${provider.id}`}>
+      <Label htmlFor={inputId} className="text-xs">
+        Webhook URL
+      </Label>
+      {answer.isError ? (
+        <p role="alert" className="text-xs text-destructive">
+          {answer.error.message}
+        </p>
+      ) : answer.data?.masked ? (
+        <Input id={inputId} readOnly value={answer.data.url} className="font-mono text-xs" data-testid={`integration-webhook-url-value-${provider.id}`} />
+      ) : (
+        <CopyField id={inputId} value={answer.data?.url ?? ""} copyLabel="Copy webhook URL" testId={`integration-webhook-url-value-${provider.id}`} />
+      )}
+      <p className="text-xs text-muted-foreground">
+        {answer.data?.masked ? "An admin can copy the whole URL." : `Register it in ${provider.name} for this account's webhooks; it names this connection and carries its secret.`}
+      </p>
+    </div>
   );
 }
 

@@ -1,12 +1,11 @@
 "use client";
 
-import * as React from "react";
-import { CheckIcon, CopyIcon, KeyRoundIcon } from "lucide-react";
+import { KeyRoundIcon } from "lucide-react";
 
 import { Alert, AlertDescription } from "@/components/ui/alert";
+import { CopyField } from "@/components/copy-field";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 
 /**
@@ -14,10 +13,6 @@ import { Label } from "@/components/ui/label";
  * dialog forgets it: Plugboard cannot show it again.
  */
 export function SecretDialog({ secret, rotated, onClose }: { secret: string | null; rotated: boolean; onClose: () => void }) {
-  // The secret last copied, not a flag: a new secret (another creation or rotation) starts out not copied.
-  const [copiedSecret, setCopiedSecret] = React.useState<string | null>(null);
-  const copied = secret !== null && copiedSecret === secret;
-
   return (
     <Dialog open={secret !== null} onOpenChange={(open) => !open && onClose()}>
       <DialogContent data-testid="webhook-secret-dialog" onPointerDownOutside={(e) => e.preventDefault()}>
@@ -33,24 +28,7 @@ export function SecretDialog({ secret, rotated, onClose }: { secret: string | nu
         </DialogHeader>
         <div className="grid gap-2">
           <Label htmlFor="webhook-secret">Secret</Label>
-          <div className="flex gap-2">
-            <Input id="webhook-secret" readOnly value={secret ?? ""} className="font-mono text-xs" data-testid="webhook-secret" onFocus={(e) => e.currentTarget.select()} />
-            <Button
-              type="button"
-              variant="outline"
-              size="icon"
-              aria-label="Copy secret"
-              onClick={() => {
-                if (!secret) return;
-                void navigator.clipboard?.writeText(secret).then(
-                  () => setCopiedSecret(secret),
-                  () => setCopiedSecret(null),
-                );
-              }}
-            >
-              {copied ? <CheckIcon aria-hidden="true" /> : <CopyIcon aria-hidden="true" />}
-            </Button>
-          </div>
+          <CopyField id="webhook-secret" value={secret ?? ""} copyLabel="Copy secret" testId="webhook-secret" />
         </div>
         <Alert>
           <AlertDescription>

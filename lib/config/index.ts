@@ -88,7 +88,21 @@ const schema = z.object({
   INBOUND_WEBHOOK_BODY_LIMIT_BYTES: int(256 * 1024).describe("Largest provider webhook body accepted (413 beyond)"),
   INBOUND_WEBHOOK_MAX_ATTEMPTS: int(5).describe("Processing attempts of an inbound webhook event before it stays failed (the dashboard can still re-run it)"),
   INBOUND_WEBHOOK_RETRY_BASE_SECONDS: int(60).describe("Delay before the first retry of a failed inbound event; doubles per attempt (run by /api/cron/inbound-webhooks)"),
-  MAILCHIMP_WEBHOOK_SECRET: optionalString.describe("Secret that Mailchimp webhook URLs carry (?secret=…): 24+ random characters. Unset: Mailchimp webhooks are refused"),
+  INBOUND_WEBHOOK_MAX_REFUSALS_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe(
+      "Refused inbound webhook deliveries (bad or missing signature, unknown connection) one client address may cause per window; beyond, 429 with Retry-After and nothing recorded",
+    ),
+  INBOUND_WEBHOOK_REFUSAL_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600).describe("Window of INBOUND_WEBHOOK_MAX_REFUSALS_PER_ADDRESS"),
+  INBOUND_WEBHOOK_REFUSED_RETENTION_HOURS: int(24).describe(
+    "Hours the record of a refused inbound webhook delivery (bad or missing signature) is kept (pruned by /api/cron/prune)",
+  ),
+  MAILCHIMP_WEBHOOK_SECRET: optionalString.describe(
+    "Old Mailchimp webhook URL shape only (/api/webhooks/mailchimp?secret=…&workspace=…), which lets any holder write into any workspace: each connection's card shows its own URL. Unset: the old shape is refused",
+  ),
   MAILCHIMP_WEBHOOK_MAX_AGE_SECONDS: int(3600).describe("Mailchimp webhook deliveries whose fired_at is older than this are refused as replays"),
   HEALTH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(60).describe("Window an integration's health is judged over (error rate, latency, consecutive failures)"),
   HEALTH_MAX_ERROR_RATE_PERCENT: z.coerce.number().min(0).max(100).default(10).describe("An integration whose error rate in the window is above this is unhealthy"),

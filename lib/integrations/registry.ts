@@ -116,6 +116,8 @@ export interface CatalogEntry {
   authFields: AuthField[];
   /** `setup`: whether this deployment has the provider's OAuth app (filled in by the catalog route). */
   oauth: { scopes: string[]; setup?: OAuthSetup } | null;
+  /** Each connection has its own webhook URL (GET /api/connections/[id]/webhook-url), shown on its card. */
+  connectionWebhookUrl: boolean;
 }
 
 export function catalogEntry(manifest: ProviderManifest): CatalogEntry {
@@ -134,6 +136,7 @@ export function catalogEntry(manifest: ProviderManifest): CatalogEntry {
     icon: manifest.icon,
     authFields: (manifest.authType === "api_key" ? manifest.fields : (manifest.apiKey?.fields ?? [])).map((f) => ({ ...f })),
     oauth: manifest.authType === "oauth2" ? { scopes: [...manifest.oauth.scopes] } : null,
+    connectionWebhookUrl: Boolean(manifest.connectionWebhookPath),
   };
 }
 

@@ -58,7 +58,8 @@ export const JOBS: readonly Job[] = [
     name: "prune",
     route: "prune",
     schedule: "17 3 * * *",
-    description: "Housekeeping: deletes provider-call activity older than `ACTIVITY_RETENTION_DAYS`, sign-in attempts past the rate-limit window and spent setup tokens",
+    description:
+      "Housekeeping: deletes provider-call activity older than `ACTIVITY_RETENTION_DAYS`, sign-in attempts past the rate-limit window, spent setup tokens and refused inbound webhook records older than `INBOUND_WEBHOOK_REFUSED_RETENTION_HOURS`",
     run: async ({ db }) => (await import("@/lib/jobs/prune")).pruneOldRecords(db),
   }),
   defineJob({

@@ -119,6 +119,18 @@ async function claim(db: Db | Prisma.TransactionClient, key: RateKey, bucket: Bu
   return { ok: rows.length === 1, windowEnd: end };
 }
 
+export type WindowPermit = { allowed: true } | { allowed: false; retryAt: Date };
+
+/**
+ * Counts one event against a limit of Plugboard's own (not a provider's quota): the refused
+ * inbound webhooks of one client address. Same row, same atomic upsert as provider calls, so the
+ * count holds across instances; `workspaceId` and `providerId` only name the counter.
+ */
+export async function takeFromWindow(db: Db, key: { workspaceId: string; providerId: string; scope: string }, limit: RateLimit, now: Date = new Date()): Promise<WindowPermit> {
+  const claimed = await claim(db, { ...key, operation: key.scope }, { scope: key.scope, ...limit }, now.getTime());
+  return claimed.ok ? { allowed: true } : { allowed: false, retryAt: new Date(claimed.windowEnd) };
+}
+
 const UNITS: [number, string][] = [
   [86_400, "day"],
   [3600, "hour"],

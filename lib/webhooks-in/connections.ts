@@ -8,6 +8,7 @@ import type { CandidateConnection, CandidateLookup } from "@/lib/integrations/ki
 import { settingFields, settingsObject } from "@/lib/connections/settings";
 import { logger } from "@/lib/log";
 import { unseal } from "@/lib/vault";
+import { readUrlSecret } from "@/lib/webhooks-in/url-secrets";
 
 /** A connection with its non-secret settings fields and decrypted secrets together (`fields`), and its other settings. */
 export type ConnectionSecrets = CandidateConnection;
@@ -63,5 +64,9 @@ export function candidateLookup(db: Db, providerId: string): CandidateLookup {
     },
     withField: (name, value) => connectionsWithSecrets(db, providerId, { settings: { path: ["fields", name], equals: value } }),
     workspaceExists: async (workspaceId) => (await db.workspace.findUnique({ where: { id: workspaceId }, select: { id: true } })) !== null,
+    urlSecret: async (connectionId) => {
+      const connection = await db.connection.findFirst({ where: { id: connectionId, providerId }, select: { id: true, workspaceId: true } });
+      return connection ? readUrlSecret(db, { connectionId: connection.id, workspaceId: connection.workspaceId }) : null;
+    },
   };
 }

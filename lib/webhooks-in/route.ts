@@ -1,17 +1,18 @@
 // The one webhook route every provider's deliveries take, /api/webhooks/<provider>/<sub-path>: find
 // the provider's endpoint through the registry's `inbound` slot (404 for anything else), read the
 // raw body within the size limit, verify (provider code, with a candidate lookup instead of the
-// database), refuse with metadata only — or store, answer at once, and process after the answer
-// has gone out.
+// database), refuse with metadata only (429 instead, recording nothing, once a client address has
+// too many refusals) — or store, answer at once, and process after the answer has gone out.
 import { afterResponse } from "@/lib/http/after-response";
 import { z } from "zod";
 import { config, publicBaseUrl } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { ApiError, handle, json, readTextWithin } from "@/lib/http/api";
+import { clientAddress } from "@/lib/http/client-address";
 import type { InboundAnswer, InboundEndpoint, InboundRequest, Receipt } from "@/lib/integrations/kit/ports/inbound";
 import { hasSlot, loadPort } from "@/lib/integrations/registry";
 import { candidateLookup } from "@/lib/webhooks-in/connections";
-import { processInboundEvent, refuseDelivery, scheduleDrain, storeDelivery } from "@/lib/webhooks-in/store";
+import { countRefusal, processInboundEvent, refuseDelivery, scheduleDrain, storeDelivery } from "@/lib/webhooks-in/store";
 
 /** The raw body, refused with 413 past INBOUND_WEBHOOK_BODY_LIMIT_BYTES (by the declared length or while reading). */
 export async function readWebhookBody(request: Request): Promise<string> {
@@ -95,13 +96,17 @@ export function inboundWebhookRoute(method: "GET" | "POST", fixedTarget?: Webhoo
     const base = { url, publicUrl: `${publicBaseUrl()}${url.pathname}${url.search}`, headers: request.headers, params, receivedAt };
     if (method === "GET") {
       if (!endpoint.get) throw new ApiError(405, "This webhook address takes POST requests only", undefined, { allow: "POST" });
-      return send(await endpoint.get({ ...base, method, rawBody: "" } satisfies InboundRequest));
+      const db = await getDb();
+      const answer = await endpoint.get({ ...base, method, rawBody: "" } satisfies InboundRequest, candidateLookup(db, provider));
+      // A refused URL check counts like a refused delivery: guessing a URL's secret is limited too.
+      if (answer.kind === "refused") await countRefusal(db, clientAddress(request.headers), receivedAt);
+      return send(answer);
     }
     const rawBody = await readWebhookBody(request);
     const bytes = Buffer.byteLength(rawBody);
     const db = await getDb();
     const verification = await endpoint.verify({ ...base, method, rawBody } satisfies InboundRequest, candidateLookup(db, provider));
-    if (!verification.ok) return refuseDelivery(db, provider, verification, bytes);
+    if (!verification.ok) return refuseDelivery(db, provider, verification, bytes, { address: clientAddress(request.headers), at: receivedAt });
     // Stored under the provider whose endpoint verified it, so its own port reads it back.
     const receipt = await storeDelivery(db, { ...verification.delivery, provider }, bytes);
     // New events are processed in batches by the drain; a redelivered failed event is tried again.

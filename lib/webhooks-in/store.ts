@@ -25,6 +25,7 @@ import type {
 import { hasSlot, loadPort } from "@/lib/integrations/registry";
 import { logger } from "@/lib/log";
 import { safeMessage } from "@/lib/pipeline";
+import { takeFromWindow } from "@/lib/rate-limits";
 import { effectOf } from "@/lib/webhooks-in/handlers";
 
 // The kit spells out the database's states and verdicts so providers never import Prisma; this
@@ -81,8 +82,33 @@ export async function storeDelivery(db: Db, delivery: VerifiedDelivery, bodyByte
   return { eventId: existing.id, duplicate: true, state: existing.state };
 }
 
-/** Records a refused delivery's metadata (no body) and answers 401 (missing) or 400 (invalid, stale). */
-export async function refuseDelivery(db: Db, provider: string, refused: RefusedDelivery, bodyBytes: number): Promise<never> {
+/**
+ * Counts one refused request from a client address, and answers 429 with Retry-After (the seconds
+ * left in the window) once INBOUND_WEBHOOK_MAX_REFUSALS_PER_ADDRESS were refused in the window.
+ * Counted after verification, and only refusals: an accepted delivery never touches the counter,
+ * and a provider whose servers also carry somebody's refused deliveries (a stale endpoint at
+ * Stripe) still gets its signed ones through. The counter is a RateLimitWindow row taken with one
+ * atomic upsert, so it holds across instances.
+ */
+export async function countRefusal(db: Db, address: string, at: Date): Promise<void> {
+  const { INBOUND_WEBHOOK_MAX_REFUSALS_PER_ADDRESS, INBOUND_WEBHOOK_REFUSAL_WINDOW_SECONDS } = config();
+  const permit = await takeFromWindow(
+    db,
+    { workspaceId: "*", providerId: "inbound-webhooks", scope: `refused:${address.slice(0, 100)}` },
+    { limit: INBOUND_WEBHOOK_MAX_REFUSALS_PER_ADDRESS, windowSeconds: INBOUND_WEBHOOK_REFUSAL_WINDOW_SECONDS },
+    at,
+  );
+  if (permit.allowed) return;
+  const retryAfter = Math.max(1, Math.ceil((permit.retryAt.getTime() - at.getTime()) / 1000));
+  throw new ApiError(429, `Too many refused webhook deliveries from this address; try again in ${retryAfter} s`, undefined, { "retry-after": String(retryAfter) });
+}
+
+/**
+ * Records a refused delivery's metadata (no body) and answers 401 (missing) or 400 (invalid,
+ * stale) — or, past the client address's refusals, 429 without recording anything.
+ */
+export async function refuseDelivery(db: Db, provider: string, refused: RefusedDelivery, bodyBytes: number, from: { address: string; at: Date }): Promise<never> {
+  await countRefusal(db, from.address, from.at);
   try {
     await db.inboundEvent.create({
       data: {
@@ -103,6 +129,17 @@ export async function refuseDelivery(db: Db, provider: string, refused: RefusedD
   }
   logger.warn("webhook delivery refused", { provider, verdict: refused.verdict, reason: refused.reason });
   throw new ApiError(refused.verdict === "missing" ? 401 : 400, refused.reason);
+}
+
+/**
+ * Drops the records of refused deliveries older than INBOUND_WEBHOOK_REFUSED_RETENTION_HOURS
+ * (the prune job). They hold no body, only why a request was refused: worth a look for a day,
+ * and anyone can post them, so unpruned they grow without bound.
+ */
+export async function pruneRefusedDeliveries(db: Db, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - config().INBOUND_WEBHOOK_REFUSED_RETENTION_HOURS * 3600_000);
+  const { count } = await db.inboundEvent.deleteMany({ where: { state: "rejected", receivedAt: { lt: cutoff } } });
+  return count;
 }
 
 export interface ProcessOutcome {

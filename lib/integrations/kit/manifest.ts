@@ -169,6 +169,13 @@ interface ManifestBase {
   rateLimits?: RateLimitSpec;
   /** The capability ports this provider implements (none for coming-soon providers). */
   slots?: CapabilitySlots;
+  /**
+   * For providers that sign no webhook (Mailchimp): the sub-path and query, below
+   * /api/webhooks/<id>/, of one connection's own webhook URL carrying that connection's URL secret
+   * (issued by lib/webhooks-in/url-secrets, checked by the inbound port through
+   * `lookup.urlSecret`). The connection's card shows the whole URL to admins.
+   */
+  connectionWebhookPath?(connectionId: string, secret: string): string;
 }
 
 export interface ApiKeyManifest extends ManifestBase {

@@ -1,4 +1,6 @@
-// Keeping submitted credentials out of messages that are stored (activity log) or answered.
+// Keeping submitted credentials out of messages that are stored (activity log) or answered, and
+// comparing the secrets webhook URLs carry.
+import crypto from "node:crypto";
 import { classifyError, ProviderError } from "@/lib/integrations/kit/errors";
 import { redactText } from "@/lib/log";
 
@@ -34,4 +36,12 @@ export function scrubbedClassifier(classify: (error: unknown) => ProviderError, 
       providerCode: classified.providerCode,
     });
   };
+}
+
+/** Constant-time comparison of a secret a URL carries with the expected one (hashing evens out the lengths). */
+export function urlSecretMatches(given: string | null | undefined, expected: string | null | undefined): boolean {
+  if (!given || !expected) return false;
+  const a = crypto.createHash("sha256").update(given).digest();
+  const b = crypto.createHash("sha256").update(expected).digest();
+  return crypto.timingSafeEqual(a, b);
 }

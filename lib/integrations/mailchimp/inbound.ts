@@ -1,15 +1,24 @@
 // Mailchimp audience webhooks (the `inbound` slot). Mailchimp does not sign its deliveries: the URL
-// it calls carries a secret (?secret=MAILCHIMP_WEBHOOK_SECRET, compared in constant time) and the
-// workspace (?workspace=<id>). Replays are refused by the age of `fired_at` and by deduplication on
-// a hash of the body. Bodies are form-encoded: type=subscribe&fired_at=2026-11-21 10:00:00&data[email]=…
-// Events are read into contact changes (subscribe, unsubscribe, profile, cleaned, upemail);
-// campaign is kept as the stored event only.
+// it calls is the proof. Each Mailchimp connection has its own URL, which names the connection and
+// carries that connection's random secret (compared in constant time); the workspace is the
+// connection's, whatever the query says. Replays are refused by the age of `fired_at` and by
+// deduplication on a hash of the body. Bodies are form-encoded: type=subscribe&fired_at=2026-11-21
+// 10:00:00&data[email]=… Events are read into contact changes (subscribe, unsubscribe, profile,
+// cleaned, upemail); campaign is kept as the stored event only.
 //
-// URL to register in Mailchimp (Audience → Settings → Webhooks):
-//   https://<PUBLIC_URL>/api/webhooks/mailchimp?secret=<MAILCHIMP_WEBHOOK_SECRET>&workspace=<workspace id>
-// (`/api/mailchimp/webhooks` answers the same, as an alias.)
+// URL to register in Mailchimp (Audience → Settings → Webhooks), shown whole to admins on the
+// connection's card:
+//   https://<PUBLIC_URL>/api/webhooks/mailchimp/<connection id>?secret=<the connection's secret>
+//
+// The old URL shape, /api/webhooks/mailchimp?secret=<MAILCHIMP_WEBHOOK_SECRET>&workspace=<id>
+// (and its alias /api/mailchimp/webhooks), still works while MAILCHIMP_WEBHOOK_SECRET is set, so
+// audiences registered before per-connection URLs keep delivering until they are re-registered.
+// Its one deployment-wide secret proves nothing about the workspace, which the query names: anyone
+// given one workspace's old URL can write into another. Unset the variable once every audience
+// uses its connection's URL.
 import crypto from "node:crypto";
 import { config } from "@/lib/config";
+import { urlSecretMatches } from "@/lib/integrations/kit/secrets";
 import type {
   CandidateLookup,
   ContactFacts,
@@ -28,13 +37,9 @@ export type MailchimpEventType = (typeof MAILCHIMP_EVENT_TYPES)[number];
 /** A clock difference Mailchimp's fired_at may show ahead of ours. */
 const FUTURE_SKEW_MS = 5 * 60_000;
 
-/** Constant-time comparison of the URL's secret with MAILCHIMP_WEBHOOK_SECRET (hashing evens out lengths). */
-export function mailchimpSecretMatches(given: string | null): boolean {
-  const secret = config().MAILCHIMP_WEBHOOK_SECRET;
-  if (!secret || !given) return false;
-  const a = crypto.createHash("sha256").update(given).digest();
-  const b = crypto.createHash("sha256").update(secret).digest();
-  return crypto.timingSafeEqual(a, b);
+/** Constant-time comparison of an old-shape URL's secret with MAILCHIMP_WEBHOOK_SECRET. */
+function mailchimpSecretMatches(given: string | null): boolean {
+  return urlSecretMatches(given, config().MAILCHIMP_WEBHOOK_SECRET);
 }
 
 const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
@@ -69,36 +74,63 @@ function bodyHash(rawBody: string): string {
   return `sha256:${crypto.createHash("sha256").update(rawBody).digest("hex")}`;
 }
 
-/** Checks a delivery's URL secret, workspace and age, and reads its form body. */
-export async function verifyMailchimpDelivery(lookup: CandidateLookup, request: InboundRequest): Promise<Verification> {
+const MISSING_SECRET = "Missing ?secret= in the Mailchimp webhook URL";
+
+/** Whose delivery a URL is (its workspace and, for a connection's own URL, the connection), or why it is refused. */
+type Owner = { ok: true; workspaceId: string; connectionId: string | null };
+type Refusal = Extract<Verification, { ok: false }>;
+type OwnerOf = (lookup: CandidateLookup, request: InboundRequest) => Promise<Owner | Refusal>;
+
+/** Who an old-shape URL (?secret=MAILCHIMP_WEBHOOK_SECRET&workspace=<id>) delivers for, or why it is refused. */
+async function legacyOwner(lookup: CandidateLookup, request: InboundRequest): Promise<Owner | Refusal> {
   const secret = request.url.searchParams.get("secret");
-  if (!secret) return { ok: false, verdict: "missing", reason: "Missing ?secret= in the Mailchimp webhook URL" };
+  if (!secret) return { ok: false, verdict: "missing", reason: MISSING_SECRET };
   if (!config().MAILCHIMP_WEBHOOK_SECRET) {
-    return { ok: false, verdict: "invalid", reason: "Mailchimp webhooks are off: set MAILCHIMP_WEBHOOK_SECRET on the server and put it in the webhook URL (?secret=…)" };
+    return { ok: false, verdict: "invalid", reason: "This Mailchimp webhook URL has no connection in it: copy the URL from the Mailchimp connection's card" };
   }
   const workspaceParam = request.url.searchParams.get("workspace")?.slice(0, 64);
   const workspaceId = workspaceParam && (await lookup.workspaceExists(workspaceParam)) ? workspaceParam : null;
   if (!mailchimpSecretMatches(secret)) return { ok: false, verdict: "invalid", reason: "Wrong secret in the Mailchimp webhook URL", workspaceId };
   if (!workspaceId) return { ok: false, verdict: "invalid", reason: "The Mailchimp webhook URL must name an existing workspace (?workspace=<id>)" };
+  return { ok: true, workspaceId, connectionId: null };
+}
+
+/** Who a connection's own URL (/api/webhooks/mailchimp/<connectionId>?secret=…) delivers for: that connection's workspace, never the query's. */
+async function connectionOwner(lookup: CandidateLookup, request: InboundRequest): Promise<Owner | Refusal> {
+  const secret = request.url.searchParams.get("secret");
+  if (!secret) return { ok: false, verdict: "missing", reason: MISSING_SECRET };
+  const candidate = await lookup.byId(request.params.connectionId!.slice(0, 64));
+  if (!candidate) return { ok: false, verdict: "invalid", reason: "No connected Mailchimp connection has this id" };
+  const owner = { workspaceId: candidate.workspaceId, connectionId: candidate.connectionId };
+  if (!urlSecretMatches(secret, await lookup.urlSecret(candidate.connectionId))) {
+    return { ok: false, verdict: "invalid", reason: "Wrong secret in the Mailchimp webhook URL: copy the URL from the Mailchimp connection's card", ...owner };
+  }
+  return { ok: true, ...owner };
+}
+
+/** Checks a delivery's URL (through `ownerOf`) and age, and reads its form body. */
+async function verifyMailchimpDelivery(ownerOf: OwnerOf, lookup: CandidateLookup, request: InboundRequest): Promise<Verification> {
+  const owner = await ownerOf(lookup, request);
+  if (!owner.ok) return owner;
+  const { workspaceId, connectionId } = owner;
+  const refused = (verdict: "invalid" | "stale", reason: string): Verification => ({ ok: false, verdict, reason, workspaceId, connectionId });
 
   const form = parseNestedForm(request.rawBody);
   const type = typeof form.type === "string" ? form.type : "";
-  if (!type) return { ok: false, verdict: "invalid", reason: "Not a Mailchimp webhook body: no type", workspaceId };
+  if (!type) return refused("invalid", "Not a Mailchimp webhook body: no type");
   const firedAt = parseFiredAt(form.fired_at);
-  if (!firedAt) return { ok: false, verdict: "invalid", reason: "Not a Mailchimp webhook body: fired_at missing or not YYYY-MM-DD HH:MM:SS", workspaceId };
+  if (!firedAt) return refused("invalid", "Not a Mailchimp webhook body: fired_at missing or not YYYY-MM-DD HH:MM:SS");
   const maxAgeSeconds = config().MAILCHIMP_WEBHOOK_MAX_AGE_SECONDS;
   const now = request.receivedAt.getTime();
-  if (now - firedAt.getTime() > maxAgeSeconds * 1000)
-    return { ok: false, verdict: "stale", reason: `fired_at is more than ${maxAgeSeconds} s old: refused as a replay`, workspaceId };
-  if (firedAt.getTime() - now > FUTURE_SKEW_MS) return { ok: false, verdict: "invalid", reason: "fired_at is in the future", workspaceId };
-  return { ok: true, delivery: { provider: "mailchimp", workspaceId, connectionId: null, dedupeKey: bodyHash(request.rawBody), type, payload: form } };
+  if (now - firedAt.getTime() > maxAgeSeconds * 1000) return refused("stale", `fired_at is more than ${maxAgeSeconds} s old: refused as a replay`);
+  if (firedAt.getTime() - now > FUTURE_SKEW_MS) return refused("invalid", "fired_at is in the future");
+  return { ok: true, delivery: { provider: "mailchimp", workspaceId, connectionId, dedupeKey: bodyHash(request.rawBody), type, payload: form } };
 }
 
-/** Mailchimp checks a webhook URL with a GET before saving it: answer 200 when the secret is right. */
-export function answerMailchimpValidation(request: InboundRequest): InboundAnswer {
-  const secret = request.url.searchParams.get("secret");
-  if (!secret) return { kind: "refused", status: 401, reason: "Missing ?secret= in the Mailchimp webhook URL" };
-  if (!mailchimpSecretMatches(secret)) return { kind: "refused", status: 401, reason: "Wrong secret in the Mailchimp webhook URL" };
+/** Mailchimp checks a webhook URL with a GET before saving it: answer 200 when the URL is right. */
+async function answerMailchimpValidation(ownerOf: OwnerOf, lookup: CandidateLookup, request: InboundRequest): Promise<InboundAnswer> {
+  const owner = await ownerOf(lookup, request);
+  if (!owner.ok) return { kind: "refused", status: 401, reason: owner.reason };
   return { kind: "json", status: 200, body: { ok: true } };
 }
 
@@ -153,7 +185,11 @@ function interpret(event: StoredEvent): InboundChange[] {
 
 export const inbound: InboundPort = {
   endpoints: {
-    "": { verify: (request, lookup) => verifyMailchimpDelivery(lookup, request), get: answerMailchimpValidation },
+    "": { verify: (request, lookup) => verifyMailchimpDelivery(legacyOwner, lookup, request), get: (request, lookup) => answerMailchimpValidation(legacyOwner, lookup, request) },
+    ":connectionId": {
+      verify: (request, lookup) => verifyMailchimpDelivery(connectionOwner, lookup, request),
+      get: (request, lookup) => answerMailchimpValidation(connectionOwner, lookup, request),
+    },
   },
   interprets: (type) => (MAILCHIMP_EVENT_TYPES as readonly string[]).includes(type),
   interpret,

@@ -25,6 +25,8 @@ export const mailchimpManifest: OAuthManifest = {
     marketing: () => import("@/lib/integrations/mailchimp/client").then((m) => m.marketing),
     inbound: () => import("@/lib/integrations/mailchimp/inbound").then((m) => m.inbound),
   },
+  // Mailchimp signs no webhook: each connection's URL names it and carries its own secret (inbound.ts).
+  connectionWebhookPath: (connectionId, secret) => `${encodeURIComponent(connectionId)}?secret=${encodeURIComponent(secret)}`,
   rateLimits: {
     perConnection: null,
     source: "Mailchimp Marketing API: at most 10 simultaneous connections per account and no per-window quota; set one with RATE_LIMITS if needed",

@@ -30,6 +30,8 @@ export interface CandidateLookup {
   withField(name: string, value: string): Promise<CandidateConnection[]>;
   /** Whether a workspace with this id exists (for providers whose URL names the workspace). */
   workspaceExists(workspaceId: string): Promise<boolean>;
+  /** The secret of a connection's own webhook URL (the manifest's `connectionWebhookPath`), or null when none was issued. Never log it. */
+  urlSecret(connectionId: string): Promise<string | null>;
 }
 
 /** A delivery whose signature checked out, ready to be stored. */
@@ -105,7 +107,7 @@ export interface InboundEndpoint {
   /** The acknowledgement; JSON `{ received, id, duplicate }` when absent. */
   answer?(receipt: Receipt): InboundAnswer;
   /** Answers a GET to this URL, for providers that check a URL before saving it (Mailchimp). Absent: GET is 405. */
-  get?(request: InboundRequest): InboundAnswer | Promise<InboundAnswer>;
+  get?(request: InboundRequest, lookup: CandidateLookup): InboundAnswer | Promise<InboundAnswer>;
 }
 
 // ---------------------------------------------------------------------------------------------
