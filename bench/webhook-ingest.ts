@@ -2,17 +2,27 @@
 // record) posted to the production server on PostgreSQL by CONCURRENCY clients at once. Measures
 // what the provider sees — acknowledgement throughput and latency — then waits for processing to
 // drain and checks that nothing acknowledged was lost (events stored = events acknowledged, and
-// all of them processed). Goal: ≥ 500 events/s with p99 < 50 ms on a 2-core machine.
+// all of them processed). The same senders measure, in the same run, a floor: a bare Node server
+// that only checks the signature and INSERTs (bench/floors/webhook-ingest-floor.ts). Rounds
+// alternate floor, Plugboard, floor, Plugboard so a noisy moment hits both; each side's best
+// round counts. Goal: ≥ 0.6 × the floor's events/s, p99 < 50 ms, processing drained within 5 s
+// of the last answer, 0 lost.
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { createInterface } from "node:readline";
 import Stripe from "stripe";
 import { createPrismaClient } from "@/lib/db/client";
 import { resetConfig } from "@/lib/config";
 import { seal } from "@/lib/vault";
-import { freshPostgresDatabase, startProductionServer, summarize } from "@/bench/lib";
+import { freshPostgresDatabase, ROOT, startProductionServer, summarize } from "@/bench/lib";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+// The app's own pool size (lib/db/client.ts), so the floor gets no more connections than Plugboard.
+const APP_POOL_SIZE = 10;
 const WEBHOOK_SECRET = "whsec_BenchWebhookSecret00000000001";
 const KEY = "q7ZkR8m0yJYH3o8m9k7n2Vt1vH3Yx0rGm6r5yq7c1fE=";
 
@@ -21,6 +31,7 @@ resetConfig();
 const database = await freshPostgresDatabase();
 const db = createPrismaClient(database.url, 2);
 let server: Awaited<ReturnType<typeof startProductionServer>> | undefined;
+let floor: Awaited<ReturnType<typeof startFloor>> | undefined;
 
 /** Signed deliveries, made before the clock starts so the client's HMACs are not measured. */
 function deliveries(count: number, prefix: string) {
@@ -39,7 +50,49 @@ function deliveries(count: number, prefix: string) {
   });
 }
 
-async function post(url: string, batch: ReturnType<typeof deliveries>, samples?: number[]): Promise<{ acknowledged: number; refused: number }> {
+/** The floor server, started like `next start` in a process of its own. */
+async function startFloor(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "bench/floors/webhook-ingest-floor.ts")], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, FLOOR_WEBHOOK_SECRET: WEBHOOK_SECRET, FLOOR_POOL_SIZE: String(APP_POOL_SIZE) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`the floor server exited (${code})`)));
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      const m = /^listening (\d+)$/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      child.removeAllListeners("exit");
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
+
+interface Round {
+  throughput: number;
+  figure: ReturnType<typeof summarize>;
+  acknowledged: number;
+  refused: number;
+}
+
+async function round(url: string, path: string, prefix: string, expected = 200): Promise<Round> {
+  const batch = deliveries(EVENTS, prefix);
+  const samples: number[] = [];
+  const started = performance.now();
+  const { acknowledged, refused } = await post(url, path, batch, samples, expected);
+  const seconds = (performance.now() - started) / 1000;
+  return { throughput: Math.round(acknowledged / seconds), figure: summarize(samples), acknowledged, refused };
+}
+
+const best = (rounds: Round[]) => rounds.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+const line = (r: Round) => `${r.throughput} events/s  p50 ${r.figure.p50} ms  p95 ${r.figure.p95} ms  p99 ${r.figure.p99} ms  max ${r.figure.max} ms`;
+
+async function post(url: string, path: string, batch: ReturnType<typeof deliveries>, samples?: number[], expected = 200): Promise<{ acknowledged: number; refused: number }> {
   let next = 0;
   let acknowledged = 0;
   let refused = 0;
@@ -48,14 +101,14 @@ async function post(url: string, batch: ReturnType<typeof deliveries>, samples?:
       const delivery = batch[next++];
       if (!delivery) return;
       const started = performance.now();
-      const response = await fetch(`${url}/api/webhooks/stripe`, {
+      const response = await fetch(`${url}${path}`, {
         method: "POST",
         headers: { "content-type": "application/json", "stripe-signature": delivery.signature },
         body: delivery.payload,
       });
       await response.arrayBuffer();
       samples?.push(performance.now() - started);
-      if (response.status === 200) acknowledged++;
+      if (response.status === expected) acknowledged++;
       else refused++;
     }
   };
@@ -79,39 +132,68 @@ try {
     NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
     TOKEN_ENCRYPTION_KEY: KEY,
   });
+  floor = await startFloor(database.url);
+  const APP_PATH = "/api/webhooks/stripe";
 
-  await post(server.url, deliveries(WARMUP, "warm"));
-  const batch = deliveries(EVENTS, "bench");
-  const samples: number[] = [];
-  const started = performance.now();
-  const { acknowledged, refused } = await post(server.url, batch, samples);
-  const seconds = (performance.now() - started) / 1000;
+  await post(floor.url, "/", deliveries(WARMUP, "floorwarm"));
+  await post(server.url, APP_PATH, deliveries(WARMUP, "warm"));
+  await drain(`evt_warm_`, WARMUP);
 
-  // Processing runs after each answer; wait for it to drain (bounded).
-  const drainStarted = performance.now();
-  const benchEvents = { workspaceId: workspace.id, dedupeKey: { startsWith: "evt_bench_" } };
-  let processed = 0;
-  for (let i = 0; i < 600; i++) {
-    processed = await db.inboundEvent.count({ where: { ...benchEvents, state: "processed" } });
-    if (processed >= acknowledged) break;
-    await new Promise((r) => setTimeout(r, 100));
+  const floorRounds: Round[] = [];
+  // What Next.js itself costs here: the same senders against a webhook URL no provider has (routing,
+  // the handler's 404, no database). Not a goal, a reading: no route handler can beat it.
+  const ceilingRounds: Round[] = [];
+  const appRounds: (Round & { drainSeconds: number; processed: number; stored: number; payments: number })[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    floorRounds.push(await round(floor.url, "/", `floor${i}`));
+    ceilingRounds.push(await round(server.url, "/api/webhooks/no-such-provider", `ceiling${i}`, 404));
+    const app = await round(server.url, APP_PATH, `bench${i}`);
+    // Processing runs after each answer; wait for it to drain (bounded) before the next round.
+    const drainStarted = performance.now();
+    const processed = await drain(`evt_bench${i}_`, app.acknowledged);
+    const drainSeconds = (performance.now() - drainStarted) / 1000;
+    const scope = { workspaceId: workspace.id, dedupeKey: { startsWith: `evt_bench${i}_` } };
+    const stored = await db.inboundEvent.count({ where: scope });
+    const payments = await db.payment.count({ where: { workspaceId: workspace.id, paymentIntentId: { startsWith: `pi_bench${i}_` }, status: "completed" } });
+    appRounds.push({ ...app, drainSeconds, processed, stored, payments });
   }
-  const drainSeconds = (performance.now() - drainStarted) / 1000;
-  const stored = await db.inboundEvent.count({ where: benchEvents });
-  const payments = await db.payment.count({ where: { workspaceId: workspace.id, paymentIntentId: { startsWith: "pi_bench_" }, status: "completed" } });
-  const lost = acknowledged - stored;
 
-  const figure = summarize(samples);
-  const throughput = Math.round(acknowledged / seconds);
-  const met = throughput >= 500 && figure.p99 < 50 && lost === 0;
-  console.log(`bench/webhook-ingest: ${EVENTS} signed Stripe payment_intent.succeeded events, ${CONCURRENCY} concurrent senders, production server on PostgreSQL`);
-  console.log(`  throughput ${throughput} events/s  p50 ${figure.p50} ms  p95 ${figure.p95} ms  p99 ${figure.p99} ms  max ${figure.max} ms`);
+  const floorBest = best(floorRounds);
+  const ceiling = best(ceilingRounds);
+  const appBest = best(appRounds);
+  const ratio = appBest.throughput / floorBest.throughput;
+  const lost = appRounds.reduce((sum, r) => sum + (r.acknowledged - r.stored), 0);
+  const unprocessed = appRounds.reduce((sum, r) => sum + (r.acknowledged - r.processed), 0);
+  const slowestDrain = Math.max(...appRounds.map((r) => r.drainSeconds));
+  const refused = appRounds.reduce((sum, r) => sum + r.refused, 0) + floorRounds.reduce((sum, r) => sum + r.refused, 0);
+  const met = ratio >= 0.6 && appBest.figure.p99 < 50 && slowestDrain <= 5 && lost === 0 && unprocessed === 0;
+  console.log(`bench/webhook-ingest: ${ROUNDS} × ${EVENTS} signed Stripe payment_intent.succeeded events, ${CONCURRENCY} concurrent senders, PostgreSQL`);
+  for (let i = 0; i < ROUNDS; i++) {
+    console.log(`  round ${i + 1}  floor ${line(floorRounds[i]!)}`);
+    const r = appRounds[i]!;
+    console.log(
+      `           plugboard ${line(r)}  (stored ${r.stored}, processed ${r.processed}, payments ${r.payments}, drained ${r.drainSeconds.toFixed(1)} s after the last answer)`,
+    );
+  }
+  console.log(`  next.js alone (a webhook URL no provider has: routing and a 404): ${line(ceiling)}`);
   console.log(
-    `  acknowledged ${acknowledged}  refused ${refused}  stored ${stored}  lost ${lost}  processed ${processed} (payments recorded ${payments}; drained ${drainSeconds.toFixed(1)} s after the last answer)`,
+    `  best: plugboard ${appBest.throughput} events/s = ${ratio.toFixed(2)} × the floor's ${floorBest.throughput} (${(appBest.throughput / ceiling.throughput).toFixed(2)} × next.js alone); p99 ${appBest.figure.p99} ms; lost ${lost}; unprocessed ${unprocessed}; refused ${refused}`,
   );
-  console.log(`  goal: ≥ 500 events/s, p99 < 50 ms, zero lost: ${met ? "met" : "NOT met"}`);
-  if (lost !== 0 || refused !== 0) process.exitCode = 1;
+  console.log(`  goal: ≥ 0.6 × the floor, p99 < 50 ms, drained within 5 s, 0 lost: ${met ? "met" : "NOT met"}`);
+  if (lost !== 0 || refused !== 0 || unprocessed !== 0) process.exitCode = 1;
+
+  /** Waits (at most 60 s) until `count` events whose id starts with `prefix` are processed; returns how many are. */
+  async function drain(prefix: string, count: number): Promise<number> {
+    let processed = 0;
+    for (let i = 0; i < 600; i++) {
+      processed = await db.inboundEvent.count({ where: { workspaceId: workspace.id, dedupeKey: { startsWith: prefix }, state: "processed" } });
+      if (processed >= count) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return processed;
+  }
 } finally {
+  await floor?.stop();
   await server?.stop();
   await db.$disconnect();
   await database.drop();
