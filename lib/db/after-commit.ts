@@ -16,6 +16,8 @@ interface CommitScope {
   tasks: (() => void)[];
   /** Items collected per flush function, handed over together after the commit. */
   collected: Map<(items: never[]) => void, unknown[]>;
+  /** Answers worked out once for the whole transaction (onceInTransaction). */
+  memo: Map<string, Promise<unknown>>;
 }
 
 const scopes = new AsyncLocalStorage<CommitScope>();
@@ -50,9 +52,25 @@ export function afterCommitCollect<T>(flush: (items: T[]) => void, item: T): voi
   else scope.collected.set(key, [item]);
 }
 
+/**
+ * `compute()`, asked once per transaction for the same `key` (a batch of a hundred inbound events
+ * asks which endpoints subscribe to payment.succeeded once, not a hundred times); outside a
+ * transaction, every time. Only for reads whose answer the transaction itself does not change.
+ */
+export function onceInTransaction<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  const scope = scopes.getStore();
+  if (!scope || scope.committed) return compute();
+  let answer = scope.memo.get(key) as Promise<T> | undefined;
+  if (!answer) {
+    answer = compute();
+    scope.memo.set(key, answer);
+  }
+  return answer;
+}
+
 /** Runs `transaction` (which resolves once committed) in a scope, then the work registered in it; on a rollback the work is dropped. */
 export async function withCommitScope<T>(transaction: () => Promise<T>): Promise<T> {
-  const scope: CommitScope = { committed: false, tasks: [], collected: new Map() };
+  const scope: CommitScope = { committed: false, tasks: [], collected: new Map(), memo: new Map() };
   const result = await scopes.run(scope, transaction);
   scope.committed = true;
   for (const task of scope.tasks) runSafely(task);

@@ -4,7 +4,6 @@
 // both with a 400 before any route sees them.
 
 // C0 controls and DEL: never part of an id, a provider name or a job name.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Why `pathname` (as received, percent-encoded) cannot be a Plugboard path; null when it can. */

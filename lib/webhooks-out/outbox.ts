@@ -2,6 +2,7 @@
 // endpoint through the caller's database handle — inside the caller's transaction, so the event
 // exists exactly when the change it reports does, and survives the process dying before it is sent.
 import crypto from "node:crypto";
+import { onceInTransaction } from "@/lib/db/after-commit";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
@@ -45,10 +46,13 @@ export async function enqueueEvent(
   now = new Date(),
   except: string[] = [],
 ): Promise<QueuedEvent | null> {
-  const endpoints = await db.webhookEndpoint.findMany({
-    where: { workspaceId, events: { hasSome: [type, "*"] }, ...(except.length ? { id: { notIn: except } } : {}) },
-    select: { id: true },
-  });
+  // Endpoints are never created or resubscribed inside a transaction that raises events.
+  const endpoints = await onceInTransaction(`webhook-endpoints:${workspaceId}:${type}:${except.join(",")}`, () =>
+    db.webhookEndpoint.findMany({
+      where: { workspaceId, events: { hasSome: [type, "*"] }, ...(except.length ? { id: { notIn: except } } : {}) },
+      select: { id: true },
+    }),
+  );
   if (!endpoints.length) return null;
   return writeEvent(
     db,
