@@ -16,11 +16,18 @@ interface CommitScope {
   tasks: (() => void)[];
   /** Items collected per flush function, handed over together after the commit. */
   collected: Map<(items: never[]) => void, unknown[]>;
-  /** Answers worked out once for the whole transaction (onceInTransaction). */
-  memo: Map<string, Promise<unknown>>;
+  /** Work that finishes the transaction's writes, run in order at the end of its callback (beforeCommit). */
+  beforeCommit: (() => Promise<void>)[];
+  /** Answers worked out once for the whole transaction (onceInTransaction), and transactionLocal's values. */
+  memo: Map<string, unknown>;
 }
 
-const scopes = new AsyncLocalStorage<CommitScope>();
+// One store per process, on globalThis: Next builds each route with its own copy of this module,
+// and the database client (shared through globalThis by lib/db/client.ts) opens its scopes with
+// the copy of whichever route first created it. A module-level store would leave every other
+// route's afterCommit outside the scope: run at once, before the commit it was waiting for.
+const globalScopes = globalThis as unknown as { plugboardCommitScopes?: AsyncLocalStorage<CommitScope> };
+const scopes = (globalScopes.plugboardCommitScopes ??= new AsyncLocalStorage<CommitScope>());
 
 function runSafely(task: () => void): void {
   try {
@@ -68,9 +75,39 @@ export function onceInTransaction<T>(key: string, compute: () => Promise<T>): Pr
   return answer;
 }
 
+/**
+ * An object kept for the rest of the current transaction under `key` (made on first use), or
+ * undefined outside a transaction. Gone with the transaction, so what a rolled-back transaction
+ * read or wrote never outlives it.
+ */
+export function transactionLocal<T>(key: string, make: () => T): T | undefined {
+  const scope = scopes.getStore();
+  if (!scope || scope.committed) return undefined;
+  if (!scope.memo.has(key)) scope.memo.set(key, make());
+  return scope.memo.get(key) as T;
+}
+
+/**
+ * Runs `task` inside the current transaction once its callback has done everything else, just
+ * before it commits (writes collected during the transaction go in together); a failure rolls the
+ * transaction back like any other. Outside a transaction there is nothing to wait for: at once.
+ */
+export async function beforeCommit(task: () => Promise<void>): Promise<void> {
+  const scope = scopes.getStore();
+  if (!scope || scope.committed) return task();
+  scope.beforeCommit.push(task);
+}
+
+/** Runs the transaction's beforeCommit work (the app's client calls this at the end of every transaction callback). */
+export async function runBeforeCommit(): Promise<void> {
+  const scope = scopes.getStore();
+  if (!scope) return;
+  while (scope.beforeCommit.length) await scope.beforeCommit.shift()!();
+}
+
 /** Runs `transaction` (which resolves once committed) in a scope, then the work registered in it; on a rollback the work is dropped. */
 export async function withCommitScope<T>(transaction: () => Promise<T>): Promise<T> {
-  const scope: CommitScope = { committed: false, tasks: [], collected: new Map(), memo: new Map() };
+  const scope: CommitScope = { committed: false, tasks: [], collected: new Map(), memo: new Map(), beforeCommit: [] };
   const result = await scopes.run(scope, transaction);
   scope.committed = true;
   for (const task of scope.tasks) runSafely(task);

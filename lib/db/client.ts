@@ -4,7 +4,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { config, dataDir } from "@/lib/config";
-import { withCommitScope } from "@/lib/db/after-commit";
+import { runBeforeCommit, withCommitScope } from "@/lib/db/after-commit";
 import { findRunningEmbeddedServer } from "@/lib/db/embedded";
 
 export type Db = PrismaClient;
@@ -28,11 +28,22 @@ export function createPrismaClient(url: string, poolSize = 10): PrismaClient {
 /**
  * Every interactive transaction of the client runs in a commit scope (lib/db/after-commit.ts), so
  * work registered inside it — sending the webhooks of the events it raised — starts only once it
- * has committed, whoever opened it. Batch transactions (an array of queries) pass through.
+ * has committed, whoever opened it, and writes it collected go in just before it commits. Batch
+ * transactions (an array of queries) pass through.
  */
 function withCommitHooks(client: PrismaClient): PrismaClient {
   const begin = client.$transaction.bind(client) as (arg: unknown, options?: unknown) => Promise<unknown>;
-  const transaction = (arg: unknown, options?: unknown) => (typeof arg === "function" ? withCommitScope(() => begin(arg, options)) : begin(arg, options));
+  const transaction = (arg: unknown, options?: unknown) => {
+    if (typeof arg !== "function") return begin(arg, options);
+    const body = arg as (tx: unknown) => Promise<unknown>;
+    return withCommitScope(() =>
+      begin(async (tx: unknown) => {
+        const result = await body(tx);
+        await runBeforeCommit();
+        return result;
+      }, options),
+    );
+  };
   Object.defineProperty(client, "$transaction", { value: transaction, configurable: true, writable: true });
   return client;
 }

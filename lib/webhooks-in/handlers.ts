@@ -12,6 +12,28 @@ const HANDLERS: { [D in ChangeDomain]: () => Promise<DomainHandlers<D>> } = {
   contact: () => import("@/lib/contacts/changes").then((m) => m.contactChanges),
 };
 
+// What a business module reads for a whole batch of changes at once, before their handlers run in
+// the batch's transaction (optional; the handlers read what is missing themselves).
+type Prepare = (tx: Prisma.TransactionClient, items: { change: InboundChange; origin: ChangeOrigin }[]) => Promise<void>;
+const PREPARE: { [D in ChangeDomain]?: () => Promise<Prepare> } = {
+  payment: () => import("@/lib/payments/changes").then((m) => m.preparePaymentChanges),
+};
+
+/** Lets each business module read what a batch of changes needs in one go (inside the batch's transaction). */
+export async function prepareChanges(tx: Prisma.TransactionClient, items: { change: InboundChange; origin: ChangeOrigin }[]): Promise<void> {
+  const domains = new Set(items.map((item) => domainOf(item.change.kind)));
+  for (const domain of domains) {
+    const prepare = Object.hasOwn(PREPARE, domain) ? PREPARE[domain] : undefined;
+    if (prepare)
+      await (
+        await prepare()
+      )(
+        tx,
+        items.filter((item) => domainOf(item.change.kind) === domain),
+      );
+  }
+}
+
 /** The business effect of one change, ready to run in the processing transaction. */
 export type Effect = (tx: Prisma.TransactionClient, origin: ChangeOrigin) => Promise<void>;
 

@@ -15,6 +15,7 @@ import type { InboundState, SignatureVerdict } from "@/lib/generated/prisma/enum
 import { ApiError } from "@/lib/http/api";
 import type {
   ChangeOrigin,
+  InboundChange,
   InboundState as KitInboundState,
   JsonValue,
   Receipt,
@@ -27,7 +28,7 @@ import { hasSlot, loadPort } from "@/lib/integrations/registry";
 import { logger } from "@/lib/log";
 import { safeMessage } from "@/lib/pipeline";
 import { takeFromWindow } from "@/lib/rate-limits";
-import { effectOf } from "@/lib/webhooks-in/handlers";
+import { effectOf, prepareChanges } from "@/lib/webhooks-in/handlers";
 
 // The kit spells out the database's states and verdicts so providers never import Prisma; this
 // stops compiling when the two drift apart.
@@ -45,9 +46,16 @@ export async function interprets(provider: string, type: string): Promise<boolea
   return hasSlot(provider, "inbound") && (await loadPort(provider, "inbound")).interprets(type);
 }
 
-/** A new inbound event's id: 25 lowercase letters and digits, like the cuid ids Prisma gives other rows. */
+let idCounter = 0;
+
+/**
+ * A new inbound event's id: 25 lowercase letters and digits, like the cuid ids Prisma gives other
+ * rows. Time, then a counter, then randomness: events stored one after the other in the same
+ * millisecond still sort (and are processed) in the order they arrived.
+ */
 function newInboundEventId(): string {
-  return `c${Date.now().toString(36).padStart(9, "0")}${crypto.randomBytes(10).toString("hex").slice(0, 15)}`;
+  idCounter = (idCounter + 1) % 36 ** 4;
+  return `c${Date.now().toString(36).padStart(9, "0")}${idCounter.toString(36).padStart(4, "0")}${crypto.randomBytes(8).toString("hex").slice(0, 11)}`;
 }
 
 /**
@@ -160,25 +168,29 @@ type Effects = (tx: Prisma.TransactionClient) => Promise<void>;
 /**
  * What processing an event does: its provider reads it into changes, each change goes to its
  * business handler. Worked out before the transaction opens, so a payload the provider cannot
- * read fails the event without holding a transaction.
+ * read fails the event without holding a transaction. `changes` lets a batch prepare its reads.
  */
-async function effectsOf(event: Claimed): Promise<Effects> {
+async function effectsOf(event: Claimed): Promise<{ apply: Effects; changes: { change: InboundChange; origin: ChangeOrigin }[] }> {
   if (!hasSlot(event.provider, "inbound")) throw new Error(`No processing is defined for ${event.provider} events`);
   const port = await loadPort(event.provider, "inbound");
   const { attempts: _attempts, ...stored } = event;
-  const effects = await Promise.all(port.interpret(stored).map(effectOf));
+  const changes = port.interpret(stored);
+  const effects = await Promise.all(changes.map(effectOf));
   const origin: ChangeOrigin = { eventId: event.id, workspaceId: event.workspaceId, connectionId: event.connectionId, provider: event.provider, receivedAt: event.receivedAt };
-  return async (tx) => {
-    for (const effect of effects) await effect(tx, origin);
+  return {
+    apply: async (tx) => {
+      for (const effect of effects) await effect(tx, origin);
+    },
+    changes: changes.map((change) => ({ change, origin })),
   };
 }
 
 /** Runs one claimed event in its own transaction; a failure is recorded with its next attempt. */
 async function runClaimed(db: Db, event: Claimed, now: () => Date): Promise<ProcessOutcome> {
   try {
-    const effects = await effectsOf(event);
+    const { apply } = await effectsOf(event);
     await db.$transaction(async (tx) => {
-      await effects(tx);
+      await apply(tx);
       await markProcessed(tx, [event.id], now());
     });
     return { claimed: true, state: "processed" };
@@ -243,11 +255,15 @@ export async function drainReceived(db: Db, now: () => Date = () => new Date()):
     const batch = rows.map(asClaimed).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id));
     if (!batch.length) continue;
     try {
-      const effects: Effects[] = [];
+      const effects: Awaited<ReturnType<typeof effectsOf>>[] = [];
       for (const event of batch) effects.push(await effectsOf(event));
       await db.$transaction(
         async (tx) => {
-          for (const apply of effects) await apply(tx);
+          await prepareChanges(
+            tx,
+            effects.flatMap((e) => e.changes),
+          );
+          for (const { apply } of effects) await apply(tx);
           await markProcessed(
             tx,
             batch.map((e) => e.id),

@@ -8,6 +8,7 @@ import twilio from "twilio";
 import { expect, test, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
 import { ADMIN, BASE_URL, SAME_ORIGIN, MAILCHIMP_WEBHOOK_SECRET, SERVER_LOG, VIEWER } from "@/tests/e2e/env";
 import { signedInRequest, signInPage } from "@/tests/e2e/helpers";
+import { startWebhookReceiver } from "@/tests/fakes/webhook-receiver";
 
 const STRIPE_KEY = "sk_test_PlugboardValidKey000000000001";
 const WEBHOOK_SECRET = "whsec_PlugboardWebhookSecret000001";
@@ -84,6 +85,40 @@ test("a signed Stripe event is acknowledged, processed after the answer, and ded
   // Refused: its metadata is listed (the only Stripe connection is this workspace's), nothing processed.
   expect((await eventsOf("provider=stripe&state=rejected&signature=invalid")).items).toHaveLength(1);
   expect((await eventsOf("provider=stripe&type=payment_intent")).items).toHaveLength(1);
+});
+
+test("the payment.succeeded a Stripe event raises goes out right after it is processed, with no cron run", async () => {
+  // The event is raised in the transaction that processes the delivery and sent once that commits,
+  // in the production build, where the drain runs after the answer (tests/unit/commit-scope.test.ts
+  // has the module copies that build makes).
+  const receiver = await startWebhookReceiver();
+  try {
+    const connected = await admin.post("/api/integrations/stripe/connect", { data: { fields: { secretKey: STRIPE_KEY, webhookSecret: WEBHOOK_SECRET } } });
+    expect(connected.status(), await connected.text()).toBe(200);
+    const endpoint = await admin.post("/api/webhook-endpoints", { data: { name: "Payments", url: `${receiver.url}/payments`, events: ["payment.succeeded"] } });
+    expect(endpoint.status(), await endpoint.text()).toBe(201);
+    const { id: endpointId } = (await endpoint.json()) as { id: string };
+    try {
+      for (let i = 0; i < 5; i++) {
+        const intent = `pi_e2e_sent_${i}`;
+        const event = {
+          id: `evt_e2e_sent_${i}`,
+          object: "event",
+          type: "payment_intent.succeeded",
+          created: Math.floor(Date.now() / 1000),
+          data: { object: { id: intent, object: "payment_intent", amount: 4900, amount_received: 4900, currency: "eur", status: "succeeded", metadata: {} } },
+        };
+        expect((await anonymous.post("/api/webhooks/stripe", stripeDelivery(event))).status()).toBe(200);
+        await expect
+          .poll(() => receiver.received.filter((r) => r.eventType === "payment.succeeded" && r.body.includes(intent)).length, { timeout: 2_000, intervals: [50] })
+          .toBe(1);
+      }
+    } finally {
+      await admin.delete(`/api/webhook-endpoints/${endpointId}`);
+    }
+  } finally {
+    await receiver.close();
+  }
 });
 
 test("an SMS goes out through Twilio and a signed status callback updates it", async () => {
