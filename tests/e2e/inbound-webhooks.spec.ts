@@ -7,7 +7,7 @@ import Stripe from "stripe";
 import twilio from "twilio";
 import { expect, test, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
 import { ADMIN, BASE_URL, SAME_ORIGIN, MAILCHIMP_WEBHOOK_SECRET, SERVER_LOG, VIEWER } from "@/tests/e2e/env";
-import { signedInRequest, signInPage } from "@/tests/e2e/helpers";
+import { runCli, signedInRequest, signInPage } from "@/tests/e2e/helpers";
 import { startWebhookReceiver } from "@/tests/fakes/webhook-receiver";
 
 const STRIPE_KEY = "sk_test_PlugboardValidKey000000000001";
@@ -90,33 +90,37 @@ test("a signed Stripe event is acknowledged, processed after the answer, and ded
 test("the payment.succeeded a Stripe event raises goes out right after it is processed, with no cron run", async () => {
   // The event is raised in the transaction that processes the delivery and sent once that commits,
   // in the production build, where the drain runs after the answer (tests/unit/commit-scope.test.ts
-  // has the module copies that build makes).
+  // has the module copies that build makes). In a workspace of its own, with a Stripe webhook
+  // secret of its own, so the other tests here see none of its events or endpoints.
+  const owner = { email: "sent-on-commit@plugboard.test", password: "sent on commit password for e2e" };
+  const secret = "whsec_PlugboardSentOnCommit0000001";
+  try {
+    runCli("scripts/admin-create.ts", ["--email", owner.email, "--password", owner.password, "--workspace", "Sent on commit"]);
+  } catch (error) {
+    if (!String((error as { stderr?: string }).stderr).includes("already exists")) throw error;
+  }
+  const own = await signedInRequest(owner.email, owner.password);
   const receiver = await startWebhookReceiver();
   try {
-    const connected = await admin.post("/api/integrations/stripe/connect", { data: { fields: { secretKey: STRIPE_KEY, webhookSecret: WEBHOOK_SECRET } } });
+    const connected = await own.post("/api/integrations/stripe/connect", { data: { fields: { secretKey: STRIPE_KEY, webhookSecret: secret } } });
     expect(connected.status(), await connected.text()).toBe(200);
-    const endpoint = await admin.post("/api/webhook-endpoints", { data: { name: "Payments", url: `${receiver.url}/payments`, events: ["payment.succeeded"] } });
+    const endpoint = await own.post("/api/webhook-endpoints", { data: { name: "Payments", url: `${receiver.url}/payments`, events: ["payment.succeeded"] } });
     expect(endpoint.status(), await endpoint.text()).toBe(201);
-    const { id: endpointId } = (await endpoint.json()) as { id: string };
-    try {
-      for (let i = 0; i < 5; i++) {
-        const intent = `pi_e2e_sent_${i}`;
-        const event = {
-          id: `evt_e2e_sent_${i}`,
-          object: "event",
-          type: "payment_intent.succeeded",
-          created: Math.floor(Date.now() / 1000),
-          data: { object: { id: intent, object: "payment_intent", amount: 4900, amount_received: 4900, currency: "eur", status: "succeeded", metadata: {} } },
-        };
-        expect((await anonymous.post("/api/webhooks/stripe", stripeDelivery(event))).status()).toBe(200);
-        await expect
-          .poll(() => receiver.received.filter((r) => r.eventType === "payment.succeeded" && r.body.includes(intent)).length, { timeout: 2_000, intervals: [50] })
-          .toBe(1);
-      }
-    } finally {
-      await admin.delete(`/api/webhook-endpoints/${endpointId}`);
+    for (let i = 0; i < 5; i++) {
+      const intent = `pi_e2e_sent_${i}`;
+      const event = {
+        id: `evt_e2e_sent_${i}`,
+        object: "event",
+        type: "payment_intent.succeeded",
+        created: Math.floor(Date.now() / 1000),
+        data: { object: { id: intent, object: "payment_intent", amount: 4900, amount_received: 4900, currency: "eur", status: "succeeded", metadata: {} } },
+      };
+      expect((await anonymous.post("/api/webhooks/stripe", stripeDelivery(event, secret))).status()).toBe(200);
+      await expect.poll(() => receiver.received.filter((r) => r.eventType === "payment.succeeded" && r.body.includes(intent)).length, { timeout: 2_000, intervals: [50] }).toBe(1);
     }
   } finally {
+    await own.delete("/api/integrations/stripe");
+    await own.dispose();
     await receiver.close();
   }
 });
