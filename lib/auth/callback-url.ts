@@ -20,23 +20,22 @@ export function isSameSiteCallback(raw: string, origin?: string): boolean {
 }
 
 function sameSitePath(raw: string | null | undefined, origin?: string): string | null {
-  const fallback = null;
-  if (!raw) return fallback;
-  if (/[\u0000-\u001f\u007f-\u009f\\]/.test(raw)) return fallback;
+  if (!raw) return null;
+  if (/[\u0000-\u001f\u007f-\u009f\\]/.test(raw)) return null;
   let expected: string;
   let url: URL;
   try {
     expected = new URL(origin ?? PLACEHOLDER_ORIGIN).origin;
     url = new URL(raw, expected);
   } catch {
-    return fallback;
+    return null;
   }
-  if (url.origin !== expected) return fallback;
+  if (url.origin !== expected) return null;
   // Relative paths must be absolute on the site ("/…"); a full URL must be this origin's.
-  if (!raw.startsWith("/") && !(origin && (raw === expected || raw.startsWith(`${expected}/`)))) return fallback;
+  if (!raw.startsWith("/") && !(origin && (raw === expected || raw.startsWith(`${expected}/`)))) return null;
   const path = url.pathname + url.search + url.hash;
   // "//host" as a pathname would be read as another host when navigated to.
-  if (path.startsWith("//")) return fallback;
+  if (path.startsWith("//")) return null;
   return path;
 }
 

@@ -4,6 +4,7 @@
 // are the client's mistakes, so they get a 400 before next-auth runs. A callback URL on another
 // site is refused too: next-auth would fall back to the home page, but nothing legitimate sends one.
 import { isSameSiteCallback } from "@/lib/auth/callback-url";
+import { readCookie } from "@/lib/http/cookies";
 
 /** next-auth's callback-url cookie, under both of the names it uses (plain and secure). */
 export const CALLBACK_URL_COOKIES = ["next-auth.callback-url", "__Secure-next-auth.callback-url"];
@@ -24,9 +25,12 @@ export async function nextAuthRequestProblem(request: Request, origins: string[]
   if (callbackUrl !== null && !onThisSite(callbackUrl)) {
     return { error: "callbackUrl must be a path on this site", clearCookies: [] };
   }
-  const badCookies = readCookies(request.headers.get("cookie")).filter(([name, value]) => CALLBACK_URL_COOKIES.includes(name) && !onThisSite(value));
+  const badCookies = CALLBACK_URL_COOKIES.filter((name) => {
+    const value = readCookie(request, name);
+    return value !== undefined && !onThisSite(value);
+  });
   if (badCookies.length > 0) {
-    return { error: "The sign-in callback cookie is not a path on this site; it has been cleared", clearCookies: badCookies.map(([name]) => name) };
+    return { error: "The sign-in callback cookie is not a path on this site; it has been cleared", clearCookies: badCookies };
   }
   if (request.method === "POST" && request.headers.get("content-type")?.includes("application/json")) {
     try {
@@ -36,21 +40,4 @@ export async function nextAuthRequestProblem(request: Request, origins: string[]
     }
   }
   return null;
-}
-
-function readCookies(header: string | null): [string, string][] {
-  if (!header) return [];
-  return header.split(";").flatMap((part) => {
-    const at = part.indexOf("=");
-    if (at < 0) return [];
-    const name = part.slice(0, at).trim();
-    const raw = part.slice(at + 1).trim();
-    let value: string;
-    try {
-      value = decodeURIComponent(raw);
-    } catch {
-      value = raw;
-    }
-    return [[name, value] as [string, string]];
-  });
 }

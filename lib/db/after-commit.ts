@@ -65,14 +65,7 @@ export function afterCommitCollect<T>(flush: (items: T[]) => void, item: T): voi
  * transaction, every time. Only for reads whose answer the transaction itself does not change.
  */
 export function onceInTransaction<T>(key: string, compute: () => Promise<T>): Promise<T> {
-  const scope = scopes.getStore();
-  if (!scope || scope.committed) return compute();
-  let answer = scope.memo.get(key) as Promise<T> | undefined;
-  if (!answer) {
-    answer = compute();
-    scope.memo.set(key, answer);
-  }
-  return answer;
+  return transactionLocal(key, compute) ?? compute();
 }
 
 /**

@@ -109,14 +109,14 @@ export async function preparePaymentChanges(tx: Tx, items: { change: InboundChan
   const reads = batchReads();
   if (!reads) return;
   reads.batched = true;
+  // workspace → the intent ids, and the registration ids named in metadata, the batch mentions.
   const intents = new Map<string, Set<string>>();
   const registrations = new Map<string, Set<string>>();
+  const add = (into: Map<string, Set<string>>, workspaceId: string, id: string) => (into.get(workspaceId) ?? into.set(workspaceId, new Set()).get(workspaceId)!).add(id);
   for (const { change, origin } of items) {
     if (change.kind !== "payment.intent_outcome" && change.kind !== "payment.refund") continue;
-    (intents.get(origin.workspaceId) ?? intents.set(origin.workspaceId, new Set()).get(origin.workspaceId)!).add(change.intentId);
-    if (change.metadata.registrationId) {
-      (registrations.get(origin.workspaceId) ?? registrations.set(origin.workspaceId, new Set()).get(origin.workspaceId)!).add(change.metadata.registrationId);
-    }
+    add(intents, origin.workspaceId, change.intentId);
+    if (change.metadata.registrationId) add(registrations, origin.workspaceId, change.metadata.registrationId);
   }
   if (!intents.size) return;
   const byWorkspace = (ids: Map<string, Set<string>>, field: "paymentIntentId" | "id") => [...ids].map(([workspaceId, set]) => ({ workspaceId, [field]: { in: [...set] } }));

@@ -26,6 +26,20 @@ export const GOOGLE_TOKENS = {
 
 const AUTH = "https://www.googleapis.com/auth/";
 
+// The scopes that may read events (events.list and events.get document the same list), and write them.
+const READ_EVENTS = [
+  "calendar",
+  "calendar.app.created",
+  "calendar.events",
+  "calendar.events.freebusy",
+  "calendar.events.owned",
+  "calendar.events.owned.readonly",
+  "calendar.events.public.readonly",
+  "calendar.events.readonly",
+  "calendar.readonly",
+];
+const WRITE_EVENTS = ["calendar", "calendar.app.created", "calendar.events", "calendar.events.owned"];
+
 /**
  * Each method's "Authorization scopes" in Google's Calendar API reference (the discovery
  * document's lists): a token needs one of them, or the call is refused with 403.
@@ -34,32 +48,12 @@ export const GOOGLE_METHOD_SCOPES: Record<string, readonly string[]> = Object.fr
   Object.entries({
     "calendarList.list": ["calendar", "calendar.calendarlist", "calendar.calendarlist.readonly", "calendar.readonly"],
     "calendars.get": ["calendar", "calendar.app.created", "calendar.calendars", "calendar.calendars.readonly", "calendar.readonly"],
-    "events.list": [
-      "calendar",
-      "calendar.app.created",
-      "calendar.events",
-      "calendar.events.freebusy",
-      "calendar.events.owned",
-      "calendar.events.owned.readonly",
-      "calendar.events.public.readonly",
-      "calendar.events.readonly",
-      "calendar.readonly",
-    ],
-    "events.get": [
-      "calendar",
-      "calendar.app.created",
-      "calendar.events",
-      "calendar.events.freebusy",
-      "calendar.events.owned",
-      "calendar.events.owned.readonly",
-      "calendar.events.public.readonly",
-      "calendar.events.readonly",
-      "calendar.readonly",
-    ],
-    "events.insert": ["calendar", "calendar.app.created", "calendar.events", "calendar.events.owned"],
-    "events.patch": ["calendar", "calendar.app.created", "calendar.events", "calendar.events.owned"],
-    "events.update": ["calendar", "calendar.app.created", "calendar.events", "calendar.events.owned"],
-    "events.delete": ["calendar", "calendar.app.created", "calendar.events", "calendar.events.owned"],
+    "events.list": READ_EVENTS,
+    "events.get": READ_EVENTS,
+    "events.insert": WRITE_EVENTS,
+    "events.patch": WRITE_EVENTS,
+    "events.update": WRITE_EVENTS,
+    "events.delete": WRITE_EVENTS,
     "events.move": ["calendar", "calendar.events", "calendar.events.owned"],
     "freebusy.query": ["calendar", "calendar.events.freebusy", "calendar.freebusy", "calendar.readonly"],
   }).map(([method, scopes]) => [method, scopes.map((scope) => AUTH + scope)]),

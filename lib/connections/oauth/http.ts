@@ -22,14 +22,6 @@ export const callbackQuerySchema = z.object({
 
 const secure = () => publicBaseUrl().startsWith("https:");
 
-export function readCookie(request: Request, name: string): string | undefined {
-  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
-    const at = part.indexOf("=");
-    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
-  }
-  return undefined;
-}
-
 /** 302 to the provider's consent page, with the browser-binding cookie for this flow. */
 export function redirectToProvider(providerId: string, location: string, binding: string): NextResponse {
   const response = NextResponse.redirect(location, 302);

@@ -2,44 +2,18 @@
 // method whose documented scopes (Google) or permissions (Graph) the token was not granted, as the
 // providers do. A grant of exactly what the manifests ask for must do everything the clients do;
 // a grant lacking one must fail with a message that names it.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetConfig } from "@/lib/config";
+import { describe, expect, it } from "vitest";
 import type { CalendarClient, EventDraft } from "@/lib/integrations/kit/ports/calendar";
 import { classifyGoogleError, createGoogleCalendarClient } from "@/lib/integrations/google-calendar/client";
 import { googleCalendarManifest } from "@/lib/integrations/google-calendar/manifest";
 import { createOutlookCalendarClient } from "@/lib/integrations/outlook-calendar/client";
 import { classifyGraphError } from "@/lib/integrations/outlook-calendar/graph";
 import { outlookCalendarManifest } from "@/lib/integrations/outlook-calendar/manifest";
-import { startFakeGoogleCalendar, type FakeGoogleCalendar } from "@/tests/fakes/google-calendar";
-import { startFakeGraph, type FakeGraph } from "@/tests/fakes/graph";
-import { startFakeOAuth, type FakeOAuth } from "@/tests/fakes/oauth";
+import { useCalendarFakes } from "@/tests/unit/calendar/fakes";
 
-let oauth: FakeOAuth;
-let google: FakeGoogleCalendar;
-let graph: FakeGraph;
+const fakes = useCalendarFakes({ oauth: true });
 const signal = () => AbortSignal.timeout(5000);
 const AUTH = "https://www.googleapis.com/auth/";
-
-beforeAll(async () => {
-  oauth = await startFakeOAuth();
-  google = await startFakeGoogleCalendar({ oauth });
-  graph = await startFakeGraph({ oauth });
-  process.env.GOOGLE_API_BASE = google.url;
-  process.env.MICROSOFT_GRAPH_API_BASE = graph.baseUrl;
-  resetConfig();
-});
-afterAll(async () => {
-  await google?.close();
-  await graph?.close();
-  await oauth?.close();
-  delete process.env.GOOGLE_API_BASE;
-  delete process.env.MICROSOFT_GRAPH_API_BASE;
-});
-beforeEach(() => {
-  oauth.reset();
-  google.reset();
-  graph.reset();
-});
 
 const draft = (n: number): EventDraft => ({
   summary: `Event ${n}`,
@@ -73,19 +47,19 @@ async function everyOperation(client: CalendarClient, otherCalendar: string) {
 
 describe("Google Calendar: scopes", () => {
   it("a grant of the manifest's scopes does every operation the client has", async () => {
-    google.addCalendar({ id: "team@group.calendar.google.com", summary: "Team", timeZone: "Europe/Paris" });
-    const { accessToken } = oauth.seedGrant("google", { scopes: googleCalendarManifest.oauth.scopes });
+    fakes.google.addCalendar({ id: "team@group.calendar.google.com", summary: "Team", timeZone: "Europe/Paris" });
+    const { accessToken } = fakes.oauth.seedGrant("google", { scopes: googleCalendarManifest.oauth.scopes });
     const client = await createGoogleCalendarClient(accessToken);
     // timeZone of a calendar the client has not listed yet reads it with calendars.get.
     const fresh = await createGoogleCalendarClient(accessToken);
     expect(await fresh.timeZone("team@group.calendar.google.com", signal())).toBe("Europe/Paris");
     await everyOperation(client, "team@group.calendar.google.com");
-    expect(google.calls.filter((c) => c.status === 403)).toEqual([]);
+    expect(fakes.google.calls.filter((c) => c.status === 403)).toEqual([]);
   });
 
   it("a grant without calendar.calendarlist.readonly: Google's 403, and a message naming the scope", async () => {
-    const { accessToken } = oauth.seedGrant("google", { scopes: ["openid", "email", `${AUTH}calendar.events`, `${AUTH}calendar.events.freebusy`] });
-    const raw = await fetch(`${google.url}/calendar/v3/users/me/calendarList`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const { accessToken } = fakes.oauth.seedGrant("google", { scopes: ["openid", "email", `${AUTH}calendar.events`, `${AUTH}calendar.events.freebusy`] });
+    const raw = await fetch(`${fakes.google.url}/calendar/v3/users/me/calendarList`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(raw.status).toBe(403);
     expect(await raw.json()).toMatchObject({
       error: { code: 403, message: "Request had insufficient authentication scopes.", status: "PERMISSION_DENIED", errors: [{ reason: "insufficientPermissions" }] },
@@ -104,7 +78,7 @@ describe("Google Calendar: scopes", () => {
   });
 
   it("a read-only grant: each write in a batch names calendar.events", async () => {
-    const { accessToken } = oauth.seedGrant("google", { scopes: [`${AUTH}calendar.readonly`] });
+    const { accessToken } = fakes.oauth.seedGrant("google", { scopes: [`${AUTH}calendar.readonly`] });
     const client = await createGoogleCalendarClient(accessToken);
     expect(await client.listCalendars(signal())).not.toHaveLength(0);
     const [outcome] = await client.batch([{ kind: "create", calendarId: "primary", draft: draft(0) }], signal());
@@ -119,15 +93,15 @@ describe("Google Calendar: scopes", () => {
 
 describe("Outlook Calendar: permissions", () => {
   it("a grant of the manifest's scopes does every operation the client has", async () => {
-    graph.addCalendar({ id: "AAMkADTeam", name: "Team" });
-    const { accessToken } = oauth.seedGrant("microsoft", { scopes: outlookCalendarManifest.oauth.scopes });
+    fakes.graph.addCalendar({ id: "AAMkADTeam", name: "Team" });
+    const { accessToken } = fakes.oauth.seedGrant("microsoft", { scopes: outlookCalendarManifest.oauth.scopes });
     await everyOperation(createOutlookCalendarClient(accessToken), "AAMkADTeam");
-    expect(graph.calls.filter((c) => c.status === 403)).toEqual([]);
+    expect(fakes.graph.calls.filter((c) => c.status === 403)).toEqual([]);
   });
 
   it("a grant without MailboxSettings.Read: Graph's 403, and a message naming the permission", async () => {
-    const { accessToken } = oauth.seedGrant("microsoft", { scopes: ["openid", "profile", "offline_access", "User.Read", "Calendars.ReadWrite"] });
-    const raw = await fetch(`${graph.baseUrl}/me/mailboxSettings`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const { accessToken } = fakes.oauth.seedGrant("microsoft", { scopes: ["openid", "profile", "offline_access", "User.Read", "Calendars.ReadWrite"] });
+    const raw = await fetch(`${fakes.graph.baseUrl}/me/mailboxSettings`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(raw.status).toBe(403);
     expect(await raw.json()).toMatchObject({ error: { code: "ErrorAccessDenied", message: "Access is denied. Check credentials and try again." } });
 
@@ -140,7 +114,7 @@ describe("Outlook Calendar: permissions", () => {
   });
 
   it("a read-only grant: a write in a $batch names Calendars.ReadWrite", async () => {
-    const { accessToken } = oauth.seedGrant("microsoft", { scopes: ["User.Read", "Calendars.Read", "MailboxSettings.Read"] });
+    const { accessToken } = fakes.oauth.seedGrant("microsoft", { scopes: ["User.Read", "Calendars.Read", "MailboxSettings.Read"] });
     const client = createOutlookCalendarClient(accessToken);
     expect(await client.listCalendars(signal())).not.toHaveLength(0);
     const [outcome] = await client.batch([{ kind: "create", calendarId: "primary", draft: draft(0) }], signal());

@@ -3,7 +3,8 @@
 import { requireUser } from "@/lib/auth/session";
 import { handle, readQuery } from "@/lib/http/api";
 import { bindingCookie, completeOAuth } from "@/lib/connections/oauth/flow";
-import { backToDashboard, callbackQuerySchema, readCookie, refusedCallbackPage } from "@/lib/connections/oauth/http";
+import { backToDashboard, callbackQuerySchema, refusedCallbackPage } from "@/lib/connections/oauth/http";
+import { readCookie } from "@/lib/http/cookies";
 import { OAuthStateError } from "@/lib/connections/oauth/state";
 
 type Context = { params: Promise<{ id: string }> };
