@@ -45,5 +45,9 @@ export const config = {
   // and signature-checked by their handlers: skipping the proxy makes their acknowledgements about
   // a fifth faster (bench/webhook-ingest). A webhook path with a percent sign still comes here, for
   // pathProblem: none of Plugboard's webhook URLs has one, and Next answers a malformed one with a 500.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|favicon.svg|providers/|api/webhooks/|.*\\.(?:svg|png|jpg|ico|webp)$).*)", "/api/webhooks/(.*%.*)"],
+  //
+  // The upload route (exactly /api/storage/files) is skipped too: Next hands the proxy a copy of the
+  // request body, buffering it whole and cutting it at 10 MB, and uploads are streamed. Its handler
+  // makes the same checks (requireUser: session, origin, admin role).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|favicon.svg|providers/|api/webhooks/|api/storage/files$|.*\\.(?:svg|png|jpg|ico|webp)$).*)", "/api/webhooks/(.*%.*)"],
 };

@@ -5,7 +5,7 @@
 // again before every request, redirects included; the request then connects to the very
 // addresses that were checked, so a DNS answer that changes in between cannot slip through.
 import dns from "node:dns/promises";
-import net from "node:net";
+import net, { type LookupFunction } from "node:net";
 import { config } from "@/lib/config";
 
 export interface ResolvedAddress {
@@ -17,6 +17,10 @@ export interface ResolvedAddress {
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
 export const systemResolver: Resolver = async (hostname) => {
+  // RFC 6761: "localhost" and every name below it are loopback, whatever DNS says (browsers do the
+  // same). Lets a self-hoster reach a local S3 server virtual-hosted style (bucket.localhost); the
+  // loopback address is then refused or allowed like any other.
+  if (/(^|\.)localhost\.?$/i.test(hostname)) return [{ address: "127.0.0.1", family: 4 }];
   const found = await dns.lookup(hostname, { all: true, verbatim: true });
   return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
@@ -239,4 +243,19 @@ export async function checkEndpointUrl(raw: string, policy: UrlPolicy, resolver:
   const url = checkUrlShape(raw, policy);
   await resolveAllowedAddresses(url, policy, resolver);
   return url;
+}
+
+/**
+ * A `lookup` for an http(s) Agent whose every connection obeys the address rules: for SDKs that
+ * open their own sockets (the S3 client), so each request — redirects and virtual-hosted bucket
+ * names included — connects only to addresses checked at that moment.
+ */
+export function guardedLookup(policy: UrlPolicy, resolver: Resolver = systemResolver): LookupFunction {
+  return ((hostname: string, options: { all?: boolean } | number | undefined, callback: (...args: unknown[]) => void) => {
+    const all = typeof options === "object" && options !== null && options.all === true;
+    resolveAllowedAddresses(new URL(`https://${net.isIPv6(hostname) ? `[${hostname}]` : hostname}`), policy, resolver).then(
+      (addresses) => (all ? callback(null, addresses) : callback(null, addresses[0]!.address, addresses[0]!.family)),
+      (error: unknown) => callback(error),
+    );
+  }) as unknown as LookupFunction;
 }

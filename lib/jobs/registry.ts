@@ -115,6 +115,15 @@ export const JOBS: readonly Job[] = [
     description: "Syncs every connected calendar and resumes calendar batch jobs whose runner stopped",
     run: async () => (await import("@/lib/calendar/scheduled")).runScheduledCalendarWork(),
   }),
+  defineJob({
+    name: "storage-maintenance",
+    route: "storage-maintenance",
+    schedule: "*/30 * * * *",
+    description:
+      "Settles uploads nobody confirmed (a browser's signed form that expired, an upload whose process died): recorded if the object is in the bucket and passes the checks, else forgotten; records the SHA-256 of files uploaded straight to the bucket",
+    run: async ({ db }) => (await import("@/lib/storage/maintenance")).maintainStorage(db),
+    failure: (report) => (report.problems.length ? `${report.problems.length} file(s) could not be settled; the reasons are in the report above` : undefined),
+  }),
 ];
 
 export const cronPath = (job: Job) => `/api/cron/${job.route}`;
