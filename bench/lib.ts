@@ -31,7 +31,7 @@ export function ensureProductionBuild(): void {
   if (result.status !== 0) throw new Error("next build failed");
 }
 
-export async function startProductionServer(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startProductionServer(env: Record<string, string>): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   ensureProductionBuild();
   const port = await freePort();
   const child: ChildProcess = spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
@@ -50,6 +50,8 @@ export async function startProductionServer(env: Record<string, string>): Promis
   }
   return {
     url,
+    /** The server's process, for benchmarks that read its memory. */
+    pid: child.pid!,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));

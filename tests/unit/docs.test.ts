@@ -66,8 +66,12 @@ describe("the README provider table", () => {
     // Outlook has no revocation endpoint; Mailchimp also takes an API key.
     expect(row("Outlook Calendar")[2]).toBe("OAuth; live test reads the authorised account");
     expect(row("Mailchimp")[2]).toBe("OAuth; live test reads the authorised account. Or an API key; live test reads the account name and email");
-    // LinkedIn and X connect but nothing posts through them yet; S3 is not built.
+    // LinkedIn and X connect but nothing posts through them yet.
     for (const name of ["LinkedIn", "X"]) expect(row(name)[3]).toBe("connection only: nothing in Plugboard uses it yet");
-    expect(row("Amazon S3").slice(3)).toEqual(["nothing yet", "coming soon |"]);
+    expect(row("S3 storage").slice(2)).toEqual([
+      "Form (Region, Bucket, Access key ID, Secret access key); live test checks the bucket (HeadBucket), then writes, reads back and deletes a small probe object under the key prefix",
+      "file storage",
+      "available |",
+    ]);
   });
 });

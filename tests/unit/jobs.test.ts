@@ -25,6 +25,7 @@ describe("the job registry", () => {
       "health-check": "/api/cron/health-check",
       "refresh-tokens": "/api/cron/refresh-tokens",
       "calendar-sync": "/api/cron/calendar-sync",
+      "storage-maintenance": "/api/cron/storage-maintenance",
     });
   });
 

@@ -8,8 +8,8 @@ import http from "node:http";
 import https from "node:https";
 import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { checkUrlShape, configuredUrlPolicy, guardedLookup, UrlRefusedError } from "@/lib/http/url-rules";
 import type { AdapterContext, ApiKeyAdapter, TestOutcome } from "@/lib/integrations/kit/manifest";
+import { guardedNetwork, UrlRefusedError } from "@/lib/integrations/kit/network";
 import { categoryForStatus, classifyError as classifyGeneric, ProviderError, type ErrorCategory } from "@/lib/integrations/kit/errors";
 
 export interface S3Settings {
@@ -55,9 +55,8 @@ export interface ClientOptions {
 }
 
 export function s3Client(settings: S3Settings, options: ClientOptions = {}): S3Client {
-  const policy = configuredUrlPolicy();
   // The stored endpoint was checked when it was saved; the rules may have changed since.
-  if (settings.endpoint) checkUrlShape(settings.endpoint, policy);
+  const { policy, lookup } = guardedNetwork(settings.endpoint);
   const maxAttempts = options.maxAttempts ?? 1;
   const socketTimeoutMs = options.socketTimeoutMs ?? 60_000;
   const key = createHash("sha256")
@@ -65,7 +64,6 @@ export function s3Client(settings: S3Settings, options: ClientOptions = {}): S3C
     .digest("hex");
   let client = clients.get(key);
   if (client) return client;
-  const lookup = guardedLookup(policy);
   client = new S3Client({
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),

@@ -6,7 +6,7 @@ import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV
 import { Upload } from "@aws-sdk/lib-storage";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { attachmentDisposition } from "@/lib/http/content-disposition";
+import { attachmentDisposition } from "@/lib/integrations/kit/content-disposition";
 import type { StoragePort, StoredObject } from "@/lib/integrations/kit/ports/storage";
 import { uploadRules } from "@/lib/integrations/kit/storage-rules";
 import { classifyS3Error, s3Client, s3Settings } from "@/lib/integrations/s3/client";

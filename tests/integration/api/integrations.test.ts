@@ -2,7 +2,9 @@
 // the session seam replaced by a fixed signed-in user (next-auth needs Next's request context).
 // Everything below the session — validation, lib, pipeline, database, SDKs against the fakes — is real.
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { registerProvider } from "@/lib/integrations/registry";
 import { auth } from "@/tests/helpers/fake-session";
+import { comingSoonManifest } from "@/tests/providers/coming-soon/manifest";
 import { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 import { STRIPE_KEYS } from "@/tests/fakes/stripe";
 import { colleague, signedIn, useHarness } from "../integrations/setup";
@@ -57,8 +59,8 @@ describe("GET /api/integrations", () => {
         .filter((p) => p.available)
         .map((p) => p.id)
         .sort(),
-    ).toEqual(["google-calendar", "linkedin", "mailchimp", "odoo", "outlook-calendar", "sendgrid", "smtp", "stripe", "twilio", "x"]);
-    expect(providers.filter((p) => p.comingSoon)).toHaveLength(1);
+    ).toEqual(["google-calendar", "linkedin", "mailchimp", "odoo", "outlook-calendar", "s3", "sendgrid", "smtp", "stripe", "twilio", "x"]);
+    expect(providers.filter((p) => p.comingSoon)).toHaveLength(0);
     // The harness configures every OAuth app; the redirect URI is the one to register at the provider.
     expect(providers.find((p) => p.id === "google-calendar")).toMatchObject({
       oauth: { setup: { configured: true, missing: [], redirectUri: expect.stringMatching(/\/api\/integrations\/google-calendar\/oauth\/callback$/) } },
@@ -191,8 +193,13 @@ describe("bad input never becomes a 500", () => {
     expect((await read(await itemRoute.DELETE(request("DELETE", "/api/integrations/nope"), idParams("nope")))).status).toBe(404);
     expect((await read(await itemRoute.GET(request("GET", "/api/integrations/nope"), idParams("nope")))).status).toBe(404);
     expect((await patch("nope", { fields: {} })).status).toBe(404);
-    const soon = await connect("s3", { fields: {} });
-    expect(soon).toMatchObject({ status: 409, body: { error: expect.stringMatching(/coming soon and cannot be connected yet/) } });
+    const unregister = registerProvider(comingSoonManifest);
+    try {
+      const soon = await connect(comingSoonManifest.id, { fields: {} });
+      expect(soon).toMatchObject({ status: 409, body: { error: expect.stringMatching(/coming soon and cannot be connected yet/) } });
+    } finally {
+      unregister();
+    }
   });
 
   it("answers 413 for an oversized body and 415 for a non-JSON content type", async () => {

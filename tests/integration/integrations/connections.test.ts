@@ -1,14 +1,16 @@
 // The generic connection flow against the fake Stripe and SendGrid, on a real database: live test
 // before saving, encrypted storage, partial updates, disconnect, workspace scoping, retries, and
 // no secret in anything returned.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { ApiError } from "@/lib/http/api";
 import { listActivity } from "@/lib/connections/activity";
 import { connectApiKey, disconnect, getConnection, readConnectionFields, testConnection, updateConnection } from "@/lib/connections/api-key";
 import { integrationStatus } from "@/lib/connections/status";
+import { registerProvider } from "@/lib/integrations/registry";
 import { readCredential } from "@/lib/vault";
 import { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
 import { STRIPE_KEYS } from "@/tests/fakes/stripe";
+import { comingSoonManifest } from "@/tests/providers/coming-soon/manifest";
 import { colleague, rejection, signedIn, useHarness } from "./setup";
 
 const h = useHarness();
@@ -155,17 +157,17 @@ describe("connect (API key)", () => {
     const unknown = await rejection(connectApiKey(user, "paypal", { apiKey: "x" }));
     expect(unknown.status).toBe(404);
     expect(unknown.message).toMatch(/Unknown integration "paypal"/);
-    for (const id of ["s3"]) {
-      const soon = await rejection(connectApiKey(user, id, {}));
-      expect(soon.status).toBe(409);
-      expect(soon.message).toMatch(/coming soon/);
-    }
+    const unregister = registerProvider(comingSoonManifest);
+    onTestFinished(unregister);
+    const soon = await rejection(connectApiKey(user, comingSoonManifest.id, {}));
+    expect(soon.status).toBe(409);
+    expect(soon.message).toMatch(/coming soon/);
     // An OAuth-only provider is connected through its consent page, not with a key.
     const oauthOnly = await rejection(connectApiKey(user, "google-calendar", {}));
     expect(oauthOnly.status).toBe(409);
     expect(oauthOnly.message).toMatch(/cannot be connected with an API key; use Connect/);
-    expect((await rejection(testConnection(user, { providerId: "s3" }))).status).toBe(409);
-    expect((await rejection(updateConnection(user, { providerId: "s3" }, {}))).status).toBe(409);
+    expect((await rejection(testConnection(user, { providerId: comingSoonManifest.id }))).status).toBe(409);
+    expect((await rejection(updateConnection(user, { providerId: comingSoonManifest.id }, {}))).status).toBe(409);
   });
 
   it("refuses viewers", async () => {

@@ -16,7 +16,7 @@ describe("provider registry", () => {
 
   it("makes the API-key and OAuth providers that work available; the rest are coming soon", () => {
     const available = providers.filter((p) => p.status === "available").map((p) => p.id);
-    expect(available.sort()).toEqual(["google-calendar", "linkedin", "mailchimp", "odoo", "outlook-calendar", "sendgrid", "smtp", "stripe", "twilio", "x"]);
+    expect(available.sort()).toEqual(["google-calendar", "linkedin", "mailchimp", "odoo", "outlook-calendar", "s3", "sendgrid", "smtp", "stripe", "twilio", "x"]);
     for (const p of providers) {
       if (p.status === "available") {
         // Something must drive the connect button: an API-key adapter, or the provider's OAuth module.
@@ -100,7 +100,7 @@ describe("provider registry", () => {
     // Stripe, Twilio and Mailchimp receive webhooks too: no default is chosen for those.
     expect(slotsOf("twilio")).toEqual(["sms"]);
     expect(slotsOf("mailchimp")).toEqual(["marketing"]);
-    expect(slotsOf("s3")).toEqual([]);
+    expect(slotsOf("s3")).toEqual(["storage"]);
   });
 });
 

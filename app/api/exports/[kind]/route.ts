@@ -4,7 +4,7 @@
 import { requireUser } from "@/lib/auth/session";
 import { handle, json, readQuery, validate } from "@/lib/http/api";
 import { exportCsv, exportFiltersSchema, exportKindSchema } from "@/lib/storage/exports";
-import { attachmentDisposition } from "@/lib/http/content-disposition";
+import { attachmentDisposition } from "@/lib/integrations/kit/content-disposition";
 
 type Context = { params: Promise<{ kind: string }> };
 
