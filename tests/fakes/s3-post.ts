@@ -46,7 +46,10 @@ export function checkPostPolicy(fields: PostFormField[], ctx: PostPolicyContext)
   const policy = fieldValue(fields, "policy");
   const signature = fieldValue(fields, "x-amz-signature");
   if (policy === undefined && signature === undefined) throw new S3Error(403, "AccessDenied", "Access Denied");
-  if (policy === undefined) throw new S3Error(400, "InvalidArgument", "Bucket POST must contain a field named 'policy'.  If it is specified, please check the order of the fields.", { ArgumentName: "policy" });
+  if (policy === undefined)
+    throw new S3Error(400, "InvalidArgument", "Bucket POST must contain a field named 'policy'.  If it is specified, please check the order of the fields.", {
+      ArgumentName: "policy",
+    });
   const algorithm = fieldValue(fields, "x-amz-algorithm");
   if (algorithm !== ALGORITHM) throw new S3Error(400, "InvalidArgument", "POST requires a valid X-Amz-Algorithm field (AWS4-HMAC-SHA256).", { ArgumentName: "x-amz-algorithm" });
   const credential = parseCredential(fieldValue(fields, "x-amz-credential") ?? "");

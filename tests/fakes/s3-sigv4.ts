@@ -182,7 +182,8 @@ export function parseHeaderAuth(parts: RequestParts): SignedRequest {
   const amzDate = single(parts.headers, "x-amz-date");
   const date = parseAmzDate(amzDate);
   if (!amzDate || !date) throw new S3Error(403, "AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
-  if (amzDate.slice(0, 8) !== credential.date) throw malformedHeader(`Invalid credential date "${credential.date}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`);
+  if (amzDate.slice(0, 8) !== credential.date)
+    throw malformedHeader(`Invalid credential date "${credential.date}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`);
 
   const payloadHash = single(parts.headers, "x-amz-content-sha256");
   if (!payloadHash) throw new S3Error(400, "InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
@@ -196,9 +197,11 @@ export function parseHeaderAuth(parts: RequestParts): SignedRequest {
 export function parseQueryAuth(parts: RequestParts, query: Record<string, string>): SignedRequest {
   const required = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"];
   if (required.some((name) => !query[name])) {
-    throw queryError("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
+    throw queryError(
+      "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
+    );
   }
-  if (query["X-Amz-Algorithm"] !== ALGORITHM) throw queryError("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
+  if (query["X-Amz-Algorithm"] !== ALGORITHM) throw queryError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
   const credential = parseCredential(query["X-Amz-Credential"]!);
   if (!credential) throw queryError(`Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`);
   if (credential.service !== "s3") throw queryError(`Error parsing the X-Amz-Credential parameter; incorrect service "${credential.service}". This endpoint belongs to "s3".`);

@@ -82,7 +82,10 @@ export function hostId(requestId: string): string {
  * document is not that shape (S3 answers MalformedXML).
  */
 export function xmlItems(body: string, root: string, item: string): { items: string[]; inner: string } | null {
-  const text = body.replace(/^\uFEFF/, "").replace(/<\?xml[^>]*\?>/, "").trim();
+  const text = body
+    .replace(/^\uFEFF/, "")
+    .replace(/<\?xml[^>]*\?>/, "")
+    .trim();
   const rootMatch = new RegExp(`^<${root}(?:\\s[^>]*)?>([\\s\\S]*)</${root}>$`).exec(text);
   if (!rootMatch) return null;
   const inner = rootMatch[1]!;

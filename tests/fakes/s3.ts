@@ -112,6 +112,14 @@ interface AccessKey {
   buckets?: Set<string>;
 }
 
+/** The file part of a POST upload, as it streams in. */
+interface PostFile {
+  filename: string;
+  /** Dropped once the file is refused or passes the policy's size limit. */
+  digest?: BodyDigest;
+  size: number;
+}
+
 /** One request on its way through the fake. */
 interface Exchange {
   incoming: http.IncomingMessage;
@@ -134,7 +142,8 @@ const noSuchKey = (key: string) => new S3Error(404, "NoSuchKey", "The specified 
 const noSuchUpload = (uploadId: string) =>
   new S3Error(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", { UploadId: uploadId });
 const malformedXml = () => new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
-const notImplemented = (what: string) => new S3Error(501, "NotImplemented", `A header or query you provided requested a function that is not implemented (the fake S3 does not do ${what}).`);
+const notImplemented = (what: string) =>
+  new S3Error(501, "NotImplemented", `A header or query you provided requested a function that is not implemented (the fake S3 does not do ${what}).`);
 
 /**
  * `Range: bytes=a-b`, `bytes=a-` or `bytes=-n` as [first, last] byte; undefined when there is
@@ -411,9 +420,21 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
       const headers = { "x-amz-bucket-region": expected };
       if (record.operation === "HeadBucket") throw new S3Error(301, "PermanentRedirect", "", {}, headers, true);
       if (signed.kind === "query") {
-        throw new S3Error(400, "AuthorizationQueryParametersError", `Error parsing the X-Amz-Credential parameter; the region '${region}' is wrong; expecting '${expected}'`, { Region: expected }, headers);
+        throw new S3Error(
+          400,
+          "AuthorizationQueryParametersError",
+          `Error parsing the X-Amz-Credential parameter; the region '${region}' is wrong; expecting '${expected}'`,
+          { Region: expected },
+          headers,
+        );
       }
-      throw new S3Error(400, "AuthorizationHeaderMalformed", `The authorization header is malformed; the region '${region}' is wrong; expecting '${expected}'`, { Region: expected }, headers);
+      throw new S3Error(
+        400,
+        "AuthorizationHeaderMalformed",
+        `The authorization header is malformed; the region '${region}' is wrong; expecting '${expected}'`,
+        { Region: expected },
+        headers,
+      );
     }
     const mismatch = checkSignature(ex.parts, signed, access.secretAccessKey);
     if (mismatch) throw mismatch;
@@ -433,10 +454,15 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     }
     const payload = signed.payloadHash;
     if (!/^[0-9a-f]{64}$/.test(payload) && payload !== UNSIGNED_PAYLOAD && !payload.startsWith("STREAMING-")) {
-      throw new S3Error(400, "InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD or a valid sha256 value.", {
-        ArgumentName: "x-amz-content-sha256",
-        ArgumentValue: payload,
-      });
+      throw new S3Error(
+        400,
+        "InvalidArgument",
+        "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD or a valid sha256 value.",
+        {
+          ArgumentName: "x-amz-content-sha256",
+          ArgumentValue: payload,
+        },
+      );
     }
     if (payload.startsWith("STREAMING-") && payload !== "STREAMING-UNSIGNED-PAYLOAD-TRAILER") throw notImplemented(`${payload} (signed aws-chunked payloads)`);
     return signed;
@@ -478,10 +504,12 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     }
     if (awsChunked) {
       const decodedLength = header(incoming, "x-amz-decoded-content-length");
-      if (decodedLength !== undefined && Number(decodedLength) !== result.size) throw new S3Error(400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header");
+      if (decodedLength !== undefined && Number(decodedLength) !== result.size)
+        throw new S3Error(400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header");
       if (trailerName) {
         const value = trailers.get(trailerName);
-        if (value === undefined) throw new S3Error(400, "MalformedTrailerError", "The request contained trailing data that was not well-formed or did not conform to our published schema.");
+        if (value === undefined)
+          throw new S3Error(400, "MalformedTrailerError", "The request contained trailing data that was not well-formed or did not conform to our published schema.");
         if (trailerAlgorithm) claimed.set(trailerAlgorithm, value);
       }
     }
@@ -490,7 +518,10 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
       const expected = Buffer.from(contentMd5, "base64");
       if (expected.length !== 16) throw new S3Error(400, "InvalidDigest", "The Content-MD5 you specified was invalid.", { "Content-MD5": contentMd5 });
       if (!expected.equals(result.md5)) {
-        throw new S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.", { ExpectedDigest: contentMd5, CalculatedDigest: result.md5.toString("base64") });
+        throw new S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.", {
+          ExpectedDigest: contentMd5,
+          CalculatedDigest: result.md5.toString("base64"),
+        });
       }
     }
     for (const [algorithm, value] of claimed) {
@@ -544,7 +575,13 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     for (const [name, value] of Object.entries(object.metadata)) headers[`x-amz-meta-${name}`] = value;
     const range = parseRange(header(ex.incoming, "range"), object.size);
     if (range === "unsatisfiable") {
-      throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable", { RangeRequested: header(ex.incoming, "range")!, ActualObjectSize: String(object.size) }, { "content-range": `bytes */${object.size}` });
+      throw new S3Error(
+        416,
+        "InvalidRange",
+        "The requested range is not satisfiable",
+        { RangeRequested: header(ex.incoming, "range")!, ActualObjectSize: String(object.size) },
+        { "content-range": `bytes */${object.size}` },
+      );
     }
     const [start, end] = range ?? [0, object.size - 1];
     const length = Math.max(0, end - start + 1);
@@ -559,7 +596,8 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     const prefix = q.prefix ?? "";
     const delimiter = q.delimiter || undefined;
     const maxKeysText = q["max-keys"] ?? String(MAX_KEYS);
-    if (!/^\d+$/.test(maxKeysText)) throw new S3Error(400, "InvalidArgument", "Provided max-keys not an integer or within integer range", { ArgumentName: "max-keys", ArgumentValue: maxKeysText });
+    if (!/^\d+$/.test(maxKeysText))
+      throw new S3Error(400, "InvalidArgument", "Provided max-keys not an integer or within integer range", { ArgumentName: "max-keys", ArgumentValue: maxKeysText });
     const maxKeys = Math.min(Number(maxKeysText), MAX_KEYS);
     let after = q["start-after"] ?? "";
     if (q["continuation-token"] !== undefined) {
@@ -623,7 +661,8 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
 
   async function deleteObjects(ex: Exchange, bucket: Bucket, signed: SignedRequest): Promise<void> {
     const digest = await readBody(ex, signed, true);
-    const hasChecksum = Object.keys(ex.incoming.headers).some((name) => name === "content-md5" || checksumAlgorithmOf(name) !== undefined) || header(ex.incoming, "x-amz-trailer") !== undefined;
+    const hasChecksum =
+      Object.keys(ex.incoming.headers).some((name) => name === "content-md5" || checksumAlgorithmOf(name) !== undefined) || header(ex.incoming, "x-amz-trailer") !== undefined;
     if (!hasChecksum) throw new S3Error(400, "InvalidRequest", "Missing required header for this request: Content-Md5");
     if (digest.size > MAX_XML_BODY) throw malformedXml();
     const doc = xmlItems(digest.body!.toString("utf8"), "Delete", "Object");
@@ -698,11 +737,16 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     const parts = listed.map((p) => {
       const part = upload.parts.get(p.number);
       if (!part || stripQuotes(part.etag) !== stripQuotes(p.etag)) {
-        throw new S3Error(400, "InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.", {
-          UploadId: upload.uploadId,
-          PartNumber: String(p.number),
-          ETag: p.etag,
-        });
+        throw new S3Error(
+          400,
+          "InvalidPart",
+          "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+          {
+            UploadId: upload.uploadId,
+            PartNumber: String(p.number),
+            ETag: p.etag,
+          },
+        );
       }
       return { number: p.number, part };
     });
@@ -783,7 +827,7 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     record.authKind = "post-policy";
     const fields: PostFormField[] = [];
     // Filled in by the parser's callbacks.
-    const form: { file?: { filename: string; digest?: BodyDigest; size: number }; failure?: S3Error; lengthRange?: { min: number; max: number } } = {};
+    const form: { file?: PostFile; failure?: S3Error; lengthRange?: { min: number; max: number } } = {};
     const malformed = () => new S3Error(400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.");
 
     await new Promise<void>((resolve) => {
@@ -803,7 +847,7 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
           stream.resume();
           return;
         }
-        const file: NonNullable<typeof form.file> = { filename: info.filename ?? "", size: 0 };
+        const file: PostFile = { filename: info.filename ?? "", size: 0 };
         form.file = file;
         try {
           form.lengthRange = checkPostPolicy(fields, {
@@ -845,14 +889,23 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     }
     record.bytes = file.size;
     if (lengthRange && file.size > lengthRange.max) {
-      throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(file.size), MaxSizeAllowed: String(lengthRange.max) });
+      throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", {
+        ProposedSize: String(file.size),
+        MaxSizeAllowed: String(lengthRange.max),
+      });
     }
     if (lengthRange && file.size < lengthRange.min) {
-      throw new S3Error(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", { ProposedSize: String(file.size), MinSizeAllowed: String(lengthRange.min) });
+      throw new S3Error(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", {
+        ProposedSize: String(file.size),
+        MinSizeAllowed: String(lengthRange.min),
+      });
     }
     const key = (fieldValue(fields, "key") ?? "").replaceAll("${filename}", file.filename);
     if (!fieldValue(fields, "key")) {
-      throw new S3Error(400, "InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.", { ArgumentName: "key", ArgumentValue: "" });
+      throw new S3Error(400, "InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.", {
+        ArgumentName: "key",
+        ArgumentValue: "",
+      });
     }
     record.key = key;
     const object = storeObject(bucket, key, file.digest!.finish(), fieldValue(fields, "content-type") ?? null, metadataFrom(fields.map((f) => [f.name, f.value])));

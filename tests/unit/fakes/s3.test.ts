@@ -17,6 +17,8 @@ import {
   PutObjectCommand,
   S3Client,
   S3ServiceException,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
   UploadPartCommand,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
@@ -24,6 +26,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { FinalizeRequestMiddleware } from "@smithy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeS3, type FakeS3, type FakeS3Options } from "@/tests/fakes/s3";
 
@@ -163,7 +166,10 @@ describe("objects through the SDK", () => {
         const original = request.body!;
         request.body = Readable.from(
           (async function* () {
-            for await (const chunk of original) yield Buffer.from(chunk as Buffer).toString("latin1").replace(/x-amz-checksum-crc32:[^\r]+/, "x-amz-checksum-crc32:AAAAAA==");
+            for await (const chunk of original)
+              yield Buffer.from(chunk as Buffer)
+                .toString("latin1")
+                .replace(/x-amz-checksum-crc32:[^\r]+/, "x-amz-checksum-crc32:AAAAAA==");
           })(),
         );
         return next(args);
@@ -210,15 +216,13 @@ describe("objects through the SDK", () => {
     expect(fake.objects(BUCKET).map((o) => o.key)).toEqual(["x/2"]);
 
     const withoutChecksum = client();
-    withoutChecksum.middlewareStack.add(
-      (next) => async (args) => {
-        const headers = (args.request as { headers: Record<string, string> }).headers;
-        for (const name of Object.keys(headers)) if (/^(content-md5|x-amz-checksum-|x-amz-sdk-checksum)/i.test(name)) delete headers[name];
-        return next(args);
-      },
-      // After the checksum middleware (build step), before signing.
-      { step: "finalizeRequest", priority: "high", name: "dropChecksum" },
-    );
+    const dropChecksum: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
+      const headers = (args.request as { headers: Record<string, string> }).headers;
+      for (const name of Object.keys(headers)) if (/^(content-md5|x-amz-checksum-|x-amz-sdk-checksum)/i.test(name)) delete headers[name];
+      return next(args);
+    };
+    // After the checksum middleware has added them, before the request is signed.
+    withoutChecksum.middlewareStack.addRelativeTo(dropChecksum, { relation: "before", toMiddleware: "httpSigningMiddleware", name: "dropChecksum" });
     const missing = await s3Error(withoutChecksum.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: "x/2" }] } })));
     expect([missing.name, missing.message]).toEqual(["InvalidRequest", "Missing required header for this request: Content-Md5"]);
 
@@ -240,14 +244,20 @@ describe("objects through the SDK", () => {
 
 describe("authentication", () => {
   it("refuses a wrong secret (SignatureDoesNotMatch, with S3's diagnostics), an unknown key id and a skewed clock", async () => {
-    const wrongSecret = await s3Error(client({ credentials: { accessKeyId: KEY.id, secretAccessKey: "not-the-secret" } }).send(new HeadObjectCommand({ Bucket: BUCKET, Key: "k" })));
+    const wrongSecret = await s3Error(
+      client({ credentials: { accessKeyId: KEY.id, secretAccessKey: "not-the-secret" } }).send(new HeadObjectCommand({ Bucket: BUCKET, Key: "k" })),
+    );
     expect(wrongSecret.$metadata.httpStatusCode).toBe(403);
-    const put = await s3Error(client({ credentials: { accessKeyId: KEY.id, secretAccessKey: "not-the-secret" } }).send(new PutObjectCommand({ Bucket: BUCKET, Key: "k", Body: "x" })));
+    const put = await s3Error(
+      client({ credentials: { accessKeyId: KEY.id, secretAccessKey: "not-the-secret" } }).send(new PutObjectCommand({ Bucket: BUCKET, Key: "k", Body: "x" })),
+    );
     expect(put.name).toBe("SignatureDoesNotMatch");
     expect(put.StringToSign).toMatch(/^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/s3\/aws4_request\n[0-9a-f]{64}$/);
     expect(put.CanonicalRequest).toMatch(/^PUT\n\/plugboard-files\/k\nx-id=PutObject\n/);
 
-    const unknown = await s3Error(client({ credentials: { accessKeyId: "AKIAUNKNOWN000000000", secretAccessKey: KEY.secret } }).send(new PutObjectCommand({ Bucket: BUCKET, Key: "k", Body: "x" })));
+    const unknown = await s3Error(
+      client({ credentials: { accessKeyId: "AKIAUNKNOWN000000000", secretAccessKey: KEY.secret } }).send(new PutObjectCommand({ Bucket: BUCKET, Key: "k", Body: "x" })),
+    );
     expect([unknown.name, unknown.$metadata.httpStatusCode]).toEqual(["InvalidAccessKeyId", 403]);
 
     clockOffsetMs = 20 * 60_000;
@@ -407,14 +417,24 @@ describe("multipart uploads", () => {
     const body = crypto.randomBytes(12 * MiB + 12345);
     const upload = new Upload({ client: client(), params: { Bucket: BUCKET, Key: "big/video.mp4", Body: body, ContentType: "video/mp4" }, partSize: 5 * MiB, queueSize: 2 });
     const result = await upload.done();
-    const partMd5s = [0, 1, 2].map((i) => crypto.createHash("md5").update(body.subarray(i * 5 * MiB, (i + 1) * 5 * MiB)).digest());
+    const partMd5s = [0, 1, 2].map((i) =>
+      crypto
+        .createHash("md5")
+        .update(body.subarray(i * 5 * MiB, (i + 1) * 5 * MiB))
+        .digest(),
+    );
     const expectedEtag = `"${crypto.createHash("md5").update(Buffer.concat(partMd5s)).digest("hex")}-3"`;
     expect(result.ETag).toBe(expectedEtag);
     const stored = fake.getObject(BUCKET, "big/video.mp4")!;
     expect(stored).toMatchObject({ size: body.length, etag: expectedEtag, contentType: "video/mp4", sha256: sha256Hex(body) });
     expect(stored.body!.equals(body)).toBe(true);
     expect(fake.pendingUploads(BUCKET)).toEqual([]);
-    expect(fake.requests.filter((r) => r.operation === "UploadPart").map((r) => r.bytes).sort((a, b) => a - b)).toEqual([body.length - 10 * MiB, 5 * MiB, 5 * MiB]);
+    expect(
+      fake.requests
+        .filter((r) => r.operation === "UploadPart")
+        .map((r) => r.bytes)
+        .sort((a, b) => a - b),
+    ).toEqual([body.length - 10 * MiB, 5 * MiB, 5 * MiB]);
   });
 
   it("refuses to complete with a non-last part under 5 MiB, a part out of order or an unknown ETag", async () => {
@@ -423,7 +443,8 @@ describe("multipart uploads", () => {
     const etags: string[] = [];
     for (const n of [1, 2]) etags.push((await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "small-parts", UploadId, PartNumber: n, Body: Buffer.alloc(1024, n) }))).ETag!);
     expect(fake.pendingUploads(BUCKET)).toEqual([{ key: "small-parts", uploadId: UploadId, parts: 2 }]);
-    const complete = (parts: { PartNumber: number; ETag: string }[]) => s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "small-parts", UploadId, MultipartUpload: { Parts: parts } }));
+    const complete = (parts: { PartNumber: number; ETag: string }[]) =>
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "small-parts", UploadId, MultipartUpload: { Parts: parts } }));
 
     const tooSmall = await s3Error(complete(etags.map((ETag, i) => ({ PartNumber: i + 1, ETag }))));
     expect([tooSmall.name, tooSmall.$metadata.httpStatusCode]).toEqual(["EntityTooSmall", 400]);
@@ -455,7 +476,10 @@ describe("multipart uploads", () => {
 describe("CORS", () => {
   it("answers a preflight from an allowed origin and refuses others; answers carry the CORS headers", async () => {
     const preflight = (origin: string, bucket = BUCKET) =>
-      fetch(`${fake.url}/${bucket}/uploads/x.png`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "PUT", "access-control-request-headers": "content-type,x-amz-date" } });
+      fetch(`${fake.url}/${bucket}/uploads/x.png`, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "PUT", "access-control-request-headers": "content-type,x-amz-date" },
+      });
     const allowed = await preflight("https://app.example.test");
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.test");
@@ -476,7 +500,11 @@ describe("CORS", () => {
     fake.putObject(BUCKET, "public.txt", "hi");
     const url = await getSignedUrl(client(), new GetObjectCommand({ Bucket: BUCKET, Key: "public.txt" }), { expiresIn: 60 });
     const get = await fetch(url, { headers: { origin: "https://app.example.test" } });
-    expect([get.headers.get("access-control-allow-origin"), get.headers.get("vary"), get.headers.get("access-control-expose-headers")]).toEqual(["https://app.example.test", "Origin", "ETag"]);
+    expect([get.headers.get("access-control-allow-origin"), get.headers.get("vary"), get.headers.get("access-control-expose-headers")]).toEqual([
+      "https://app.example.test",
+      "Origin",
+      "ETag",
+    ]);
     const other = await fetch(url, { headers: { origin: "https://evil.example.test" } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
