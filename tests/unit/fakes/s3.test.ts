@@ -511,9 +511,9 @@ describe("CORS", () => {
 });
 
 describe("virtual-hosted style", () => {
-  it("reaches the bucket as <bucket>.localhost with the key as the whole path", async () => {
-    // bucket.localhost does not resolve through the system resolver here: answer it ourselves.
-    const agent = new http.Agent({
+  // bucket.localhost does not resolve through the system resolver here: answer it ourselves.
+  const agent = () =>
+    new http.Agent({
       lookup: (hostname, options, callback) => {
         if (hostname === "localhost" || hostname.endsWith(".localhost")) {
           if ((options as { all?: boolean }).all) return (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: "127.0.0.1", family: 4 }]);
@@ -522,7 +522,11 @@ describe("virtual-hosted style", () => {
         callback(new Error(`unexpected lookup of ${hostname}`), "", 4);
       },
     });
-    const s3 = client({ endpoint: `http://localhost:${fake.port}`, forcePathStyle: false, requestHandler: new NodeHttpHandler({ httpAgent: agent }) });
+  const virtualClient = (httpAgent: http.Agent) => client({ endpoint: `http://localhost:${fake.port}`, forcePathStyle: false, requestHandler: new NodeHttpHandler({ httpAgent }) });
+
+  it("reaches the bucket as <bucket>.localhost with the key as the whole path", async () => {
+    const httpAgent = agent();
+    const s3 = virtualClient(httpAgent);
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "vhost/file.txt", Body: "virtual" }));
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "vhost/file.txt" }));
     expect(await got.Body!.transformToString()).toBe("virtual");
@@ -530,6 +534,34 @@ describe("virtual-hosted style", () => {
       ["virtual", `${BUCKET}.localhost:${fake.port}`, BUCKET, "vhost/file.txt", "/vhost/file.txt"],
       ["virtual", `${BUCKET}.localhost:${fake.port}`, BUCKET, "vhost/file.txt", "/vhost/file.txt"],
     ]);
-    agent.destroy();
+    httpAgent.destroy();
+  });
+
+  it("takes a presigned POST to / on <bucket>.localhost", async () => {
+    const httpAgent = agent();
+    const post = await createPresignedPost(virtualClient(httpAgent), { Bucket: BUCKET, Key: "vhost/${filename}", Expires: 60 });
+    expect(post.url).toBe(`http://${BUCKET}.localhost:${fake.port}/`);
+    const data = new FormData();
+    for (const [name, value] of Object.entries(post.fields)) data.append(name, value);
+    data.append("file", new Blob(["posted"]), "note.txt");
+    // Serialised by fetch's own Request, sent with node:http so the Host header can name the bucket.
+    const encoded = new Request(post.url, { method: "POST", body: data });
+    const body = Buffer.from(await encoded.arrayBuffer());
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        post.url,
+        { method: "POST", agent: httpAgent, headers: { "content-type": encoded.headers.get("content-type")!, "content-length": body.length } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect(status).toBe(204);
+    expect(fake.getObject(BUCKET, "vhost/note.txt")!.body!.toString()).toBe("posted");
+    expect(fake.requests.at(-1)).toMatchObject({ style: "virtual", path: "/", operation: "PostObject", status: 204 });
+    httpAgent.destroy();
   });
 });
