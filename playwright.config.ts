@@ -39,8 +39,10 @@ export default defineConfig({
     { name: "oauth", testMatch: /oauth\.spec\.ts/, dependencies: ["health"] },
     // In a workspace of its own (a long name, no leads).
     { name: "navigation", testMatch: /navigation\.spec\.ts/, dependencies: ["oauth"] },
+    // File storage against the fake S3, in a workspace of its own.
+    { name: "storage", testMatch: /storage\.spec\.ts/, dependencies: ["navigation"] },
     // Last: hostile input to every route, as an admin of a workspace of its own.
-    { name: "hostile-input", testMatch: /hostile-input\.spec\.ts/, dependencies: ["navigation"] },
+    { name: "hostile-input", testMatch: /hostile-input\.spec\.ts/, dependencies: ["storage"] },
   ],
   webServer: {
     command: "node_modules/.bin/tsx tests/e2e/server.ts",

@@ -13,7 +13,7 @@ const testEnv = {
   CRON_SECRET: "test-cron-secret",
   // The fake providers listen on loopback: allowed, as a self-hoster allows a LAN Odoo. Tests of
   // the address rules pass their own policy.
-  WEBHOOK_ALLOW_HTTP_HOSTS: "127.0.0.1",
+  WEBHOOK_ALLOW_HTTP_HOSTS: "127.0.0.1,localhost",
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: "127.0.0.1",
 };
 

@@ -94,7 +94,12 @@ async function floorRound(s3Url: string): Promise<number> {
     responseChecksumValidation: "WHEN_REQUIRED",
   });
   const started = performance.now();
-  await new Upload({ client, params: { Bucket: BUCKET, Key: `floor/${Date.now()}.png`, Body: Readable.from(fileChunks()), ContentType: "image/png" }, partSize: PART_SIZE, queueSize: QUEUE_SIZE }).done();
+  await new Upload({
+    client,
+    params: { Bucket: BUCKET, Key: `floor/${Date.now()}.png`, Body: Readable.from(fileChunks()), ContentType: "image/png" },
+    partSize: PART_SIZE,
+    queueSize: QUEUE_SIZE,
+  }).done();
   const seconds = (performance.now() - started) / 1000;
   client.destroy();
   return SIZE_MB / seconds;
@@ -119,11 +124,13 @@ async function appRound(baseUrl: string, cookie: string, pid: number): Promise<{
       response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
     });
     request.on("error", reject);
-    Readable.from((function* () {
-      yield head;
-      yield* fileChunks();
-      yield tail;
-    })()).pipe(request);
+    Readable.from(
+      (function* () {
+        yield head;
+        yield* fileChunks();
+        yield tail;
+      })(),
+    ).pipe(request);
   });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
@@ -151,7 +158,9 @@ try {
   const connect = await fetch(`${server.url}/api/integrations/s3/connect`, {
     method: "POST",
     headers: { cookie, origin: server.url, "content-type": "application/json" },
-    body: JSON.stringify({ fields: { endpoint: s3.url, region: REGION, bucket: BUCKET, accessKeyId: KEY_ID, secretAccessKey: SECRET, pathStyle: "path", maxUploadMb: String(SIZE_MB * 2) } }),
+    body: JSON.stringify({
+      fields: { endpoint: s3.url, region: REGION, bucket: BUCKET, accessKeyId: KEY_ID, secretAccessKey: SECRET, pathStyle: "path", maxUploadMb: String(SIZE_MB * 2) },
+    }),
   });
   if (!connect.ok) throw new Error(`connecting S3 answered ${connect.status}: ${await connect.text()}`);
   const pid = server.pid;

@@ -45,7 +45,8 @@ async function ensureDemoAdmin(password: string): Promise<void> {
   }
 }
 
-const demo = await startDemo().catch((error: Error) => {
+// The fake bucket lets this app's pages upload to it from the browser (its CORS rules).
+const demo = await startDemo({ s3CorsOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`] }).catch((error: Error) => {
   process.stderr.write(`The demo's fake providers could not start: ${error.message}\n(Set FAKE_STRIPE_PORT=… etc. to move one whose port is taken.)\n`);
   process.exit(1);
 });
@@ -59,7 +60,7 @@ const app = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/launch.ts"
 });
 
 say(
-  `fake providers: Stripe ${demo.fakes.stripe.url}, SendGrid ${demo.fakes.sendgrid.url}, Odoo ${demo.addresses.odooUrl}, SMTP 127.0.0.1:${demo.addresses.smtpPort}, Twilio ${demo.fakes.twilio.url}, OAuth ${demo.fakes.oauth.url}`,
+  `fake providers: Stripe ${demo.fakes.stripe.url}, SendGrid ${demo.fakes.sendgrid.url}, Odoo ${demo.addresses.odooUrl}, SMTP 127.0.0.1:${demo.addresses.smtpPort}, Twilio ${demo.fakes.twilio.url}, S3 ${demo.addresses.s3Url}, OAuth ${demo.fakes.oauth.url}`,
 );
 say(`webhook receiver: ${demo.receiver.url}/ (add it as an endpoint on the Webhooks page)`);
 say(`sign in at http://localhost:${port}/login as ${DEMO_ADMIN} with password ${password}`);

@@ -197,7 +197,8 @@ export async function deleteFiles(user: SessionUser, ids: string[]): Promise<Del
   const unique = [...new Set(ids)];
   const rows = await db.storedFile.findMany({ where: { workspaceId: user.workspaceId, id: { in: unique }, status: "stored" } });
   const outcome: DeleteOutcome = { deleted: [], failed: unique.filter((id) => !rows.some((r) => r.id === id)).map((id) => ({ id, message: "No such file in this workspace" })) };
-  const byConnection = Map.groupBy(rows, (r) => r.connectionId);
+  const byConnection = new Map<string, typeof rows>();
+  for (const row of rows) byConnection.set(row.connectionId, [...(byConnection.get(row.connectionId) ?? []), row]);
   for (const [connectionId, files] of byConnection) {
     let storage: OpenStorage;
     try {

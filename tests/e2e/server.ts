@@ -8,7 +8,8 @@ import { BASE_URL, CRON_SECRET, DATA_DIR, E2E_DIR, E2E_PORT, FAKES_FILE, MAILCHI
 
 fs.rmSync(E2E_DIR, { recursive: true, force: true });
 fs.mkdirSync(DATA_DIR, { recursive: true });
-const fakes = await startFakeProviders(ANY_FREE_PORTS);
+// The fake bucket's CORS rules let this app's pages upload to it from the browser.
+const fakes = await startFakeProviders({ ...ANY_FREE_PORTS, s3CorsOrigins: [BASE_URL] });
 fs.writeFileSync(
   FAKES_FILE,
   JSON.stringify({
@@ -21,6 +22,7 @@ fs.writeFileSync(
     oauth: fakes.oauth.url,
     googleCalendar: fakes.googleCalendar.url,
     graph: fakes.graph.baseUrl,
+    s3: fakes.s3.url,
   }),
 );
 const log = fs.createWriteStream(SERVER_LOG);

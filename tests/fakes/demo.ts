@@ -8,6 +8,7 @@ import { getProvider, providers } from "@/lib/integrations/registry";
 import { DEFAULT_ACCOUNTS, MAILCHIMP_API_KEYS, type OAuthProviderKind } from "@/tests/fakes/oauth";
 import { ODOO_LOGIN } from "@/tests/fakes/odoo";
 import { SENDGRID_KEYS } from "@/tests/fakes/sendgrid";
+import { S3_BUCKET, S3_KEYS, S3_REGION } from "@/tests/fakes/s3";
 import { SMTP_LOGIN } from "@/tests/fakes/smtp";
 import { startFakeProviders, type FakePorts, type FakeProviders } from "@/tests/fakes/serve";
 import { STRIPE_KEYS } from "@/tests/fakes/stripe";
@@ -20,9 +21,10 @@ export const DEMO_WEBHOOK_RECEIVER_PORT = 12120;
 export interface DemoAddresses {
   odooUrl: string;
   smtpPort: number;
+  s3Url: string;
 }
 
-export const DEFAULT_DEMO_ADDRESSES: DemoAddresses = { odooUrl: "http://127.0.0.1:12113", smtpPort: 12114 };
+export const DEFAULT_DEMO_ADDRESSES: DemoAddresses = { odooUrl: "http://127.0.0.1:12113", smtpPort: 12114, s3Url: "http://127.0.0.1:12121" };
 
 /** One API-key provider's Connect form, filled in with values the fake accepts. */
 export interface DemoForm {
@@ -48,6 +50,10 @@ export function demoForms(addresses: DemoAddresses = DEFAULT_DEMO_ADDRESSES): De
     { providerId: "twilio", fields: { accountSid: TWILIO_ACCOUNT.sid, authToken: TWILIO_ACCOUNT.authToken, fromNumber: TWILIO_ACCOUNT.fromNumber } },
     { providerId: "odoo", fields: { url: addresses.odooUrl, database: ODOO_LOGIN.database, username: ODOO_LOGIN.username, apiKey: ODOO_LOGIN.apiKey } },
     { providerId: "mailchimp", fields: { apiKey: MAILCHIMP_API_KEYS[0] } },
+    {
+      providerId: "s3",
+      fields: { endpoint: addresses.s3Url, region: S3_REGION, bucket: S3_BUCKET, accessKeyId: S3_KEYS.accessKeyId, secretAccessKey: S3_KEYS.secretAccessKey, pathStyle: "path" },
+    },
   ];
 }
 
@@ -88,7 +94,7 @@ export async function startDemo(ports: FakePorts & { receiverPort?: number } = {
       // both the consent page and a key); the audiences-only fake knows neither such key nor token.
       MAILCHIMP_API_BASE: fakes.oauth.env.MAILCHIMP_API_BASE!,
     },
-    addresses: { odooUrl: fakes.odoo.url, smtpPort: fakes.smtp.port },
+    addresses: { odooUrl: fakes.odoo.url, smtpPort: fakes.smtp.port, s3Url: fakes.s3.url },
     async close() {
       await Promise.all([fakes.close(), receiver.close()]);
     },

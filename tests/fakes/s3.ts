@@ -42,6 +42,8 @@ export interface FakeS3Object {
   sha256: string;
   body?: Buffer;
   metadata: Record<string, string>;
+  /** The Content-Disposition it was stored with (downloads answer with it). */
+  contentDisposition: string | null;
   lastModified: Date;
 }
 export interface FakeS3Request {
@@ -77,6 +79,8 @@ export interface FakeS3 {
   failNext(error: { status: number; code: string; message?: string }, count?: number): void;
   setDelay(ms: number): void;
   reset(): void; // forget requests and injected failures (not buckets/keys/objects)
+  /** Empties every bucket (objects and unfinished multipart uploads); buckets and keys stay. */
+  clearObjects(): void;
   close(): Promise<void>;
 }
 
@@ -97,6 +101,7 @@ interface Upload {
   uploadId: string;
   key: string;
   contentType: string | null;
+  contentDisposition: string | null;
   metadata: Record<string, string>;
   parts: Map<number, Part>;
 }
@@ -540,11 +545,19 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     return metadata;
   }
 
-  function storeObject(bucket: Bucket, key: string, digest: Digest, contentType: string | null, metadata: Record<string, string>): FakeS3Object {
+  function storeObject(
+    bucket: Bucket,
+    key: string,
+    digest: Digest,
+    contentType: string | null,
+    metadata: Record<string, string>,
+    contentDisposition: string | null = null,
+  ): FakeS3Object {
     const object: FakeS3Object = {
       key,
       size: digest.size,
       contentType,
+      contentDisposition,
       etag: quoteEtag(digest.md5),
       sha256: digest.sha256.toString("hex"),
       body: digest.body,
@@ -559,7 +572,14 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
 
   async function putObject(ex: Exchange, bucket: Bucket, signed: SignedRequest): Promise<void> {
     const digest = await readBody(ex, signed, keepBodies);
-    const object = storeObject(bucket, ex.key!, digest, header(ex.incoming, "content-type") ?? null, metadataFrom(Object.entries(ex.incoming.headers)));
+    const object = storeObject(
+      bucket,
+      ex.key!,
+      digest,
+      header(ex.incoming, "content-type") ?? null,
+      metadataFrom(Object.entries(ex.incoming.headers)),
+      header(ex.incoming, "content-disposition") ?? null,
+    );
     send(ex, 200, { etag: object.etag, "content-length": "0" });
   }
 
@@ -572,6 +592,13 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
       "last-modified": object.lastModified.toUTCString(),
       "accept-ranges": "bytes",
     };
+    if (object.contentDisposition) headers["content-disposition"] = object.contentDisposition;
+    // A signed request may override the answer's headers (how a presigned link names the download).
+    if (ex.record.authKind !== "none") {
+      const q = ex.record.query;
+      if (q["response-content-type"]) headers["content-type"] = q["response-content-type"];
+      if (q["response-content-disposition"]) headers["content-disposition"] = q["response-content-disposition"];
+    }
     for (const [name, value] of Object.entries(object.metadata)) headers[`x-amz-meta-${name}`] = value;
     const range = parseRange(header(ex.incoming, "range"), object.size);
     if (range === "unsatisfiable") {
@@ -680,6 +707,7 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
       uploadId: crypto.randomBytes(24).toString("base64url"),
       key: ex.key!,
       contentType: header(ex.incoming, "content-type") ?? null,
+      contentDisposition: header(ex.incoming, "content-disposition") ?? null,
       metadata: metadataFrom(Object.entries(ex.incoming.headers)),
       parts: new Map(),
     };
@@ -767,6 +795,7 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
       key: upload.key,
       size: parts.reduce((sum, { part }) => sum + part.size, 0),
       contentType: upload.contentType,
+      contentDisposition: upload.contentDisposition,
       etag: `"${composite(
         parts.map(({ part }) => part.md5),
         "md5",
@@ -972,6 +1001,12 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
       failures = [];
       delayMs = 0;
     },
+    clearObjects() {
+      for (const bucket of buckets.values()) {
+        bucket.objects.clear();
+        bucket.uploads.clear();
+      }
+    },
     close() {
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -979,4 +1014,28 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
       });
     },
   };
+}
+
+// The bucket and keys the app's tests, the browser test and the demo use (startStandardFakeS3).
+export const S3_BUCKET = "plugboard-files";
+/** Not the SDK's default us-east-1, so a connection that forgets the region is refused as S3 refuses it. */
+export const S3_REGION = "eu-central-1";
+export const S3_KEYS = {
+  accessKeyId: "AKIAPLUGBOARDTEST001",
+  secretAccessKey: "PlugboardFakeS3Secret/000000000000000000001",
+  /** A key that may use another bucket only: AccessDenied on S3_BUCKET. */
+  otherBucketOnly: { accessKeyId: "AKIAPLUGBOARDOTHER01", secretAccessKey: "PlugboardFakeS3Secret/000000000000000000002" },
+};
+
+/**
+ * The fake S3 with S3_BUCKET in S3_REGION and the S3_KEYS. `corsOrigins`: the sites whose pages may
+ * upload to the bucket from the browser (a bucket's CORS rules).
+ */
+export async function startStandardFakeS3(options: FakeS3Options & { corsOrigins?: string[] } = {}): Promise<FakeS3> {
+  const fake = await startFakeS3(options);
+  fake.createBucket(S3_BUCKET, { region: S3_REGION, corsOrigins: options.corsOrigins ?? [] });
+  fake.createBucket("plugboard-other", { region: S3_REGION });
+  fake.addKey(S3_KEYS.accessKeyId, S3_KEYS.secretAccessKey);
+  fake.addKey(S3_KEYS.otherBucketOnly.accessKeyId, S3_KEYS.otherBucketOnly.secretAccessKey, { buckets: ["plugboard-other"] });
+  return fake;
 }

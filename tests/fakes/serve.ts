@@ -29,10 +29,12 @@
 //            "none", user mailer@plugboard.test, password "smtp password 0123456789"
 //
 //   Google Calendar access token ya29.PlugboardGoogleValidToken0000000001 (calendar owner@plugboard.test, Europe/Berlin)
+//   S3       endpoint http://127.0.0.1:12121 (path-style), bucket plugboard-files in eu-central-1, access key
+//            AKIAPLUGBOARDTEST001 / PlugboardFakeS3Secret/000000000000000000001 (S3_KEYS in tests/fakes/s3.ts)
 //   Microsoft Graph access token eyJ0eXAiOiJKV1QifQ.PlugboardGraphValidToken.0000000001 (mailbox in W. Europe Standard Time)
 //
 // Ports default to 12111 (Stripe) / 12112 (SendGrid) / 12113 (Odoo) / 12114 (SMTP) / 12115 (Twilio) /
-// 12116 (Mailchimp) / 12117 (OAuth) / 12118 (Google Calendar) / 12119 (Graph); 0 picks a free one. Stops on SIGINT/SIGTERM.
+// 12116 (Mailchimp) / 12117 (OAuth) / 12118 (Google Calendar) / 12119 (Graph) / 12121 (S3); 0 picks a free one. Stops on SIGINT/SIGTERM.
 import { pathToFileURL } from "node:url";
 import { startFakeMailchimp, type FakeMailchimp } from "@/tests/fakes/mailchimp";
 import { startFakeOdoo, type FakeOdoo } from "@/tests/fakes/odoo";
@@ -43,6 +45,7 @@ import { startFakeSendGrid, type FakeSendGrid } from "@/tests/fakes/sendgrid";
 import { startFakeSmtp, type FakeSmtp } from "@/tests/fakes/smtp";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe";
 import { startFakeTwilio, type FakeTwilio } from "@/tests/fakes/twilio";
+import { S3_BUCKET, S3_REGION, startStandardFakeS3, type FakeS3 } from "@/tests/fakes/s3";
 
 export { GOOGLE_TOKENS } from "@/tests/fakes/google-calendar";
 export { GRAPH_TOKENS } from "@/tests/fakes/graph";
@@ -52,6 +55,7 @@ export { ODOO_LOGIN } from "@/tests/fakes/odoo";
 export { SMTP_LOGIN } from "@/tests/fakes/smtp";
 export { TWILIO_ACCOUNT } from "@/tests/fakes/twilio";
 export { MAILCHIMP_KEYS } from "@/tests/fakes/mailchimp";
+export { S3_BUCKET, S3_KEYS, S3_REGION } from "@/tests/fakes/s3";
 
 export interface FakeProviders {
   stripe: FakeStripe;
@@ -64,6 +68,8 @@ export interface FakeProviders {
   oauth: FakeOAuth;
   googleCalendar: FakeGoogleCalendar;
   graph: FakeGraph;
+  /** S3-compatible storage: bucket S3_BUCKET in S3_REGION, keys S3_KEYS. */
+  s3: FakeS3;
   /** The environment that points the app at these fakes. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -79,6 +85,9 @@ export interface FakePorts {
   oauthPort?: number;
   googleCalendarPort?: number;
   graphPort?: number;
+  s3Port?: number;
+  /** Sites allowed to upload to the fake bucket from a browser (its CORS rules). */
+  s3CorsOrigins?: string[];
 }
 
 /** Every fake on a free port the system picks: for tests, which must not collide with each other or a running app. */
@@ -92,6 +101,8 @@ export const ANY_FREE_PORTS: Required<FakePorts> = {
   oauthPort: 0,
   googleCalendarPort: 0,
   graphPort: 0,
+  s3Port: 0,
+  s3CorsOrigins: [],
 };
 
 function port(value: string | undefined, fallback: number): number {
@@ -124,6 +135,12 @@ export async function startFakeProviders(options: FakePorts = {}): Promise<FakeP
   // The calendar APIs also accept the OAuth fake's access tokens, with the scopes they were granted.
   const googleCalendar = await start(() => startFakeGoogleCalendar({ port: options.googleCalendarPort ?? port(process.env.FAKE_GOOGLE_CALENDAR_PORT, 12118), oauth }));
   const graph = await start(() => startFakeGraph({ port: options.graphPort ?? port(process.env.FAKE_GRAPH_PORT, 12119), oauth }));
+  const s3 = await start(() =>
+    startStandardFakeS3({
+      port: options.s3Port ?? port(process.env.FAKE_S3_PORT, 12121),
+      corsOrigins: options.s3CorsOrigins ?? ["http://localhost:3000", "http://127.0.0.1:3000"],
+    }),
+  );
   return {
     stripe,
     sendgrid,
@@ -134,6 +151,7 @@ export async function startFakeProviders(options: FakePorts = {}): Promise<FakeP
     oauth,
     googleCalendar,
     graph,
+    s3,
     env: {
       // The OAuth apps and authorization servers first: the Mailchimp API below is the fake
       // Marketing API (audiences), which the OAuth fake also imitates for identity reads only.
@@ -157,7 +175,7 @@ const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileUR
 if (isMain) {
   const fakes = await startFakeProviders();
   process.stdout.write(
-    `fake stripe    ${fakes.stripe.url}\nfake sendgrid  ${fakes.sendgrid.url}\nfake odoo      ${fakes.odoo.url}\nfake smtp      ${fakes.smtp.host}:${fakes.smtp.port}\nfake twilio    ${fakes.twilio.url}\nfake mailchimp ${fakes.mailchimp.apiBase}\nfake oauth     ${fakes.oauth.url}\nfake google calendar ${fakes.googleCalendar.url}\nfake graph     ${fakes.graph.baseUrl}\n`,
+    `fake stripe    ${fakes.stripe.url}\nfake sendgrid  ${fakes.sendgrid.url}\nfake odoo      ${fakes.odoo.url}\nfake smtp      ${fakes.smtp.host}:${fakes.smtp.port}\nfake twilio    ${fakes.twilio.url}\nfake mailchimp ${fakes.mailchimp.apiBase}\nfake oauth     ${fakes.oauth.url}\nfake google calendar ${fakes.googleCalendar.url}\nfake graph     ${fakes.graph.baseUrl}\nfake s3        ${fakes.s3.url} (bucket ${S3_BUCKET} in ${S3_REGION})\n`,
   );
   for (const [name, value] of Object.entries(fakes.oauth.env)) process.stdout.write(`${name}=${value}\n`);
   const stop = () => {

@@ -69,6 +69,8 @@ export function useHarness(): Pick<IntegrationHarness, "t" | "fakes"> {
     fakes.twilio.reset();
     fakes.mailchimp.reset();
     fakes.oauth.reset();
+    fakes.s3.reset();
+    fakes.s3.clearObjects();
   });
   return {
     get t() {

@@ -36,7 +36,16 @@ const noParams = { params: Promise.resolve({}) };
 const idParams = (id: string) => ({ params: Promise.resolve({ id }) });
 
 function s3Fields(overrides: Record<string, string> = {}) {
-  return { endpoint: h.fakes.s3.url, region: S3_REGION, bucket: S3_BUCKET, accessKeyId: S3_KEYS.accessKeyId, secretAccessKey: S3_KEYS.secretAccessKey, pathStyle: "path", prefix: "acme/", ...overrides };
+  return {
+    endpoint: h.fakes.s3.url,
+    region: S3_REGION,
+    bucket: S3_BUCKET,
+    accessKeyId: S3_KEYS.accessKeyId,
+    secretAccessKey: S3_KEYS.secretAccessKey,
+    pathStyle: "path",
+    prefix: "acme/",
+    ...overrides,
+  };
 }
 
 async function connectStorage(overrides: Record<string, string> = {}) {
@@ -46,7 +55,7 @@ async function connectStorage(overrides: Record<string, string> = {}) {
 function form(files: { name: string; type: string; body: Buffer }[], fields: Record<string, string> = {}): FormData {
   const data = new FormData();
   for (const [k, v] of Object.entries(fields)) data.append(k, v);
-  for (const f of files) data.append("file", new Blob([f.body], { type: f.type }), f.name);
+  for (const f of files) data.append("file", new Blob([new Uint8Array(f.body)], { type: f.type }), f.name);
   return data;
 }
 
@@ -60,7 +69,7 @@ const objects = () => h.fakes.s3.objects(S3_BUCKET);
 describe("connecting S3 storage", () => {
   it("connects after HeadBucket and a probe object written, read back and deleted under the prefix", async () => {
     const view = await connectStorage();
-    expect(view).toMatchObject({ status: "connected", accountLabel: expect.stringContaining(S3_BUCKET) });
+    expect(view).toMatchObject({ status: "active", accountLabel: expect.stringContaining(S3_BUCKET) });
     const ops = h.fakes.s3.requests.map((r) => `${r.operation} ${r.status}`);
     expect(ops).toEqual(["HeadBucket 200", "PutObject 200", "GetObject 200", "DeleteObject 204"]);
     expect(h.fakes.s3.requests[1]!.key).toMatch(/^acme\/\.plugboard-probe\//);
@@ -76,7 +85,8 @@ describe("connecting S3 storage", () => {
       [{ region: "us-east-1" }, 422, new RegExp(`in region ${S3_REGION}, not us-east-1`)],
       [{ accessKeyId: S3_KEYS.otherBucketOnly.accessKeyId, secretAccessKey: S3_KEYS.otherBucketOnly.secretAccessKey }, 422, /may not use the bucket/],
       [{ endpoint: "http://127.0.0.1:1" }, 502, /cannot be reached/],
-      [{ endpoint: "http://169.254.169.254" }, 400, /Endpoint: .*(metadata|link-local)/],
+      [{ endpoint: "https://169.254.169.254" }, 400, /Endpoint: .*cloud metadata/],
+      [{ endpoint: "http://s3.example.com" }, 400, /Endpoint: Use https/],
     ];
     for (const [fields, status, message] of cases) {
       const error = await rejection(connectStorage(fields));
@@ -147,7 +157,10 @@ describe("POST /api/storage/files (streamed through the app)", () => {
   it("answers 409 without storage, and 400/415 for a body that is not a form with a file", async () => {
     expect((await upload(form([{ name: "a.png", type: "image/png", body: png(100) }]))).status).toBe(409);
     await connectStorage();
-    const notForm = await filesRoute.POST(new Request("http://localhost/api/storage/files", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }), noParams);
+    const notForm = await filesRoute.POST(
+      new Request("http://localhost/api/storage/files", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }),
+      noParams,
+    );
     expect(notForm.status).toBe(415);
     const empty = await upload(form([], { purpose: "files" }));
     expect(empty).toMatchObject({ status: 400, body: { error: expect.stringMatching(/no file/) } });
@@ -158,13 +171,19 @@ describe("POST /api/storage/files (streamed through the app)", () => {
 
 describe("browser uploads straight to the bucket", () => {
   async function start(body: Record<string, unknown>) {
-    const response = await uploadsRoute.POST(new Request("http://localhost/api/storage/uploads", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }), noParams);
-    return { status: response.status, body: (await response.json()) as { file: { id: string; key: string }; upload: { url: string; fields: Record<string, string> }; error?: string } };
+    const response = await uploadsRoute.POST(
+      new Request("http://localhost/api/storage/uploads", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      noParams,
+    );
+    return {
+      status: response.status,
+      body: (await response.json()) as { file: { id: string; key: string }; upload: { url: string; fields: Record<string, string> }; error?: string },
+    };
   }
   async function post(upload: { url: string; fields: Record<string, string> }, bytes: Buffer, type: string) {
     const data = new FormData();
     for (const [k, v] of Object.entries(upload.fields)) data.append(k, v);
-    data.append("file", new Blob([bytes], { type }), "upload.bin");
+    data.append("file", new Blob([new Uint8Array(bytes)], { type }), "upload.bin");
     return fetch(upload.url, { method: "POST", body: data });
   }
   const complete = async (id: string) => {
@@ -248,7 +267,12 @@ describe("links, listing and deleting", () => {
     await connectStorage();
     await stored(3, "files");
     await stored(2, "exports");
-    const list = async (query: string) => (await (await filesRoute.GET(new Request(`http://localhost/api/storage/files${query}`), noParams)).json()) as { files: { name: string }[]; nextCursor: string | null; usage: { files: number } };
+    const list = async (query: string) =>
+      (await (await filesRoute.GET(new Request(`http://localhost/api/storage/files${query}`), noParams)).json()) as {
+        files: { name: string }[];
+        nextCursor: string | null;
+        usage: { files: number };
+      };
     const first = await list("?limit=2");
     expect(first.files.map((f) => f.name)).toEqual(["report-1.csv", "report-0.csv"]);
     expect(first.usage.files).toBe(5);
@@ -267,7 +291,11 @@ describe("links, listing and deleting", () => {
     const one = await fileRoute.DELETE(new Request(`http://localhost/api/storage/files/${files[0]!.id}`, { method: "DELETE" }), idParams(files[0]!.id));
     expect(one.status).toBe(200);
     const many = await deleteRoute.POST(
-      new Request("http://localhost/api/storage/files/delete", { method: "POST", body: JSON.stringify({ ids: [files[1]!.id, files[2]!.id, "c000000000000unknown"] }), headers: { "content-type": "application/json" } }),
+      new Request("http://localhost/api/storage/files/delete", {
+        method: "POST",
+        body: JSON.stringify({ ids: [files[1]!.id, files[2]!.id, "c000000000000unknown"] }),
+        headers: { "content-type": "application/json" },
+      }),
       noParams,
     );
     expect(await many.json()).toEqual({ deleted: [files[1]!.id, files[2]!.id], failed: [{ id: "c000000000000unknown", message: "No such file in this workspace" }] });
@@ -288,7 +316,7 @@ describe("links, listing and deleting", () => {
 
 describe("exports and features without storage", () => {
   it("answers the CSV itself when no storage is connected, saying it was not stored", async () => {
-    await h.t.db.lead.create({ data: { workspaceId: user.workspaceId, name: "=HYPERLINK(\"http://evil\")", email: "a@example.com", company: 'Quote "Co", Ltd' } });
+    await h.t.db.lead.create({ data: { workspaceId: user.workspaceId, name: '=HYPERLINK("http://evil")', email: "a@example.com", company: 'Quote "Co", Ltd' } });
     const response = await exportRoute.POST(new Request("http://localhost/api/exports/leads", { method: "POST" }), { params: Promise.resolve({ kind: "leads" }) });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/text\/csv/);
@@ -299,7 +327,9 @@ describe("exports and features without storage", () => {
 
   it("stores the export under exports/ and answers a signed link when storage is connected", async () => {
     await connectStorage();
-    const response = await exportRoute.POST(new Request("http://localhost/api/exports/activity?outcome=success", { method: "POST" }), { params: Promise.resolve({ kind: "activity" }) });
+    const response = await exportRoute.POST(new Request("http://localhost/api/exports/activity?outcome=success", { method: "POST" }), {
+      params: Promise.resolve({ kind: "activity" }),
+    });
     expect(response.status).toBe(201);
     const body = (await response.json()) as { file: { key: string; purpose: string }; url: string };
     expect(body.file).toMatchObject({ purpose: "exports", key: expect.stringMatching(/^acme\/exports\/.*activity-\d{4}-\d{2}-\d{2}\.csv$/) });
