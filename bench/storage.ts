@@ -5,7 +5,7 @@
 // app; each side's best round counts. While the app uploads, its server's resident memory is
 // sampled every 20 ms. Goals: the app's RSS grows by < 150 MB (streamed, not buffered) and its
 // throughput is ≥ 0.8 × the floor's.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
