@@ -2,7 +2,9 @@
 // (requireUser), so a mistake here never opens an endpoint on its own.
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { config as appConfig } from "@/lib/config";
 import { pathProblem } from "@/lib/http/path-rules";
+import { contentSecurityPolicy, DYNAMIC_CSP_PAGES, storageConnectSources } from "@/lib/http/security-headers";
 import { crossSiteProblem } from "@/lib/http/same-origin";
 
 // Reachable without a session: sign-in and setup, health, provider webhooks (signature-checked;
@@ -37,7 +39,12 @@ export async function proxy(request: NextRequest) {
   if (isApi && MUTATING.has(request.method) && token.role !== "admin") {
     return NextResponse.json({ error: "Your account is a viewer: ask an admin to make this change" }, { status: 403 });
   }
-  return NextResponse.next();
+  const response = NextResponse.next();
+  if (DYNAMIC_CSP_PAGES.includes(pathname)) {
+    const connectSources = storageConnectSources(appConfig().WEBHOOK_ALLOW_HTTP_HOSTS);
+    response.headers.set("Content-Security-Policy", contentSecurityPolicy({ dev: process.env.NODE_ENV !== "production", connectSources }));
+  }
+  return response;
 }
 
 export const config = {

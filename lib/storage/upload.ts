@@ -37,6 +37,9 @@ export interface StoreRequest {
   onProgress?: (sentBytes: number) => void;
 }
 
+/** The same bytes as a Buffer, without copying them (busboy's chunks already are Buffers). */
+const asBuffer = (chunk: Uint8Array): Buffer => (Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+
 const tooLarge = (name: string, maxBytes: number) => new ApiError(413, `${name} is larger than this storage's limit of ${Math.floor(maxBytes / (1024 * 1024))} MB`);
 
 /** Stores one file in the opened storage and records it; 413/415 for a file the rules refuse. */
@@ -68,7 +71,7 @@ export async function storeStream(storage: OpenStorage, request: StoreRequest): 
       ended = true;
       break;
     }
-    const chunk = Buffer.from(read.value);
+    const chunk = asBuffer(read.value);
     head.push(chunk);
     headBytes += chunk.length;
   }
@@ -110,7 +113,7 @@ export async function storeStream(storage: OpenStorage, request: StoreRequest): 
     for (;;) {
       const read = await next();
       if (read.done) return;
-      yield count(Buffer.from(read.value));
+      yield count(asBuffer(read.value));
     }
   }
 

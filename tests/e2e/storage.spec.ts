@@ -36,14 +36,24 @@ test("the Files page uploads through the app and straight to the bucket, downloa
   await expect(page.getByRole("alert")).toContainText(/not connected/);
   await expect(page.getByTestId("files-dropzone")).toHaveCount(0);
 
-  const connected = await page.request.post("/api/integrations/s3/connect", {
-    headers: SAME_ORIGIN,
-    data: {
-      fields: { endpoint: s3, region: S3_REGION, bucket: S3_BUCKET, accessKeyId: S3_KEYS.accessKeyId, secretAccessKey: S3_KEYS.secretAccessKey, pathStyle: "path", prefix: "e2e/" },
-    },
-  });
-  expect(connected.status(), await connected.text()).toBe(201);
-  await page.reload();
+  // Connected through the Integrations page's form: a wrong secret is refused and says so.
+  await page.goto("/integrations");
+  const card = page.getByTestId("integration-card-s3");
+  await card.getByRole("button", { name: "Connect" }).click();
+  const dialog = page.getByTestId("credentials-dialog-s3");
+  await dialog.getByLabel("Endpoint").fill(s3);
+  await dialog.getByLabel("Region").fill(S3_REGION);
+  await dialog.getByLabel("Bucket").fill(S3_BUCKET);
+  await dialog.getByLabel("Access key ID").fill(S3_KEYS.accessKeyId);
+  await dialog.getByLabel("Secret access key").fill("not-the-secret-key-0000000000000000000000");
+  await dialog.getByLabel("Addressing").selectOption("path");
+  await dialog.getByLabel("Key prefix").fill("e2e/");
+  await dialog.getByRole("button", { name: "Connect" }).click();
+  await expect(dialog).toContainText(/secret access key does not belong to this access key ID/);
+  await dialog.getByLabel("Secret access key").fill(S3_KEYS.secretAccessKey);
+  await dialog.getByRole("button", { name: "Connect" }).click();
+  await expect(card.getByTestId("integration-status-s3")).toHaveText(/Connected/);
+  await page.goto("/files");
   await expect(page.getByTestId("files-dropzone")).toBeVisible();
 
   // A small file goes through the app.

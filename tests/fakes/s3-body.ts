@@ -49,6 +49,9 @@ export interface Digest {
 }
 
 /** MD5, SHA-256 and the requested checksums of a body, fed chunk by chunk. */
+/** Bodies up to this size are kept even when the fake keeps no bodies. */
+export const SMALL_BODY_BYTES = 64 * 1024;
+
 export class BodyDigest {
   private size = 0;
   private readonly md5 = crypto.createHash("md5");
@@ -56,14 +59,17 @@ export class BodyDigest {
   private readonly sha1?: crypto.Hash;
   private crc32?: number;
   private crc32c?: number;
-  private readonly chunks: Buffer[] | undefined;
+  private chunks: Buffer[] | undefined;
+  private readonly keepAll: boolean;
 
+  /** `keep` false still keeps a small body (a connection test's probe) until it passes SMALL_BODY_BYTES. */
   constructor(wanted: Iterable<ChecksumAlgorithm>, keep: boolean) {
     const set = new Set(wanted);
     if (set.has("sha1")) this.sha1 = crypto.createHash("sha1");
     if (set.has("crc32")) this.crc32 = 0;
     if (set.has("crc32c")) this.crc32c = 0;
-    this.chunks = keep ? [] : undefined;
+    this.chunks = [];
+    this.keepAll = keep;
   }
 
   update(chunk: Buffer): void {
@@ -74,6 +80,7 @@ export class BodyDigest {
     if (this.crc32 !== undefined) this.crc32 = zlib.crc32(chunk, this.crc32);
     if (this.crc32c !== undefined) this.crc32c = crc32c(chunk, this.crc32c);
     this.chunks?.push(chunk);
+    if (!this.keepAll && this.size > SMALL_BODY_BYTES) this.chunks = undefined;
   }
 
   get bytes(): number {

@@ -18,7 +18,7 @@ export interface FakeS3Options {
   port?: number; // 0 by default; listens on 127.0.0.1
   /** Host names that are the endpoint itself; a Host of `<bucket>.<one of these>` is virtual-hosted style. Default ["localhost", "s3.localhost"]. */
   baseHosts?: string[];
-  /** Keep object bodies (default true). false: keep only size, MD5/ETag and SHA-256 computed while streaming (for a 200 MB benchmark). */
+  /** Keep object bodies (default true). false: bodies above 64 KB keep only size, MD5/ETag and SHA-256 computed while streaming (for a 200 MB benchmark). */
   keepBodies?: boolean;
   /** Injectable clock for expiry tests (x-amz-date skew, presigned URL and POST policy expiry, Last-Modified). */
   now?: () => Date;
