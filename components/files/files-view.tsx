@@ -153,8 +153,8 @@ export function FilesView() {
     initialPageParam: "",
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
-    // "Not connected" will not change by asking again at once.
-    retry: (count, error) => !(error instanceof ApiRequestError && error.status < 500) && count < 2,
+    // A refusal ("not connected", a bad filter) will not change by asking again at once.
+    retry: (count, error) => !(error instanceof ApiRequestError && error.status >= 400 && error.status < 500) && count < 2,
   });
 
   const [deleting, setDeleting] = React.useState<FileView | null>(null);
