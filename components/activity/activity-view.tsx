@@ -9,7 +9,10 @@ import { errorMessage } from "@/components/api/client";
 import { useActivity, useCatalog } from "@/components/api/queries";
 import { ERROR_CATEGORY_LABELS, errorCategoryLabel, type ActivityItem, type CallOutcome, type ErrorCategory } from "@/components/api/types";
 import { RelativeTime, formatAbsolute, formatShortDateTime } from "@/components/format";
-import { EmptyRow, FilterSelect, ListHeading, LoadingRows, PageButtons, useUrlFilters } from "@/components/list/list-page";
+import { ExportCsvButton, ExportNotice, useCsvExport } from "@/components/exports/export-csv-button";
+import { EmptyRow, FilterSelect, LoadingRows, PageButtons, useUrlFilters } from "@/components/list/list-page";
+import { PageHeader, RefreshButton } from "@/components/shell/page-header";
+import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -54,13 +57,17 @@ export function ActivityView() {
   const page = positiveInt(searchParams.get("page"), 1);
   const pageSize = positiveInt(searchParams.get("pageSize"), PAGE_SIZE_DEFAULT);
 
-  const apiParams: Record<string, string> = { page: String(page), pageSize: String(pageSize) };
-  if (filters.providerId) apiParams.providerId = filters.providerId;
-  if (filters.outcome) apiParams.outcome = filters.outcome;
-  if (filters.errorCategory) apiParams.errorCategory = filters.errorCategory;
-  if (filters.from) apiParams.from = toApiDate(filters.from, "start");
-  if (filters.to) apiParams.to = toApiDate(filters.to, "end");
+  // The filters as the API reads them: the list's page and the export both use them.
+  const filterParams: Record<string, string> = {};
+  if (filters.providerId) filterParams.providerId = filters.providerId;
+  if (filters.outcome) filterParams.outcome = filters.outcome;
+  if (filters.errorCategory) filterParams.errorCategory = filters.errorCategory;
+  if (filters.from) filterParams.from = toApiDate(filters.from, "start");
+  if (filters.to) filterParams.to = toApiDate(filters.to, "end");
+  const apiParams: Record<string, string> = { page: String(page), pageSize: String(pageSize), ...filterParams };
 
+  const { canEdit } = useCurrentUser();
+  const csvExport = useCsvExport("activity");
   const catalog = useCatalog();
   const activity = useActivity(apiParams);
 
@@ -94,12 +101,13 @@ export function ActivityView() {
 
   return (
     <div className="grid gap-6">
-      <ListHeading
-        title="Activity"
-        description="Every call Plugboard made to a connected provider, newest first."
-        fetching={activity.isFetching}
-        onRefresh={() => void activity.refetch()}
-      />
+      <PageHeader title="Activity" description="Every call Plugboard made to a connected provider, newest first.">
+        {/* The export is a POST, which the API allows admins only. */}
+        {canEdit && <ExportCsvButton csvExport={csvExport} filters={filterParams} title={hasFilters ? "Export the calls these filters match" : "Export every call"} />}
+        <RefreshButton fetching={activity.isFetching} onClick={() => void activity.refetch()} />
+      </PageHeader>
+
+      <ExportNotice csvExport={csvExport} />
 
       <form
         role="search"

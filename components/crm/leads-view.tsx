@@ -7,8 +7,10 @@ import { ChevronLeftIcon, ChevronRightIcon, InboxIcon } from "lucide-react";
 import { apiFetch } from "@/components/api/client";
 import type { Jsonify } from "@/components/api/types";
 import { Problem } from "@/components/crm/problem";
+import { ExportCsvButton, ExportNotice, useCsvExport } from "@/components/exports/export-csv-button";
 import { SyncPanel } from "@/components/crm/sync-panel";
 import { RelativeTime } from "@/components/format";
+import { PageHeader } from "@/components/shell/page-header";
 import { useCurrentUser } from "@/components/shell/use-current-user";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -52,6 +54,7 @@ export function LeadsView() {
   const queryClient = useQueryClient();
   const [filter, setFilter] = React.useState<Filter>("all");
   const [page, setPage] = React.useState(1);
+  const csvExport = useCsvExport("leads");
   const leads = useQuery({
     queryKey: ["leads", filter, page],
     queryFn: ({ signal }) => apiFetch<LeadPage>(`/api/leads?status=${filter}&page=${page}&pageSize=${PAGE_SIZE}`, { signal }),
@@ -63,10 +66,12 @@ export function LeadsView() {
 
   return (
     <div className="grid gap-6">
-      <div className="grid gap-1">
-        <h1 className="text-2xl font-semibold tracking-tight">Leads</h1>
-        <p className="text-sm text-muted-foreground">Contacts from the website, and whether they have reached your Odoo CRM.</p>
-      </div>
+      <PageHeader title="Leads" description="Contacts from the website, and whether they have reached your Odoo CRM.">
+        {/* Every lead, whatever the tab: the export takes no filters. A POST, which the API allows admins only. */}
+        {canEdit && <ExportCsvButton csvExport={csvExport} title="Export every lead" />}
+      </PageHeader>
+
+      <ExportNotice csvExport={csvExport} />
 
       <SyncPanel
         kind="leads"

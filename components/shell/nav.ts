@@ -1,7 +1,7 @@
 // The dashboard's navigation, grouped by what people come to do. A new page adds one line to its
 // group; a group with no pages yet is not drawn. List only pages that exist (a unit test checks
 // every href against app/(dashboard)).
-import { ActivityIcon, CalendarDaysIcon, ContactIcon, HeartPulseIcon, InboxIcon, MailIcon, PlugIcon, PresentationIcon, SendIcon, type LucideIcon } from "lucide-react";
+import { ActivityIcon, CalendarDaysIcon, ContactIcon, FolderIcon, HeartPulseIcon, InboxIcon, MailIcon, PlugIcon, PresentationIcon, SendIcon, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -24,7 +24,7 @@ export const NAV_GROUPS: readonly NavGroup[] = [
     ],
   },
   {
-    // Later: contacts, files.
+    // Later: contacts.
     label: "Data",
     items: [
       { href: "/leads", label: "Leads", icon: ContactIcon },
@@ -32,6 +32,7 @@ export const NAV_GROUPS: readonly NavGroup[] = [
       { href: "/calendar", label: "Calendar", icon: CalendarDaysIcon },
       { href: "/email", label: "Email", icon: MailIcon },
       { href: "/events", label: "Inbound webhooks", icon: InboxIcon },
+      { href: "/files", label: "Files", icon: FolderIcon },
     ],
   },
   {

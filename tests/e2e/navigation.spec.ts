@@ -11,7 +11,7 @@ const OWNER = { email: "nav-admin@plugboard.test", password: "navigation admin p
 const WORKSPACE = "Northwind Traders — Regional Marketing & Partner Operations (EMEA)";
 const GROUPS = {
   Overview: ["Integrations", "Health", "Activity"],
-  Data: ["Leads", "Webinars", "Calendar", "Email", "Inbound webhooks"],
+  Data: ["Leads", "Webinars", "Calendar", "Email", "Inbound webhooks", "Files"],
   Automation: ["Outgoing webhooks"],
 };
 const LEADS_EMPTY = "No leads here. Leads arrive through POST /api/leads.";
