@@ -178,7 +178,9 @@ export function FilesView() {
   const rows = pages.flatMap((page) => page.files);
   // Every page carries the same workspace total; the newest answer is the freshest.
   const usage = pages.at(-1)?.usage;
-  const noStorage = files.error instanceof ApiRequestError && files.error.status === 409 ? files.error.message : null;
+  // Without storage nothing new can be stored, but files already stored stay listed.
+  const state = pages[0]?.storage;
+  const noStorage = state && !state.connected ? (state.message ?? "No storage is connected") : null;
   const hasFilters = Boolean(q || purpose);
 
   return (
@@ -213,105 +215,101 @@ export function FilesView() {
         <p className="text-sm text-muted-foreground">Your account is a viewer: you can download files; ask an admin to upload or delete them.</p>
       )}
 
-      {!noStorage && (
-        <>
-          <form role="search" aria-label="Filter files" className="flex flex-wrap items-end gap-3 rounded-xl border bg-card p-4 shadow-xs" onSubmit={(e) => e.preventDefault()}>
-            <SearchBox value={q} onSearch={onSearch} />
-            <FilterSelect
-              id="filter-purpose"
-              label="Purpose"
-              allLabel="All purposes"
-              options={FILE_PURPOSES.map((p) => ({ value: p, label: PURPOSE_LABELS[p] }))}
-              value={purpose}
-              onChange={(value) => update({ purpose: value || null })}
-              className="sm:min-w-40"
-            />
-            {hasFilters && (
-              <Button type="button" variant="ghost" onClick={() => update({ q: null, purpose: null })}>
-                <XIcon aria-hidden="true" />
-                Clear filters
-              </Button>
+      <form role="search" aria-label="Filter files" className="flex flex-wrap items-end gap-3 rounded-xl border bg-card p-4 shadow-xs" onSubmit={(e) => e.preventDefault()}>
+        <SearchBox value={q} onSearch={onSearch} />
+        <FilterSelect
+          id="filter-purpose"
+          label="Purpose"
+          allLabel="All purposes"
+          options={FILE_PURPOSES.map((p) => ({ value: p, label: PURPOSE_LABELS[p] }))}
+          value={purpose}
+          onChange={(value) => update({ purpose: value || null })}
+          className="sm:min-w-40"
+        />
+        {hasFilters && (
+          <Button type="button" variant="ghost" onClick={() => update({ q: null, purpose: null })}>
+            <XIcon aria-hidden="true" />
+            Clear filters
+          </Button>
+        )}
+      </form>
+
+      {(problem || notice) && (
+        <Alert variant={problem ? "destructive" : "success"} data-testid="files-action-message">
+          {problem ? <CircleAlertIcon aria-hidden="true" /> : <InfoIcon aria-hidden="true" />}
+          <AlertDescription className="flex w-full items-start justify-between gap-2">
+            <p>{problem ?? notice}</p>
+            <Button
+              type="button"
+              variant="ghost"
+              size="icon"
+              className="size-6 shrink-0"
+              aria-label="Dismiss message"
+              onClick={() => {
+                setProblem(null);
+                setNotice(null);
+              }}
+            >
+              <XIcon aria-hidden="true" />
+            </Button>
+          </AlertDescription>
+        </Alert>
+      )}
+
+      {files.isError && (
+        <Alert variant="destructive" data-testid="files-error">
+          <CircleAlertIcon aria-hidden="true" />
+          <AlertTitle>Could not load the files</AlertTitle>
+          <AlertDescription>
+            <p>
+              {errorMessage(files.error)}
+              {files.data ? " Showing the last loaded list." : ""}
+            </p>
+            <Button variant="outline" size="sm" className="mt-2" onClick={() => void files.refetch()}>
+              Try again
+            </Button>
+          </AlertDescription>
+        </Alert>
+      )}
+
+      <div className="overflow-hidden rounded-xl border bg-card shadow-xs">
+        <Table aria-label="Stored files" aria-busy={files.isFetching || undefined} data-testid="files-table">
+          <TableHeader className="bg-muted/40">
+            <TableRow className="hover:bg-transparent">
+              <TableHead className="pl-4">Name</TableHead>
+              <TableHead>Purpose</TableHead>
+              <TableHead className="hidden md:table-cell">Type</TableHead>
+              <TableHead className="text-right">Size</TableHead>
+              <TableHead>Uploaded</TableHead>
+              <TableHead className="pr-4 text-right">
+                <span className="sr-only">Actions</span>
+              </TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody className={cn(files.isPlaceholderData && "opacity-60 transition-opacity")}>
+            {files.isPending ? (
+              <LoadingRows rows={5} columns={COLUMNS} />
+            ) : rows.length === 0 ? (
+              <EmptyRow
+                columns={COLUMNS}
+                testId="files-empty"
+                title={files.isError ? "No files loaded" : hasFilters ? "No files match" : "No files yet"}
+                hint={hasFilters ? "Try another name or purpose, or clear the filters." : "Files you upload here, form attachments and CSV exports show up in this list."}
+              />
+            ) : (
+              rows.map((file) => <FileRow key={file.id} file={file} canEdit={canEdit} onDelete={setDeleting} onProblem={showProblem} onNotice={showNotice} />)
             )}
-          </form>
+          </TableBody>
+        </Table>
+      </div>
 
-          {(problem || notice) && (
-            <Alert variant={problem ? "destructive" : "success"} data-testid="files-action-message">
-              {problem ? <CircleAlertIcon aria-hidden="true" /> : <InfoIcon aria-hidden="true" />}
-              <AlertDescription className="flex w-full items-start justify-between gap-2">
-                <p>{problem ?? notice}</p>
-                <Button
-                  type="button"
-                  variant="ghost"
-                  size="icon"
-                  className="size-6 shrink-0"
-                  aria-label="Dismiss message"
-                  onClick={() => {
-                    setProblem(null);
-                    setNotice(null);
-                  }}
-                >
-                  <XIcon aria-hidden="true" />
-                </Button>
-              </AlertDescription>
-            </Alert>
-          )}
-
-          {files.isError && (
-            <Alert variant="destructive" data-testid="files-error">
-              <CircleAlertIcon aria-hidden="true" />
-              <AlertTitle>Could not load the files</AlertTitle>
-              <AlertDescription>
-                <p>
-                  {errorMessage(files.error)}
-                  {files.data ? " Showing the last loaded list." : ""}
-                </p>
-                <Button variant="outline" size="sm" className="mt-2" onClick={() => void files.refetch()}>
-                  Try again
-                </Button>
-              </AlertDescription>
-            </Alert>
-          )}
-
-          <div className="overflow-hidden rounded-xl border bg-card shadow-xs">
-            <Table aria-label="Stored files" aria-busy={files.isFetching || undefined} data-testid="files-table">
-              <TableHeader className="bg-muted/40">
-                <TableRow className="hover:bg-transparent">
-                  <TableHead className="pl-4">Name</TableHead>
-                  <TableHead>Purpose</TableHead>
-                  <TableHead className="hidden md:table-cell">Type</TableHead>
-                  <TableHead className="text-right">Size</TableHead>
-                  <TableHead>Uploaded</TableHead>
-                  <TableHead className="pr-4 text-right">
-                    <span className="sr-only">Actions</span>
-                  </TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody className={cn(files.isPlaceholderData && "opacity-60 transition-opacity")}>
-                {files.isPending ? (
-                  <LoadingRows rows={5} columns={COLUMNS} />
-                ) : rows.length === 0 ? (
-                  <EmptyRow
-                    columns={COLUMNS}
-                    testId="files-empty"
-                    title={files.isError ? "No files loaded" : hasFilters ? "No files match" : "No files yet"}
-                    hint={hasFilters ? "Try another name or purpose, or clear the filters." : "Files you upload here, form attachments and CSV exports show up in this list."}
-                  />
-                ) : (
-                  rows.map((file) => <FileRow key={file.id} file={file} canEdit={canEdit} onDelete={setDeleting} onProblem={showProblem} onNotice={showNotice} />)
-                )}
-              </TableBody>
-            </Table>
-          </div>
-
-          {files.hasNextPage && (
-            <div className="flex justify-center">
-              <Button variant="outline" disabled={files.isFetchingNextPage} onClick={() => void files.fetchNextPage()} data-testid="files-load-more">
-                {files.isFetchingNextPage && <LoaderCircleIcon aria-hidden="true" className="animate-spin" />}
-                {files.isFetchingNextPage ? "Loading…" : "Load more"}
-              </Button>
-            </div>
-          )}
-        </>
+      {files.hasNextPage && (
+        <div className="flex justify-center">
+          <Button variant="outline" disabled={files.isFetchingNextPage} onClick={() => void files.fetchNextPage()} data-testid="files-load-more">
+            {files.isFetchingNextPage && <LoaderCircleIcon aria-hidden="true" className="animate-spin" />}
+            {files.isFetchingNextPage ? "Loading…" : "Load more"}
+          </Button>
+        </div>
       )}
 
       <DeleteFileDialog

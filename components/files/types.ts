@@ -33,6 +33,8 @@ export interface FileListResponse {
   files: FileView[];
   nextCursor: string | null;
   usage: { files: number; bytes: number };
+  /** Whether new files can be stored now; if not, why (files already stored stay listed). */
+  storage: { connected: boolean; message: string | null };
 }
 
 /** POST /api/storage/files (multipart, through the app) */

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { actorOf, type SessionUser } from "@/lib/auth/session";
 import { config } from "@/lib/config";
-import { openCapability, type OpenConnection } from "@/lib/connections/open";
+import { capabilityConnections, openCapability, slotProviderNames, type OpenConnection } from "@/lib/connections/open";
 import { getDb, type Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/http/api";
@@ -115,6 +115,17 @@ export interface FileList {
   files: FileView[];
   nextCursor: string | null;
   usage: { files: number; bytes: number };
+  /** Whether new files can be stored now; if not, why (files already stored stay listed). */
+  storage: { connected: boolean; message: string | null };
+}
+
+/** Whether the workspace has a storage connection to store new files with, and if not, why. */
+export async function storageState(workspaceId: string, db?: Db): Promise<FileList["storage"]> {
+  const candidates = await capabilityConnections(workspaceId, "storage", db);
+  if (candidates.some((c) => !c.pausedAt)) return { connected: true, message: null };
+  const names = slotProviderNames("storage");
+  if (candidates.length) return { connected: false, message: `${names} is paused: resume it on the Integrations page to store files` };
+  return { connected: false, message: `${names} is not connected in this workspace: connect it under Integrations to store files` };
 }
 
 export async function listFiles(workspaceId: string, query: z.infer<typeof listQuerySchema>): Promise<FileList> {
@@ -128,7 +139,7 @@ export async function listFiles(workspaceId: string, query: z.infer<typeof listQ
   };
   if (query.cursor && !(await db.storedFile.findFirst({ where: { id: query.cursor, workspaceId }, select: { id: true } })))
     throw new ApiError(400, "cursor is not a position in this list");
-  const [rows, usage] = await Promise.all([
+  const [rows, usage, storage] = await Promise.all([
     db.storedFile.findMany({
       where,
       include: FILE_INCLUDE,
@@ -137,12 +148,14 @@ export async function listFiles(workspaceId: string, query: z.infer<typeof listQ
       ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
     }),
     db.storedFile.aggregate({ where: { workspaceId, status: "stored" }, _count: { _all: true }, _sum: { size: true } }),
+    storageState(workspaceId, db),
   ]);
   const page = rows.slice(0, query.limit);
   return {
     files: page.map(fileView),
     nextCursor: rows.length > query.limit ? page.at(-1)!.id : null,
     usage: { files: usage._count._all, bytes: Number(usage._sum.size ?? 0) },
+    storage,
   };
 }
 

@@ -33,7 +33,7 @@ test("the Files page uploads through the app and straight to the bucket, downloa
   const { s3 } = JSON.parse(fs.readFileSync(FAKES_FILE, "utf8")) as { s3: string };
   await signInPage(page, OWNER.email, OWNER.password, "/files");
   // No storage yet: the page says so and offers no drop zone.
-  await expect(page.getByRole("alert")).toContainText(/not connected/);
+  await expect(page.getByTestId("files-no-storage")).toContainText(/not connected/);
   await expect(page.getByTestId("files-dropzone")).toHaveCount(0);
 
   // Connected through the Integrations page's form: a wrong secret is refused and says so.
