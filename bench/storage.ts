@@ -46,6 +46,12 @@ function* fileChunks(size: number): Generator<Buffer> {
   for (let sent = 0; sent < size; sent += block.length) yield sent === 0 ? block : plain;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 async function startS3(): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "bench/support/s3-server.ts")], {
     env: { ...process.env, BENCH_S3_BUCKET: BUCKET, BENCH_S3_KEY_ID: KEY_ID, BENCH_S3_SECRET: SECRET },
@@ -191,6 +197,8 @@ try {
         floor: { mbPerSecond: r1(floor), rounds: floors.map(r1) },
         app: { mbPerSecond: r1(best.mbPerSecond), rounds: apps.map((a) => ({ ...a, mbPerSecond: r1(a.mbPerSecond) })) },
         ratioToFloor: Math.round(ratio * 100) / 100,
+        // Best rounds count; the medians show how much the machine's noise moved them.
+        medianRatio: Math.round((median(apps.map((a) => a.mbPerSecond)) / median(floors)) * 100) / 100,
         idleRssMb: Math.round(idleRss / (1024 * 1024)),
         maxRssGrowthMb: rssGrowth,
       },

@@ -62,8 +62,9 @@ export const FILE_INCLUDE = { connection: { select: { accountLabel: true } } } a
 export function keySafeName(name: string): string {
   const base = name
     .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
     .replace(/[^\w.-]+/g, "-")
-    .replace(/^[-.]+/, "")
+    .replace(/-+(?=\.)|^[-.]+/g, "")
     .replace(/-{2,}/g, "-");
   const trimmed = base.length > 100 ? base.slice(base.length - 100) : base;
   return trimmed || "file";
