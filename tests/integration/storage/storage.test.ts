@@ -156,7 +156,8 @@ describe("POST /api/storage/files (streamed through the app)", () => {
 
   it("answers 409 without storage (the list says so), and 400/415 for a body that is not a form with a file", async () => {
     expect((await upload(form([{ name: "a.png", type: "image/png", body: png(100) }]))).status).toBe(409);
-    const list = async () => (await (await filesRoute.GET(new Request("http://localhost/api/storage/files"), noParams)).json()) as { storage: { connected: boolean; message: string | null } };
+    const list = async () =>
+      (await (await filesRoute.GET(new Request("http://localhost/api/storage/files"), noParams)).json()) as { storage: { connected: boolean; message: string | null } };
     expect((await list()).storage).toEqual({ connected: false, message: expect.stringMatching(/not connected in this workspace/) });
     await connectStorage();
     expect((await list()).storage).toEqual({ connected: true, message: null });
