@@ -15,10 +15,12 @@ if (command.kind === "error") {
 
 // Loaded only for a run, so that --list and usage errors need no database.
 const { runCli } = await import("@/lib/db/cli");
+const { runJob } = await import("@/lib/jobs/runs");
 await runCli(async ({ db }) => {
-  const report = await command.job.run({ db, trigger: "cli", options: command.options });
+  // Recorded like every run, so the Jobs page's history has it.
+  const outcome = await runJob(command.job, { db, trigger: "cli", options: command.options });
+  if (!outcome.ran) throw new Error("the run was not started");
   // One line for a scheduler's log; indented for a person at a terminal.
-  console.log(JSON.stringify(report, null, process.stdout.isTTY ? 2 : undefined));
-  const failure = command.job.failure?.(report);
-  if (failure) throw new Error(failure);
+  if (outcome.report !== null) console.log(JSON.stringify(outcome.report, null, process.stdout.isTTY ? 2 : undefined));
+  if (outcome.error) throw new Error(outcome.error);
 });

@@ -48,6 +48,12 @@ const schema = z.object({
   ),
   TOKEN_ENCRYPTION_KEYS_PREVIOUS: optionalString.describe("Comma-separated earlier keys that still decrypt during a rotation (then run `npm run vault:rotate`)"),
   CRON_SECRET: optionalString.describe("Bearer token that /api/cron/* routes require (Vercel Cron sends it). Unset: cron routes refuse every request"),
+  SCHEDULER: z
+    .enum(["auto", "on", "off"], { error: "SCHEDULER is auto, on or off" })
+    .default("auto")
+    .describe(
+      "Whether the server runs the scheduled jobs itself: auto (on, except on Vercel, whose crons call the cron routes), on, or off (an outside scheduler calls the cron routes)",
+    ),
   SETUP_TOKEN: optionalString.describe("Fixed first-run setup token. Unset: a one-time token is printed to the log at start while no user exists"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info").describe("Least severe log level written (JSON lines on stdout/stderr)"),
   PIPELINE_TIMEOUT_MS: int(30_000).describe("Timeout of one provider call attempt"),
