@@ -83,8 +83,13 @@ export const JOBS: readonly Job[] = [
     name: "webinar-reminders",
     route: "webinar-reminders",
     schedule: "0 9 * * *",
-    description: "Emails registrants the reminders due today (`WEBINAR_REMINDER_DAYS` before each session); safe to run again, nobody gets a reminder twice",
-    run: async () => (await import("@/lib/webinars/reminders")).sendWebinarReminders(),
+    description:
+      "Emails registrants the reminders due today (`WEBINAR_REMINDER_DAYS` before each session), and the ones due on days it did not run, late, for webinars still ahead; safe to run again, nobody gets a reminder twice",
+    // Days the job did not run (the server was down) are caught up: their reminders go out late.
+    run: async ({ db }) => {
+      const last = await db.jobRun.findFirst({ where: { job: "webinar-reminders", status: "succeeded" }, orderBy: { startedAt: "desc" }, select: { startedAt: true } });
+      return (await import("@/lib/webinars/reminders")).sendWebinarReminders({ lastRunAt: last?.startedAt ?? null });
+    },
   }),
   defineJob({
     name: "inbound-webhooks",

@@ -19,8 +19,10 @@ const DAY_MS = 86_400_000;
 export interface ReminderKindReport {
   kind: string;
   days: number;
-  /** The UTC day whose webinars got this reminder. */
+  /** The UTC day whose webinars got this reminder (the first of them, for a late one). */
   webinarDay: string;
+  /** A reminder that was due on days the job did not run, sent now (saying how far off the webinar really is). */
+  late?: true;
   sessions: number;
   sent: number;
   failed: number;
@@ -71,6 +73,11 @@ async function settle(db: Db, registrationId: string, kind: string, result: Send
 
 export interface ReminderOptions {
   now?: Date;
+  /**
+   * When the job last ran to the end. Reminders that fell due on the days since (the server was
+   * down, the scheduler missed them) go out now, late, for webinars still ahead.
+   */
+  lastRunAt?: Date | null;
   /** Only this workspace (the default is every workspace). */
   workspaceId?: string;
   actor?: string;
@@ -83,27 +90,28 @@ export async function sendWebinarReminders(options: ReminderOptions = {}): Promi
   const today = startOfUtcDay(now);
   const report: ReminderReport = { ranAt: now.toISOString(), sent: 0, failed: 0, skipped: 0, kinds: [], failures: [] };
 
-  for (const days of reminderDays()) {
-    const kind = `${days}d`;
-    const from = new Date(today.getTime() + days * DAY_MS);
-    const sessions = await db.webinarSession.findMany({
-      where: { startsAt: { gte: from, lt: new Date(from.getTime() + DAY_MS) }, status: "scheduled", ...(options.workspaceId ? { workspaceId: options.workspaceId } : {}) },
+  type Session = WebinarSession & { registrations: Registration[] };
+  const sessionsStarting = (from: Date, to: Date): Promise<Session[]> =>
+    db.webinarSession.findMany({
+      where: { startsAt: { gte: from, lt: to }, status: "scheduled", ...(options.workspaceId ? { workspaceId: options.workspaceId } : {}) },
       include: { registrations: { where: { status: "registered", paymentStatus: { in: ["not_required", "completed"] } }, orderBy: { createdAt: "asc" } } },
       orderBy: { startsAt: "asc" },
     });
-    const entry: ReminderKindReport = { kind, days, webinarDay: from.toISOString().slice(0, 10), sessions: sessions.length, sent: 0, failed: 0, skipped: 0 };
+  const remindAll = async (sessions: Session[], entry: ReminderKindReport) => {
     for (const session of sessions) {
+      // Late reminders say how far off the webinar really is.
+      const daysAhead = entry.late ? Math.round((startOfUtcDay(session.startsAt).getTime() - today.getTime()) / DAY_MS) : entry.days;
       for (const registration of session.registrations) {
-        if (!(await claim(db, registration, kind, now))) {
+        if (!(await claim(db, registration, entry.kind, now))) {
           entry.skipped += 1;
           continue;
         }
-        const result = await remind(session, registration, days, options);
-        await settle(db, registration.id, kind, result);
+        const result = await remind(session, registration, daysAhead, options);
+        await settle(db, registration.id, entry.kind, result);
         if (result.ok) entry.sent += 1;
         else {
           entry.failed += 1;
-          report.failures.push({ registrationId: registration.id, email: registration.email, kind, reason: result.message });
+          report.failures.push({ registrationId: registration.id, email: registration.email, kind: entry.kind, reason: result.message });
         }
       }
     }
@@ -111,6 +119,34 @@ export async function sendWebinarReminders(options: ReminderOptions = {}): Promi
     report.sent += entry.sent;
     report.failed += entry.failed;
     report.skipped += entry.skipped;
+  };
+
+  const kinds = reminderDays();
+  const remindedNow = new Set<string>();
+  for (const days of kinds) {
+    const from = new Date(today.getTime() + days * DAY_MS);
+    const sessions = await sessionsStarting(from, new Date(from.getTime() + DAY_MS));
+    for (const session of sessions) remindedNow.add(session.id);
+    await remindAll(sessions, { kind: `${days}d`, days, webinarDay: from.toISOString().slice(0, 10), sessions: sessions.length, sent: 0, failed: 0, skipped: 0 });
+  }
+
+  // Days missed since the last run (at most as far back as the longest reminder reaches): each
+  // webinar still ahead gets the nearest reminder it missed, once — not one per missed kind.
+  if (options.lastRunAt) {
+    const longest = Math.max(...kinds);
+    const firstMissed = Math.max(startOfUtcDay(options.lastRunAt).getTime() + DAY_MS, today.getTime() - longest * DAY_MS);
+    if (firstMissed < today.getTime()) {
+      for (const days of [...kinds].sort((a, b) => a - b)) {
+        const sessions = (await sessionsStarting(new Date(firstMissed + days * DAY_MS), new Date(today.getTime() + days * DAY_MS))).filter(
+          (session) => session.startsAt > now && !remindedNow.has(session.id),
+        );
+        for (const session of sessions) remindedNow.add(session.id);
+        if (sessions.length) {
+          const first = new Date(firstMissed + days * DAY_MS).toISOString().slice(0, 10);
+          await remindAll(sessions, { kind: `${days}d`, days, webinarDay: first, late: true, sessions: sessions.length, sent: 0, failed: 0, skipped: 0 });
+        }
+      }
+    }
   }
   return report;
 }

@@ -153,4 +153,41 @@ describe("webinar reminders", () => {
       attempts: 2,
     });
   });
+
+  it("catches up the days it did not run: the nearest missed reminder, late, for webinars still ahead", async () => {
+    const user = await withSmtp();
+    // Last ran on 30 November; 1 and 2 December were missed; today is 3 December.
+    const lastRunAt = new Date("2026-11-30T09:00:05Z");
+    const dueToday = await webinar(user, "Due today", "2026-12-10T16:00:00Z");
+    const sevenMissed = await webinar(user, "Seven missed", "2026-12-08T16:00:00Z");
+    const bothMissed = await webinar(user, "Both missed", "2026-12-04T16:00:00Z");
+    const alreadyStarted = await webinar(user, "Started", "2026-12-03T08:00:00Z");
+    const longAgo = await webinar(user, "Before the last run", "2026-12-06T16:00:00Z");
+    for (const [session, email] of [
+      [dueToday, "today@example.test"],
+      [sevenMissed, "seven@example.test"],
+      [bothMissed, "both@example.test"],
+      [alreadyStarted, "started@example.test"],
+      [longAgo, "ago@example.test"],
+    ] as const)
+      await register(user, session.id, email);
+
+    const report = await sendWebinarReminders({ now: NOW, lastRunAt });
+    expect(report.kinds).toEqual([
+      { kind: "7d", days: 7, webinarDay: "2026-12-10", sessions: 1, sent: 1, failed: 0, skipped: 0 },
+      { kind: "2d", days: 2, webinarDay: "2026-12-05", sessions: 0, sent: 0, failed: 0, skipped: 0 },
+      { kind: "2d", days: 2, webinarDay: "2026-12-03", late: true, sessions: 1, sent: 1, failed: 0, skipped: 0 },
+      { kind: "7d", days: 7, webinarDay: "2026-12-08", late: true, sessions: 1, sent: 1, failed: 0, skipped: 0 },
+    ]);
+    const subjects = Object.fromEntries(h.fakes.smtp.received.map((m) => [m.to[0], m.subject]));
+    expect(subjects).toEqual({
+      "today@example.test": "Webinar Reminder - Due today starts in 7 days",
+      "seven@example.test": "Webinar Reminder - Seven missed starts in 5 days",
+      "both@example.test": "Webinar Reminder - Both missed starts in 1 day",
+    });
+    // Run again: nothing twice. Without a missed day, nothing late.
+    expect(await sendWebinarReminders({ now: new Date(NOW.getTime() + 60_000), lastRunAt })).toMatchObject({ sent: 0 });
+    expect(h.fakes.smtp.received).toHaveLength(3);
+    expect((await sendWebinarReminders({ now: NOW, lastRunAt: new Date("2026-12-02T09:00:00Z") })).kinds.filter((k) => k.late)).toEqual([]);
+  });
 });
