@@ -7,7 +7,8 @@ export async function register() {
   // the development server may call register again.
   const { JobScheduler, schedulerEnabled } = await import("@/lib/jobs/scheduler");
   const holder = globalThis as { plugboardScheduler?: InstanceType<typeof JobScheduler> };
-  if (schedulerEnabled() && !holder.plugboardScheduler) {
+  // Not in the workers of `next build` (they may load this file too), which have no database.
+  if (schedulerEnabled() && !holder.plugboardScheduler && process.env.NEXT_PHASE !== "phase-production-build") {
     holder.plugboardScheduler = new JobScheduler();
     holder.plugboardScheduler.start();
   }
