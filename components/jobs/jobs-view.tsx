@@ -87,34 +87,24 @@ function StatusBadge({ status, testId }: { status: RunStatus; testId?: string })
 export function JobsView() {
   const queryClient = useQueryClient();
   const { canEdit } = useCurrentUser();
-  // Jobs started from this page whose run is not recorded yet: the id of their last run when pressed.
-  const [pending, setPending] = React.useState<Record<string, { before: string | null; at: number }>>({});
+  // Jobs started from this page, with the id of their last run when pressed: until a new run shows
+  // up (it is recorded once the answer has gone out), the job counts as running.
+  const [pending, setPending] = React.useState<Record<string, string | null>>({});
+  const waiting = React.useCallback((job: JobItem) => job.name in pending && (job.lastRun?.id ?? null) === pending[job.name], [pending]);
 
   const overview = useQuery({
     queryKey: JOBS_KEY,
     queryFn: ({ signal }) => apiFetch<JobsOverview>("/api/jobs", { signal }),
-    refetchInterval: (query) => (query.state.data?.jobs.some((j) => j.running) || Object.keys(pending).length ? RUNNING_REFRESH_MS : IDLE_REFRESH_MS),
+    refetchInterval: (query) => (query.state.data?.jobs.some((j) => j.running || waiting(j)) ? RUNNING_REFRESH_MS : IDLE_REFRESH_MS),
     refetchOnWindowFocus: true,
   });
-
-  // A pending start is done once its run shows up (a new last run), or after the timeout.
-  React.useEffect(() => {
-    if (!overview.data) return;
-    setPending((current) => {
-      const next = Object.fromEntries(
-        Object.entries(current).filter(([name, p]) => {
-          const job = overview.data.jobs.find((j) => j.name === name);
-          return job && (job.lastRun?.id ?? null) === p.before && Date.now() - p.at < PENDING_TIMEOUT_MS;
-        }),
-      );
-      return Object.keys(next).length === Object.keys(current).length ? current : next;
-    });
-  }, [overview.data]);
 
   const runNow = useMutation({
     mutationFn: (job: JobItem) => apiFetch<{ started: true }>(`/api/jobs/${encodeURIComponent(job.name)}/run`, { method: "POST" }),
     onSuccess: (_data, job) => {
-      setPending((current) => ({ ...current, [job.name]: { before: job.lastRun?.id ?? null, at: Date.now() } }));
+      setPending((current) => ({ ...current, [job.name]: job.lastRun?.id ?? null }));
+      // A run that never shows up (its start failed: the server log says why) is not waited for forever.
+      setTimeout(() => setPending(({ [job.name]: _done, ...rest }) => rest), PENDING_TIMEOUT_MS);
       void queryClient.invalidateQueries({ queryKey: JOBS_KEY });
     },
   });
@@ -174,7 +164,7 @@ export function JobsView() {
                 key={job.name}
                 job={job}
                 canRun={canEdit}
-                busy={job.running || job.name in pending || (runNow.isPending && runNow.variables?.name === job.name)}
+                busy={job.running || waiting(job) || (runNow.isPending && runNow.variables?.name === job.name)}
                 onRun={() => runNow.mutate(job)}
               />
             ))}
@@ -244,9 +234,7 @@ function JobCard({ job, canRun, busy, onRun }: { job: JobItem; canRun: boolean; 
         {job.consecutiveFailures > 0 && (
           <Alert variant="destructive" data-testid={`job-failures-${job.name}`}>
             <CircleAlertIcon aria-hidden="true" />
-            <AlertTitle>
-              Failed {job.consecutiveFailures === 1 ? "once" : `${job.consecutiveFailures} times`} in a row
-            </AlertTitle>
+            <AlertTitle>Failed {job.consecutiveFailures === 1 ? "once" : `${job.consecutiveFailures} times`} in a row</AlertTitle>
             {lastFailure?.error && <AlertDescription className="break-words">{lastFailure.error}</AlertDescription>}
           </Alert>
         )}

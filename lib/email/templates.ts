@@ -275,7 +275,10 @@ export const TEMPLATES: Record<EmailTemplate, TemplateSpec> = {
         preheader: "The scheduled job {job} keeps failing: {error}",
         blocks: [
           { kind: "paragraph", text: "Hello {name},", if: "name", otherwise: "Hello," },
-          { kind: "paragraph", text: "a scheduled job of Plugboard failed several times in a row. It keeps running on its schedule; you will hear again only after it has succeeded and then fails twice more." },
+          {
+            kind: "paragraph",
+            text: "a scheduled job of Plugboard failed several times in a row. It keeps running on its schedule; you will hear again only after it has succeeded and then fails twice more.",
+          },
           {
             kind: "details",
             rows: [

@@ -56,13 +56,11 @@ export async function jobsOverview(db: Db, now: Date = new Date()): Promise<Jobs
         db.jobRun.count({ where: runningWhere(job.name, now) }),
         consecutiveFailures(db, job.name),
       ]);
-      const recentRuns = runs.map(
-        (run): JobRunView => ({
-          ...run,
-          startedAt: run.startedAt.toISOString(),
-          finishedAt: run.finishedAt?.toISOString() ?? null,
-        }),
-      );
+      const recentRuns = runs.map((run): JobRunView => ({
+        ...run,
+        startedAt: run.startedAt.toISOString(),
+        finishedAt: run.finishedAt?.toISOString() ?? null,
+      }));
       return {
         name: job.name,
         description: job.description,

@@ -26,7 +26,8 @@ test("the Jobs page says who runs the schedules and runs prune now", async ({ pa
   await expect(prune).toContainText("daily at 03:17 UTC");
   // Another test run may have left a run of prune: wait for a new one, told by its id.
   const lastRunId = async () =>
-    ((await (await page.request.get("/api/jobs")).json()) as { jobs: { name: string; lastRun: { id: string } | null }[] }).jobs.find((j) => j.name === "prune")!.lastRun?.id ?? null;
+    ((await (await page.request.get("/api/jobs")).json()) as { jobs: { name: string; lastRun: { id: string } | null }[] }).jobs.find((j) => j.name === "prune")!.lastRun?.id ??
+    null;
   const before = await lastRunId();
 
   await page.getByTestId("job-run-now-prune").click();

@@ -54,8 +54,7 @@ async function overview(): Promise<{ scheduler: { enabled: boolean; mode: string
   return response.json();
 }
 
-const post = (name: string) =>
-  inNextRequest(() => runRoute.POST(new Request(`http://localhost/api/jobs/${name}/run`, { method: "POST" }), { params: Promise.resolve({ name }) }));
+const post = (name: string) => inNextRequest(() => runRoute.POST(new Request(`http://localhost/api/jobs/${name}/run`, { method: "POST" }), { params: Promise.resolve({ name }) }));
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
