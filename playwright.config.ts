@@ -41,8 +41,10 @@ export default defineConfig({
     { name: "navigation", testMatch: /navigation\.spec\.ts/, dependencies: ["oauth"] },
     // File storage against the fake S3, in a workspace of its own.
     { name: "storage", testMatch: /storage\.spec\.ts/, dependencies: ["navigation"] },
+    // The Jobs page: Run now on a real job, as an admin of a workspace of its own.
+    { name: "jobs", testMatch: /jobs\.spec\.ts/, dependencies: ["storage"] },
     // Last: hostile input to every route, as an admin of a workspace of its own.
-    { name: "hostile-input", testMatch: /hostile-input\.spec\.ts/, dependencies: ["storage"] },
+    { name: "hostile-input", testMatch: /hostile-input\.spec\.ts/, dependencies: ["jobs"] },
   ],
   webServer: {
     command: "node_modules/.bin/tsx tests/e2e/server.ts",

@@ -1,7 +1,20 @@
 // The dashboard's navigation, grouped by what people come to do. A new page adds one line to its
 // group; a group with no pages yet is not drawn. List only pages that exist (a unit test checks
 // every href against app/(dashboard)).
-import { ActivityIcon, CalendarDaysIcon, ContactIcon, FolderIcon, HeartPulseIcon, InboxIcon, MailIcon, PlugIcon, PresentationIcon, SendIcon, type LucideIcon } from "lucide-react";
+import {
+  ActivityIcon,
+  CalendarDaysIcon,
+  ContactIcon,
+  FolderIcon,
+  HeartPulseIcon,
+  InboxIcon,
+  ListChecksIcon,
+  MailIcon,
+  PlugIcon,
+  PresentationIcon,
+  SendIcon,
+  type LucideIcon,
+} from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -36,9 +49,12 @@ export const NAV_GROUPS: readonly NavGroup[] = [
     ],
   },
   {
-    // Later: syncs, jobs, content.
+    // Later: syncs, content.
     label: "Automation",
-    items: [{ href: "/webhooks", label: "Outgoing webhooks", icon: SendIcon }],
+    items: [
+      { href: "/webhooks", label: "Outgoing webhooks", icon: SendIcon },
+      { href: "/jobs", label: "Jobs", icon: ListChecksIcon },
+    ],
   },
   {
     // Later: API keys, users, audit.

@@ -7,8 +7,9 @@
 //   webinar_registration   webinar_title, date        [name, duration, join_url]
 //   webinar_reminder       webinar_title, when, date  [name, join_url]   (when: "in 7 days")
 //   integration_alert      integration, status        [reasons, details, dashboard_url, name]
+//   job_failed             job, failures, error       [schedule, dashboard_url, name]
 
-export const EMAIL_TEMPLATES = ["booking_confirmation", "webinar_registration", "webinar_reminder", "integration_alert"] as const;
+export const EMAIL_TEMPLATES = ["booking_confirmation", "webinar_registration", "webinar_reminder", "integration_alert", "job_failed"] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 export const EMAIL_LANGUAGES = ["en", "de"] as const;
 export type EmailLanguage = (typeof EMAIL_LANGUAGES)[number];
@@ -262,6 +263,61 @@ export const TEMPLATES: Record<EmailTemplate, TemplateSpec> = {
     samples: {
       en: { integration: "Odoo", status: "unhealthy", reasons: "High error rate: 23.0%", name: "Ada Lovelace", dashboard_url: "https://plugboard.example.com/integrations" },
       de: { integration: "Odoo", status: "gestört", reasons: "Hohe Fehlerquote: 23,0 %", name: "Ada Lovelace", dashboard_url: "https://plugboard.example.com/integrations" },
+    },
+  },
+  job_failed: {
+    description: "Sent to admins when a scheduled job fails twice in a row (once per streak)",
+    required: ["job", "failures", "error"],
+    optional: ["schedule", "dashboard_url", "name"],
+    languages: {
+      en: {
+        subject: "Job Failed - {job} failed {failures} times in a row",
+        preheader: "The scheduled job {job} keeps failing: {error}",
+        blocks: [
+          { kind: "paragraph", text: "Hello {name},", if: "name", otherwise: "Hello," },
+          {
+            kind: "paragraph",
+            text: "a scheduled job of Plugboard failed several times in a row. It keeps running on its schedule; you will hear again only after it has succeeded and then fails twice more.",
+          },
+          {
+            kind: "details",
+            rows: [
+              { label: "Job", value: "{job}" },
+              { label: "Schedule", value: "{schedule}", if: "schedule" },
+              { label: "Failures in a row", value: "{failures}" },
+              { label: "Last error", value: "{error}" },
+            ],
+          },
+          { kind: "button", label: "Open the Jobs page", url: "{dashboard_url}", if: "dashboard_url" },
+        ],
+        footer: "You receive this email because you are an admin of this Plugboard workspace.",
+      },
+      de: {
+        subject: "Job fehlgeschlagen - {job} ist {failures}-mal in Folge fehlgeschlagen",
+        preheader: "Der geplante Job {job} schlägt weiter fehl: {error}",
+        blocks: [
+          { kind: "paragraph", text: "Guten Tag {name},", if: "name", otherwise: "Guten Tag," },
+          {
+            kind: "paragraph",
+            text: "ein geplanter Job von Plugboard ist mehrmals in Folge fehlgeschlagen. Er läuft weiter nach seinem Zeitplan; Sie hören erst wieder davon, wenn er erfolgreich war und danach erneut zweimal fehlschlägt.",
+          },
+          {
+            kind: "details",
+            rows: [
+              { label: "Job", value: "{job}" },
+              { label: "Zeitplan", value: "{schedule}", if: "schedule" },
+              { label: "Fehlschläge in Folge", value: "{failures}" },
+              { label: "Letzter Fehler", value: "{error}" },
+            ],
+          },
+          { kind: "button", label: "Zur Jobs-Seite", url: "{dashboard_url}", if: "dashboard_url" },
+        ],
+        footer: "Sie erhalten diese E-Mail, weil Sie Administrator dieses Plugboard-Arbeitsbereichs sind.",
+      },
+    },
+    samples: {
+      en: { job: "sync-leads", failures: "2", error: "Odoo answered 503", schedule: "every 4 hours", name: "Ada Lovelace", dashboard_url: "https://plugboard.example.com/jobs" },
+      de: { job: "sync-leads", failures: "2", error: "Odoo antwortete 503", schedule: "alle 4 Stunden", name: "Ada Lovelace", dashboard_url: "https://plugboard.example.com/jobs" },
     },
   },
 };

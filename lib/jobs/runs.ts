@@ -13,6 +13,7 @@ import type { Db } from "@/lib/db/client";
 import { utcTimestamp } from "@/lib/db/sql";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/log";
+import type { JobAlertNotifier } from "@/lib/jobs/alerts";
 import type { Job, JobTrigger } from "@/lib/jobs/registry";
 
 export type RunTrigger = JobTrigger | "scheduler" | "catch-up" | "manual";
@@ -32,6 +33,8 @@ export interface RunOptions {
   instance?: string;
   now?: () => Date;
   leaseMs?: number;
+  /** Sends the alert when this run is the job's second failure in a row (lib/jobs/alerts.ts); tests give a recorder. */
+  notify?: JobAlertNotifier;
 }
 
 export type RunOutcome =
@@ -108,5 +111,17 @@ export async function runJob(job: Job, run: RunOptions): Promise<RunOutcome> {
     where: { id, instance },
     data: { status, finishedAt: finished, durationMs, leaseUntil: finished, report: reportJson(report), error },
   });
+  if (error) await alertIfRepeated(db, job, error, run.notify);
   return { ran: true, runId: id, status, report, error, durationMs };
+}
+
+/** The failure alert never changes a run's outcome: a failure to send is logged. */
+async function alertIfRepeated(db: Db, job: Job, error: string, notify: JobAlertNotifier | undefined): Promise<void> {
+  try {
+    // Loaded only when a run fails: the email stack is not needed for runs that succeed.
+    const { alertOnRepeatedFailure } = await import("@/lib/jobs/alerts");
+    await alertOnRepeatedFailure(db, job, error, notify);
+  } catch (thrown) {
+    logger.error("job failure alert could not be sent", { job: job.name, error: thrown });
+  }
 }

@@ -34,6 +34,11 @@ export function slotsBetween(expression: string, after: Date, until: Date): Date
   return slots;
 }
 
+/** The first slot after `after`. */
+export function nextSlot(expression: string, after: Date): Date | null {
+  return cronOf(expression).nextRun(after);
+}
+
 /** The latest slot at or before `at`. */
 export function latestSlot(expression: string, at: Date): Date | null {
   return cronOf(expression).previousRuns(1, new Date(at.getTime() + 1))[0] ?? null;

@@ -12,7 +12,7 @@ const WORKSPACE = "Northwind Traders — Regional Marketing & Partner Operations
 const GROUPS = {
   Overview: ["Integrations", "Health", "Activity"],
   Data: ["Leads", "Webinars", "Calendar", "Email", "Inbound webhooks", "Files"],
-  Automation: ["Outgoing webhooks"],
+  Automation: ["Outgoing webhooks", "Jobs"],
 };
 const LEADS_EMPTY = "No leads here. Leads arrive through POST /api/leads.";
 

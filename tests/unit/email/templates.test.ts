@@ -9,9 +9,10 @@ const SUBJECTS = {
   webinar_registration: { en: "Webinar Registration Confirmed - Intro", de: "Webinar-Anmeldung bestätigt - Intro" },
   webinar_reminder: { en: "Webinar Reminder - Intro starts in 2 days", de: "Webinar-Erinnerung - Intro beginnt in 2 Tagen" },
   integration_alert: { en: "Integration Alert - Odoo: unhealthy", de: "Integrations-Warnung - Odoo: unhealthy" },
+  job_failed: { en: "Job Failed - prune failed 2 times in a row", de: "Job fehlgeschlagen - prune ist 2-mal in Folge fehlgeschlagen" },
 };
 
-const VALUES = { reference: "BK-1", date: "d", webinar_title: "Intro", integration: "Odoo", status: "unhealthy" };
+const VALUES = { reference: "BK-1", date: "d", webinar_title: "Intro", integration: "Odoo", status: "unhealthy", job: "prune", failures: "2", error: "boom" };
 
 describe("email templates", () => {
   it("has every template in English and German with the subjects the product promises", () => {
@@ -74,7 +75,7 @@ describe("email templates", () => {
       throw new Error("expected an error");
     };
     expect(error(() => renderTemplate("welcome", "en", {}))).toBe(
-      'Unknown email template "welcome"; the templates are booking_confirmation, webinar_registration, webinar_reminder, integration_alert',
+      'Unknown email template "welcome"; the templates are booking_confirmation, webinar_registration, webinar_reminder, integration_alert, job_failed',
     );
     expect(error(() => renderTemplate("webinar_reminder", "fr", VALUES))).toBe('The email template "webinar_reminder" has no "fr" version; it exists in en (English), de (German)');
     expect(error(() => renderTemplate("webinar_reminder", "en", { webinar_title: "x" }))).toBe('The email template "webinar_reminder" needs the values when, date');
