@@ -22,6 +22,11 @@ test("the Jobs page says who runs the schedules and runs prune now", async ({ pa
   await expect(notice).toContainText("This server does not run the schedules");
   await expect(notice).toContainText("SCHEDULER=off");
 
+  // With SCHEDULER=off nothing ran on its own schedule, although the server has been up for minutes
+  // and deliver-webhooks is due every minute (runs from the cron routes other specs call are fine).
+  const overview = (await (await page.request.get("/api/jobs")).json()) as { jobs: { name: string; recentRuns: { trigger: string }[] }[] };
+  expect(overview.jobs.flatMap((j) => j.recentRuns.filter((r) => r.trigger === "scheduler" || r.trigger === "catch-up").map(() => j.name))).toEqual([]);
+
   const prune = page.getByTestId("job-prune");
   await expect(prune).toContainText("daily at 03:17 UTC");
   // Another test run may have left a run of prune: wait for a new one, told by its id.
