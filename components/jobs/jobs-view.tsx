@@ -24,7 +24,7 @@ interface JobRun {
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
-  report: unknown;
+  figures: Record<string, number | boolean>;
   error: string | null;
 }
 
@@ -66,12 +66,9 @@ function formatDuration(ms: number | null): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-/** The report's top-level numbers, words and yes/no values: the figures a run reports. */
-function reportFigures(report: unknown): [string, string][] {
-  if (!report || typeof report !== "object" || Array.isArray(report)) return [];
-  return Object.entries(report as Record<string, unknown>)
-    .filter(([, value]) => ["number", "string", "boolean"].includes(typeof value))
-    .map(([key, value]) => [key, typeof value === "number" ? value.toLocaleString() : String(value)]);
+/** The figures a run reports (its report's top-level numbers and yes/no values), as text. */
+function reportFigures(figures: Record<string, number | boolean> | undefined): [string, string][] {
+  return Object.entries(figures ?? {}).map(([key, value]) => [key, typeof value === "number" ? value.toLocaleString() : value ? "yes" : "no"]);
 }
 
 function StatusBadge({ status, testId }: { status: RunStatus; testId?: string }) {
@@ -177,7 +174,7 @@ export function JobsView() {
 
 function JobCard({ job, canRun, busy, onRun }: { job: JobItem; canRun: boolean; busy: boolean; onRun: () => void }) {
   const last = job.lastRun;
-  const figures = reportFigures(last?.report);
+  const figures = reportFigures(last?.figures);
   const lastFailure = job.recentRuns.find((r) => r.status === "failed");
   return (
     <Card className="gap-3 py-4" data-testid={`job-${job.name}`} role="article" aria-label={`${job.name} job`}>
@@ -269,7 +266,7 @@ function RecentRuns({ runs, name }: { runs: JobRun[]; name: string }) {
               <TableCell className="text-right tabular-nums">{formatDuration(run.durationMs)}</TableCell>
               <TableCell className="max-w-md truncate" title={run.error ?? undefined}>
                 {run.error ??
-                  reportFigures(run.report)
+                  reportFigures(run.figures)
                     .map(([k, v]) => `${k}: ${v}`)
                     .join(", ")}
               </TableCell>

@@ -21,7 +21,12 @@ export interface JobRunView {
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
-  report: unknown;
+  /**
+   * The report's top-level numbers and yes/no values. Jobs run for every workspace at once, so a
+   * whole report (reminder failures with registrants' addresses, per-workspace results) would show
+   * one workspace's data to another's users; aggregate figures do not.
+   */
+  figures: Record<string, number | boolean>;
   error: string | null;
 }
 
@@ -43,6 +48,12 @@ export interface JobsOverview {
   jobs: JobView[];
 }
 
+/** A report's top-level numbers and yes/no values. */
+export function reportFigures(report: unknown): Record<string, number | boolean> {
+  if (!report || typeof report !== "object" || Array.isArray(report)) return {};
+  return Object.fromEntries(Object.entries(report).filter(([, value]) => typeof value === "number" || typeof value === "boolean")) as Record<string, number | boolean>;
+}
+
 const RUN_SELECT = { id: true, trigger: true, status: true, startedAt: true, finishedAt: true, durationMs: true, report: true, error: true } as const;
 
 /** A run still going: "running" with a lease in the future (a run whose instance died has a lease in the past). */
@@ -56,10 +67,11 @@ export async function jobsOverview(db: Db, now: Date = new Date()): Promise<Jobs
         db.jobRun.count({ where: runningWhere(job.name, now) }),
         consecutiveFailures(db, job.name),
       ]);
-      const recentRuns = runs.map((run): JobRunView => ({
+      const recentRuns = runs.map(({ report, ...run }): JobRunView => ({
         ...run,
         startedAt: run.startedAt.toISOString(),
         finishedAt: run.finishedAt?.toISOString() ?? null,
+        figures: reportFigures(report),
       }));
       return {
         name: job.name,

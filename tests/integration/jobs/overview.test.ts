@@ -34,7 +34,7 @@ interface RunView {
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
-  report: unknown;
+  figures: Record<string, number | boolean>;
   error: string | null;
 }
 interface JobView {
@@ -74,7 +74,7 @@ describe("GET /api/jobs", () => {
     await t.db.jobRun.createMany({
       data: [
         run(40, "failed", { error: "old failure" }),
-        run(30, "succeeded", { report: { activityDeleted: 3, nested: { a: 1 } } }),
+        run(30, "succeeded", { report: { activityDeleted: 3, dryRun: false, ranAt: "2027-01-01", nested: { a: 1 }, failures: [{ email: "someone@other-workspace.test" }] } }),
         run(20, "failed", { error: "first" }),
         run(10, "failed", { error: "disk full" }),
       ],
@@ -85,7 +85,9 @@ describe("GET /api/jobs", () => {
     expect(prune).toMatchObject({ scheduleInWords: "daily at 03:17 UTC", cronPath: "/api/cron/prune", running: false, consecutiveFailures: 2 });
     expect(prune.lastRun).toMatchObject({ status: "failed", error: "disk full", trigger: "scheduler", durationMs: 60_000 });
     expect(prune.recentRuns.map((r) => r.error)).toEqual(["disk full", "first", null, "old failure"]);
-    expect(prune.recentRuns[2]!.report).toEqual({ activityDeleted: 3, nested: { a: 1 } });
+    // Only aggregate figures: jobs run for every workspace, so a whole report could show another workspace's data.
+    expect(prune.recentRuns[2]!.figures).toEqual({ activityDeleted: 3, dryRun: false });
+    expect(JSON.stringify(body)).not.toContain("other-workspace.test");
     // Daily at 03:17 UTC: today's if still ahead, else tomorrow's.
     const now = Date.now();
     const today = new Date(now);
