@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { createTestDatabase } from "@/tests/helpers/db";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
@@ -91,5 +92,29 @@ export function summarize(samples: number[]) {
     p95: round(percentile(sorted, 95)),
     p99: round(percentile(sorted, 99)),
     max: round(sorted.at(-1) ?? NaN),
+  };
+}
+
+/**
+ * A helper server in a process of its own (a floor, a fake provider): `tsx <script>` with `env`,
+ * which prints `listening <port>` once it accepts connections. Its work is then not counted in
+ * the bench's own process.
+ */
+export async function startListeningChild(script: string, env: Record<string, string>, what: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, script)], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`${what} exited (${code})`)));
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      const m = /^listening (\d+)$/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      child.removeAllListeners("exit");
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
   };
 }

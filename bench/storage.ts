@@ -6,18 +6,15 @@
 // sampled every 20 ms. Goals: the app's RSS peaks < 150 MB above what it was before the first
 // upload (streamed, not buffered) and its
 // throughput is ≥ 0.8 × the floor's.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { createPrismaClient } from "@/lib/db/client";
 import { resetConfig } from "@/lib/config";
-import { freshPostgresDatabase, ROOT, signInCookie, startProductionServer } from "@/bench/lib";
+import { freshPostgresDatabase, signInCookie, startListeningChild, startProductionServer } from "@/bench/lib";
 import { createUser, createWorkspace } from "@/tests/helpers/factories";
 
 const SIZE_MB = Number(process.env.BENCH_STORAGE_MB ?? 200);
@@ -52,26 +49,8 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function startS3(): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "bench/support/s3-server.ts")], {
-    env: { ...process.env, BENCH_S3_BUCKET: BUCKET, BENCH_S3_KEY_ID: KEY_ID, BENCH_S3_SECRET: SECRET },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`the fake S3 exited (${code})`)));
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      const m = /^listening (\d+)$/.exec(line);
-      if (m) resolve(m[1]!);
-    });
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      child.removeAllListeners("exit");
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    },
-  };
+function startS3() {
+  return startListeningChild("bench/support/s3-server.ts", { BENCH_S3_BUCKET: BUCKET, BENCH_S3_KEY_ID: KEY_ID, BENCH_S3_SECRET: SECRET }, "the fake S3");
 }
 
 /** Resident memory of a process and its children, in bytes (Linux /proc). */

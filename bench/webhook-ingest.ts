@@ -7,15 +7,12 @@
 // alternate floor, Plugboard, floor, Plugboard so a noisy moment hits both; each side's best
 // round counts. Goal: ≥ 0.6 × the floor's events/s, p99 < 50 ms, processing drained within 5 s
 // of the last answer, 0 lost.
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { createInterface } from "node:readline";
 import Stripe from "stripe";
 import { createPrismaClient } from "@/lib/db/client";
 import { resetConfig } from "@/lib/config";
 import { seal } from "@/lib/vault";
-import { freshPostgresDatabase, ROOT, startProductionServer, summarize } from "@/bench/lib";
+import { freshPostgresDatabase, startListeningChild, startProductionServer, summarize } from "@/bench/lib";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
@@ -51,26 +48,12 @@ function deliveries(count: number, prefix: string) {
 }
 
 /** The floor server, started like `next start` in a process of its own. */
-async function startFloor(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "bench/floors/webhook-ingest-floor.ts")], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, FLOOR_WEBHOOK_SECRET: WEBHOOK_SECRET, FLOOR_POOL_SIZE: String(APP_POOL_SIZE) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`the floor server exited (${code})`)));
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      const m = /^listening (\d+)$/.exec(line);
-      if (m) resolve(m[1]!);
-    });
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      child.removeAllListeners("exit");
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    },
-  };
+function startFloor(databaseUrl: string) {
+  return startListeningChild(
+    "bench/floors/webhook-ingest-floor.ts",
+    { DATABASE_URL: databaseUrl, FLOOR_WEBHOOK_SECRET: WEBHOOK_SECRET, FLOOR_POOL_SIZE: String(APP_POOL_SIZE) },
+    "the floor server",
+  );
 }
 
 interface Round {
